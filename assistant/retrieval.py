@@ -1,0 +1,142 @@
+"""Hybrid retrieval: dense (FAISS) + lexical (BM25) candidates fused by reciprocal rank.
+
+Steps: filter mask from publication dates / outlets / ``as_of`` -> top ``CANDIDATES`` from each
+retriever -> reciprocal-rank fusion (k=60) -> near-duplicate collapse -> ``top_k`` passages.
+
+Near-duplicates: wire copies of one story run by several outlets would otherwise fill every slot.
+Candidates whose word 5-shingle Jaccard similarity is at least ``dedupe_threshold`` collapse into
+the earliest-published one, which records the others' outlets in ``also_carried_by``. Pairwise
+Jaccard over the ~50 fused candidates is exact and cheap; no MinHash is needed at this size.
+Limits: the dedupe only sees candidates, not the whole archive; undated articles count as latest.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .store import Index, date_ordinal
+from .types import Filters, Passage
+
+CANDIDATES = 50
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class RetrievalResult:
+    passages: list[Passage]
+    best_dense: float  # highest cosine similarity among allowed chunks (relevance gate)
+
+
+def allowed_chunks(index: Index, filters: Filters) -> np.ndarray | None:
+    """Chunk ids that pass the filters, or None when nothing is filtered."""
+    if filters.is_empty():
+        return None
+    ok = np.ones(len(index.doc_list), dtype=bool)
+    pub = index.doc_published
+    undated = pub == 0
+    upper = min(x for x in (date_ordinal(filters.until) or None, date_ordinal(filters.as_of) or None) if x is not None) \
+        if (filters.until or filters.as_of) else None
+    if filters.since:
+        ok &= (pub >= date_ordinal(filters.since)) | (undated & filters.include_undated)
+    if upper is not None:
+        ok &= (pub <= upper) | (undated & filters.include_undated)
+    if not filters.include_undated:
+        ok &= ~undated
+    if filters.sources:
+        wanted = {s.lower() for s in filters.sources}
+        ok &= np.array([s in wanted for s in index.doc_source], dtype=bool)
+    return np.nonzero(ok[index.chunk_doc])[0].astype(np.int64)
+
+
+def rrf(rankings: list[np.ndarray], k: int = 60) -> dict[int, float]:
+    scores: dict[int, float] = {}
+    for ids in rankings:
+        for rank, cid in enumerate(ids.tolist()):
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (k + rank + 1)
+    return scores
+
+
+def shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    if len(words) < n:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def jaccard(a: set, b: set) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def collapse_duplicates(passages: list[Passage], threshold: float) -> list[Passage]:
+    """Keep the first of each near-duplicate group (in rank order), but make it carry the earliest
+    publication's metadata and text, and list the other outlets."""
+    kept: list[tuple[Passage, set]] = []
+    for p in passages:
+        sh = shingles(p.text)
+        for i, (q, qsh) in enumerate(kept):
+            if jaccard(sh, qsh) >= threshold:
+                if p.published and (not q.published or p.published < q.published):
+                    p.score = max(p.score, q.score)
+                    p.also_carried_by = _merge(q.also_carried_by, q.source, p.source)
+                    p.dense_score = max(filter(None, (p.dense_score, q.dense_score)), default=None)
+                    kept[i] = (p, sh)
+                else:
+                    q.also_carried_by = _merge(q.also_carried_by, p.source, q.source)
+                break
+        else:
+            kept.append((p, sh))
+    return [p for p, _ in kept]
+
+
+def _merge(existing: list[str], new: str | None, own: str | None) -> list[str]:
+    out = list(existing)
+    if new and new != own and new not in out:
+        out.append(new)
+    return out
+
+
+class Retriever:
+    def __init__(self, index: Index, embedder, rrf_k: int = 60, dedupe_threshold: float = 0.8):
+        self.index = index
+        self.embedder = embedder
+        self.rrf_k = rrf_k
+        self.dedupe_threshold = dedupe_threshold
+
+    def search(self, query: str, filters: Filters = Filters(), top_k: int = 6) -> RetrievalResult:
+        index = self.index
+        allowed = allowed_chunks(index, filters)
+        if not index.chunks or (allowed is not None and len(allowed) == 0):
+            return RetrievalResult([], 0.0)
+        qvec = self.embedder.encode([query])[0]
+        d_scores, d_ids = index.dense.search(qvec, CANDIDATES, allowed)
+        if allowed is not None and len(d_ids) < min(CANDIDATES, len(allowed)):
+            # Approximate search under a narrow filter can stop short: scan the subset exactly.
+            sims = index.embeddings[allowed] @ qvec
+            order = np.argsort(-sims)[:CANDIDATES]
+            d_scores, d_ids = sims[order], allowed[order]
+        l_scores, l_ids = index.lexical.search(query, CANDIDATES, allowed)
+        fused = rrf([d_ids, l_ids], self.rrf_k)
+        dense_of = dict(zip(d_ids.tolist(), d_scores.tolist()))
+        lex_of = dict(zip(l_ids.tolist(), l_scores.tolist()))
+        order = sorted(fused, key=lambda c: -fused[c])
+        passages = []
+        for cid in order:
+            chunk = index.chunks[cid]
+            doc = index.chunk_document(cid)
+            dense = dense_of.get(cid)
+            if dense is None:
+                dense = float(index.embeddings[cid] @ qvec)
+            passages.append(Passage(
+                chunk_id=int(cid), doc_id=doc.id, text=chunk.text, start=chunk.start, end=chunk.end,
+                title=doc.title, published=doc.published, source=doc.source, url=doc.url, path=doc.path,
+                page=chunk.page, score=fused[cid], dense_score=dense, lexical_score=lex_of.get(cid),
+            ))
+            if len(passages) >= 3 * top_k:
+                break
+        passages = collapse_duplicates(passages, self.dedupe_threshold)[:top_k]
+        best = float(d_scores.max()) if len(d_scores) else 0.0
+        return RetrievalResult(passages, best)

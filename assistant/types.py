@@ -1,0 +1,158 @@
+"""Typed results shared across the package.
+
+Everything that crosses a module boundary is one of these dataclasses, so the CLI, the Streamlit
+app and the tests all see the same shapes. ``to_dict`` gives JSON-ready dicts for ``--json`` and
+for the evaluation reports.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Document:
+    """One article. ``id`` is stable across rebuilds: the archive-relative path, plus ``#<record id>``
+    or ``#L<line>`` for json/jsonl records. ``pages`` holds ``(page_number, start, end)`` character
+    ranges of ``text`` for pdfs (1-based page numbers), empty otherwise."""
+
+    id: str
+    text: str
+    title: str
+    published: str | None = None  # ISO YYYY-MM-DD
+    source: str | None = None
+    url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    path: str = ""  # archive-relative path of the file it came from
+    pages: list[tuple[int, int, int]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. {"sample": True}
+
+    def page_at(self, offset: int) -> int | None:
+        for number, start, end in self.pages:
+            if start <= offset < end:
+                return number
+        return self.pages[-1][0] if self.pages else None
+
+    def meta(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("text")
+        return d
+
+
+@dataclass
+class SkippedFile:
+    """A file (or a record inside one) that was not indexed, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class FileLoad:
+    """What loading one archive file gave: its documents and per-record problems."""
+
+    path: str
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+
+@dataclass
+class Chunk:
+    """A passage of a document: ``text == document.text[start:end]``."""
+
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    page: int | None = None
+
+
+@dataclass
+class Filters:
+    """Retrieval filters. Dates are ISO strings. ``as_of`` excludes articles published after it
+    and is stated in the prompt; undated articles stay unless ``include_undated`` is False."""
+
+    since: str | None = None
+    until: str | None = None
+    as_of: str | None = None
+    sources: list[str] = field(default_factory=list)
+    include_undated: bool = True
+
+    def is_empty(self) -> bool:
+        return not (self.since or self.until or self.as_of or self.sources)
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk with its document metadata and retrieval scores."""
+
+    chunk_id: int
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    title: str
+    published: str | None
+    source: str | None
+    url: str | None
+    path: str
+    page: int | None = None
+    score: float = 0.0  # fused score (RRF)
+    dense_score: float | None = None  # cosine similarity
+    lexical_score: float | None = None
+    also_carried_by: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Citation:
+    """One ``[n]`` of an answer resolved to its passage and to the supporting span in the
+    document text (``start``/``end`` are offsets into ``Document.text``)."""
+
+    n: int
+    doc_id: str
+    title: str
+    source: str | None
+    published: str | None
+    url: str | None
+    path: str
+    page: int | None
+    start: int
+    end: int
+    quote: str
+    supported: bool = True
+    sentence: str = ""  # the answer sentence that carries the marker
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Timings:
+    retrieval_s: float = 0.0
+    prompt_eval_s: float = 0.0
+    first_token_s: float = 0.0
+    generation_s: float = 0.0
+    total_s: float = 0.0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    tokens_per_s: float = 0.0
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    refused: bool = False
+    query: str = ""  # the standalone query used for retrieval (after rewrite)
+    invalid_markers: int = 0
+    unsupported_sentences: list[str] = field(default_factory=list)
+    timings: Timings = field(default_factory=Timings)
+    as_of: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

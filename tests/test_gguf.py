@@ -1,0 +1,156 @@
+"""Bundled-model assembly and GGUF path checks, on tiny real part packages built per test."""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from assistant import gguf
+from assistant.gguf import BUNDLED, BundledModel, ModelError, resolve_model
+
+
+def _make_parts(root: Path, payloads: list[bytes]) -> tuple[tuple[str, str], ...]:
+    """Installable-looking packages ``<prefix>N/data/partNN.bin`` under ``root``."""
+    prefix = f"fakeparts_{uuid.uuid4().hex[:8]}_"
+    parts = []
+    for i, payload in enumerate(payloads, start=1):
+        pkg = root / f"{prefix}{i}"
+        (pkg / "data").mkdir(parents=True)
+        (pkg / "__init__.py").write_text("")
+        (pkg / "data" / f"part{i:02d}.bin").write_bytes(payload)
+        parts.append((pkg.name, f"data/part{i:02d}.bin"))
+    importlib.invalidate_caches()
+    return tuple(parts)
+
+
+@pytest.fixture
+def fake_small(tmp_path, monkeypatch):
+    """Replace the "small" bundle by three tiny parts; returns (model, joined bytes)."""
+    payloads = [b"GGUF" + os.urandom(1000), os.urandom(777), os.urandom(5)]
+    joined = b"".join(payloads)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    model = BundledModel(
+        name="small",
+        filename="tiny.gguf",
+        parts=_make_parts(tmp_path / "site", payloads),
+        sha256=hashlib.sha256(joined).hexdigest(),
+        size=len(joined),
+        install_hint="run pip install archivist",
+    )
+    monkeypatch.setitem(BUNDLED, "small", model)
+    return model, joined
+
+
+def _leftovers(models_dir: Path) -> list[str]:
+    return sorted(p.name for p in models_dir.iterdir() if p.name.endswith(".part"))
+
+
+def test_assembles_parts_in_order_and_records_hash(fake_small, tmp_path):
+    model, joined = fake_small
+    path = resolve_model("small", tmp_path / "cache")
+    assert path == tmp_path / "cache" / "models" / "tiny.gguf"
+    assert path.read_bytes() == joined
+    assert model.sha256 in (path.parent / "tiny.gguf.sha256").read_text()
+    assert _leftovers(path.parent) == []
+
+
+def test_sha_mismatch_is_refused_and_leaves_nothing(fake_small, tmp_path, monkeypatch):
+    model, _ = fake_small
+    monkeypatch.setitem(BUNDLED, "small", replace(model, sha256="0" * 64))
+    with pytest.raises(ModelError, match="sha256 mismatch") as err:
+        resolve_model("small", tmp_path / "cache")
+    assert "\n" not in str(err.value)
+    models_dir = tmp_path / "cache" / "models"
+    assert not (models_dir / "tiny.gguf").exists()
+    assert _leftovers(models_dir) == []
+
+
+def test_size_mismatch_is_refused(fake_small, tmp_path, monkeypatch):
+    model, joined = fake_small
+    monkeypatch.setitem(BUNDLED, "small", replace(model, size=len(joined) + 1))
+    with pytest.raises(ModelError, match="size mismatch"):
+        resolve_model("small", tmp_path / "cache")
+
+
+def test_present_file_is_neither_reassembled_nor_rehashed(fake_small, tmp_path, monkeypatch):
+    path = resolve_model("small", tmp_path / "cache")
+    mtime = path.stat().st_mtime_ns
+
+    def boom(*args, **kwargs):
+        raise AssertionError("should not touch the parts or re-hash")
+
+    monkeypatch.setattr(BundledModel, "part_paths", boom)
+    monkeypatch.setattr(gguf, "_hash_files", boom)
+    assert resolve_model("small", tmp_path / "cache") == path
+    assert path.stat().st_mtime_ns == mtime
+
+
+def test_present_file_without_sidecar_is_hashed_once_not_reassembled(fake_small, tmp_path, monkeypatch):
+    path = resolve_model("small", tmp_path / "cache")
+    (path.parent / "tiny.gguf.sha256").unlink()
+    monkeypatch.setattr(BundledModel, "part_paths", lambda self: pytest.fail("reassembled"))
+    assert resolve_model("small", tmp_path / "cache") == path
+    assert (path.parent / "tiny.gguf.sha256").exists()
+
+
+def test_corrupted_file_is_reassembled(fake_small, tmp_path):
+    _, joined = fake_small
+    path = resolve_model("small", tmp_path / "cache")
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))  # same size, new mtime: the sidecar no longer vouches for it
+    assert resolve_model("small", tmp_path / "cache").read_bytes() == joined
+
+
+def test_missing_part_package_names_the_install_command(fake_small, tmp_path, monkeypatch):
+    model, _ = fake_small
+    parts = model.parts[:-1] + (("no_such_part_pkg_xyz", "data/part03.bin"),)
+    monkeypatch.setitem(BUNDLED, "small", replace(model, parts=parts))
+    with pytest.raises(ModelError, match=r"bundled model 'small' is not installed: run pip install"):
+        resolve_model("small", tmp_path / "cache")
+
+
+def test_large_missing_message_names_the_extra(monkeypatch, tmp_path):
+    large = BUNDLED["large"]
+    parts = (("no_such_part_pkg_xyz", "data/part01.bin"),)
+    monkeypatch.setitem(BUNDLED, "large", replace(large, parts=parts))
+    with pytest.raises(ModelError) as err:
+        resolve_model("large", tmp_path)
+    assert str(err.value) == "bundled model 'large' is not installed: run pip install 'archivist[large]'"
+
+
+def test_path_must_exist(tmp_path):
+    missing = tmp_path / "nope.gguf"
+    with pytest.raises(ModelError) as err:
+        resolve_model(str(missing), tmp_path)
+    assert str(err.value) == f"model file not found: {missing}"
+
+
+def test_path_must_be_gguf(tmp_path):
+    bogus = tmp_path / "model.gguf"
+    bogus.write_bytes(b"PK\x03\x04 not a model")
+    with pytest.raises(ModelError, match="not a GGUF file"):
+        resolve_model(str(bogus), tmp_path)
+    with pytest.raises(ModelError, match="not a GGUF file"):
+        resolve_model(str(tmp_path), tmp_path)  # a directory
+
+
+def test_gguf_path_is_returned_as_is(tmp_path):
+    good = tmp_path / "m.gguf"
+    good.write_bytes(b"GGUF" + b"\0" * 16)
+    assert resolve_model(str(good), tmp_path / "cache") == good
+    assert not (tmp_path / "cache").exists()  # paths never touch the cache
+
+
+@pytest.mark.slow
+def test_real_small_model_assembles(tmp_path):
+    path = resolve_model("small", tmp_path)
+    assert path.stat().st_size == 491_400_064
+    with open(path, "rb") as f:
+        assert f.read(4) == b"GGUF"
+    assert resolve_model("small", tmp_path) == path

@@ -1,0 +1,118 @@
+"""The LLM contract, checked on the fake and on the real bundled small model (slow)."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from assistant.gguf import ModelError
+from assistant.llm import REFUSAL, FakeLLM, LlamaCppLLM, load_llm
+from assistant.settings import Settings
+
+PROMPT = """Answer from the passages only and cite them as [n].
+
+[1] Harbour reopens after storm — Coastal Times — 2023-03-14
+The harbour at Port Ellis reopened on Tuesday after storm damage closed it for nine days. Repairs cost the town 2.1 million euros.
+
+[2] Council approves bus lanes — City Herald — 2023-04-02
+The city council approved three new bus lanes on Friday. The mayor said work will start in June.
+
+Question: How long was the harbour at Port Ellis closed?"""
+
+MESSAGES = [
+    {"role": "system", "content": "You are a careful news archive assistant."},
+    {"role": "user", "content": PROMPT},
+]
+
+
+@pytest.fixture(scope="module")
+def real_llm():
+    settings = Settings.from_env().with_(llm_backend="llama", model="small", n_ctx=2048)
+    return load_llm(settings)
+
+
+@pytest.fixture(params=["fake", pytest.param("llama", marks=pytest.mark.slow)])
+def llm(request):
+    if request.param == "fake":
+        return FakeLLM(n_ctx=2048)
+    return request.getfixturevalue("real_llm")
+
+
+def test_llm_contract(llm):
+    started = time.perf_counter()
+    pieces = list(llm.stream_chat(MESSAGES, max_tokens=24))
+    wall = time.perf_counter() - started
+    text = "".join(pieces)
+    assert isinstance(text, str) and text.strip()
+    assert any(p for p in pieces) and all(isinstance(p, str) for p in pieces)
+
+    stats = llm.last_stats
+    assert stats is not None
+    assert stats.prompt_tokens >= llm.count_tokens(PROMPT) // 2 > 0
+    assert 1 <= stats.completion_tokens <= 24
+    assert 0 <= stats.first_token_s <= wall
+    assert 0 <= stats.prompt_eval_s <= wall
+    assert 0 <= stats.generation_s <= wall
+    assert stats.tokens_per_s >= 0
+
+    short, long = "harbour", "harbour storm repairs " * 40
+    assert 0 < llm.count_tokens(short) < llm.count_tokens(long)
+
+    list(llm.stream_chat(MESSAGES, max_tokens=3))
+    assert 1 <= llm.last_stats.completion_tokens <= 3
+    assert llm.n_ctx == 2048
+
+
+def test_fake_cites_the_best_sentence():
+    reply = "".join(FakeLLM().stream_chat(MESSAGES, max_tokens=100))
+    assert reply == (
+        "The harbour at Port Ellis reopened on Tuesday after storm damage closed it for nine days. [1]"
+    )
+
+
+def test_fake_refuses_off_topic():
+    off_topic = PROMPT.replace("How long was the harbour at Port Ellis closed?", "Who won the chess final?")
+    assert FakeLLM().answer([{"role": "user", "content": off_topic}]) == REFUSAL
+    assert FakeLLM().answer([{"role": "user", "content": "Question: anything?"}]) == REFUSAL
+
+
+def test_fake_multiple_choice_uses_passages():
+    mc = PROMPT.replace(
+        "How long was the harbour at Port Ellis closed?",
+        "When will work on the bus lanes start?\nChoices:\nA. In March\nB. In June\nC. Never\nD. Tuesday",
+    )
+    assert FakeLLM().answer([{"role": "user", "content": mc}]) == "Answer: B"
+    # "the council" appears in the passages too, but not near anything the question asks about.
+    mc = PROMPT.replace(
+        "How long was the harbour at Port Ellis closed?",
+        "Who paid for the harbour repairs?\nChoices:\nA. The council\nB. The town\nC. The mayor",
+    )
+    assert FakeLLM().answer([{"role": "user", "content": mc}]) == "Answer: B"
+
+
+def test_fake_honours_max_tokens_and_stop():
+    fake = FakeLLM()
+    assert "".join(fake.stream_chat(MESSAGES, max_tokens=3)) == "The harbour at"
+    assert fake.last_stats.completion_tokens == 3
+    assert "".join(fake.stream_chat(MESSAGES, max_tokens=100, stop=[" on "])) == (
+        "The harbour at Port Ellis reopened"
+    )
+
+
+def test_unknown_backend_and_broken_model(tmp_path):
+    with pytest.raises(ModelError, match="unknown LLM backend"):
+        load_llm(Settings(llm_backend="gpt"))
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + b"\x03\x00\x00\x00" + b"\xff" * 64)
+    with pytest.raises(ModelError, match="cannot load model") as err:
+        load_llm(Settings(llm_backend="llama", model=str(broken), cache_dir=tmp_path))
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.slow
+def test_real_model_uses_the_gguf_chat_template(real_llm):
+    assert isinstance(real_llm, LlamaCppLLM)
+    template = real_llm._llm.metadata.get("tokenizer.chat_template", "")
+    assert "<|im_start|>" in template
+    # llama-cpp-python registers the GGUF's own template under this name when chat_format=None.
+    assert real_llm.chat_format == "chat_template.default"
