@@ -16,6 +16,10 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Token counting runs the tokenizer over whole articles on purpose; its "longer than 256" warning
+# and the weight-loading bar are noise for a librarian's terminal.
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
 
 BUNDLED_NAME = "all-MiniLM-L6-v2"
 

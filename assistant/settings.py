@@ -41,8 +41,8 @@ class Settings:
     embed_batch_size: int = 64
     # Chunks above which the dense index switches from exact inner product to HNSW.
     exact_search_limit: int = 50_000
-    # Best dense cosine similarity below which retrieval counts as "nothing relevant".
-    min_relevance: float = 0.25
+    # Best query-sentence cosine below which retrieval counts as "nothing relevant".
+    min_relevance: float = 0.3
     rrf_k: int = 60
     dedupe_threshold: float = 0.8
 

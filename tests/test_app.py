@@ -241,6 +241,15 @@ def test_empty_index_then_build_button_builds(tmp_path, monkeypatch):
     at = ask(at, CABLES_Q)
     assert "Maria Okafor" in answers(at)[0]
 
+    # Sidebar rebuild: incremental, then the running assistant answers from the new index.
+    (archive / "more.jsonl").write_text(json.dumps(ARTICLES[2]) + "\n")
+    at.sidebar.button(key="rebuild").click().run()
+    assert_clean(at)
+    assert any("1 added" in s.value for s in at.success), [s.value for s in at.success]
+    assert "**Articles:** 3" in at.sidebar.markdown[0].value
+    at = ask(at, "Why did the Harbor Bridge close again because of cracks?")
+    assert "cracks" in answers(at)[-1]
+
 
 def test_empty_archive_explains_how_to_add_articles(tmp_path, monkeypatch):
     (tmp_path / "archive").mkdir()

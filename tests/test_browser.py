@@ -138,6 +138,7 @@ def test_chat_page_in_real_browser(app_url, tmp_path):
             source.locator("summary").click()
             mark = source.locator(".archivist-passage mark")
             expect(mark).to_have_text("The city engineer, Maria Okafor, said the steel cables were replaced.")
+            page.wait_for_timeout(600)  # let the expander animation finish before the screenshot
             page.screenshot(path=str(tmp_path / "answer.png"), full_page=True)
 
             # 2. The hostile article: cited, shown as text, nothing runs.

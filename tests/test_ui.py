@@ -161,3 +161,10 @@ def test_llm_label_never_loads_model(tmp_path):
 def test_one_line():
     assert ui.one_line(ValueError("first\nsecond")) == "first"
     assert ui.one_line(KeyError()) == "KeyError"
+
+
+def test_code_span_and_archive_help(tmp_path):
+    assert ui.code_span("/a/b-c_d") == "`/a/b-c_d`"
+    assert "`" not in ui.code_span("we`ird").replace("\\`", "")
+    help_text = ui.archive_help(Settings(archive=tmp_path / "arch"))
+    assert f"`{(tmp_path / 'arch').resolve()}`" in help_text and ".jsonl" in help_text

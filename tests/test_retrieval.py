@@ -1,0 +1,85 @@
+"""Hybrid retrieval over a real index: ranking, filters, as_of, wire-copy collapse."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.indexer import build_index
+from assistant.retrieval import Retriever, collapse_duplicates, jaccard, rrf, shingles
+from assistant.store import Index
+from assistant.types import Filters, Passage
+
+from conftest import ARTICLES, write_archive
+
+
+@pytest.fixture
+def retriever(built, embedder):
+    settings, _ = built
+    return Retriever(Index.load(settings.index, "bundled"), embedder)
+
+
+def test_relevant_passage_ranks_first(retriever):
+    result = retriever.search("How many warning shots were fired?", top_k=3)
+    assert result.passages[0].doc_id == "news.jsonl#fog"
+    assert "20 warning shots" in result.passages[0].text
+    assert result.relevance > 0.45
+    off = retriever.search("What is the capital of France?", top_k=3)
+    assert off.relevance < 0.25
+
+
+def test_date_and_source_filters(retriever):
+    q = "North Korean soldier defected"
+    ids = lambda f: {p.doc_id for p in retriever.search(q, f, top_k=10).passages}
+    assert ids(Filters(as_of="2017-12-01")) == {"news.jsonl#jsa"}
+    assert "news.jsonl#economy" not in ids(Filters(until="2017-12-21"))
+    assert ids(Filters(since="2017-12-22")) <= {"news.jsonl#economy", "news.jsonl#bakery"}
+    assert ids(Filters(sources=["capital daily"])) == {"news.jsonl#jsa", "news.jsonl#economy"}
+    assert ids(Filters(as_of="2000-01-01")) == set()
+
+
+def test_undated_articles_stay_unless_excluded(tmp_path, embedder):
+    from assistant.settings import Settings
+
+    arts = [dict(ARTICLES[0]), dict(ARTICLES[1], published=None)]
+    archive = write_archive(tmp_path / "a", arts)
+    settings = Settings(archive=archive, index=tmp_path / "i")
+    build_index(settings, embedder=embedder)
+    r = Retriever(Index.load(settings.index, "bundled"), embedder)
+    got = {p.doc_id: p for p in r.search("soldier defected", Filters(as_of="2017-12-01"), top_k=5).passages}
+    assert set(got) == {"news.jsonl#jsa"} and got["news.jsonl#jsa"].published is None
+    assert r.search("soldier defected", Filters(as_of="2017-12-01", include_undated=False), top_k=5).passages == []
+
+
+def test_wire_copies_collapse_to_earliest(tmp_path, embedder):
+    from assistant.settings import Settings
+
+    story = ("Rescue teams pulled twelve miners alive from a flooded coal pit in the north of the province on Sunday, "
+             "officials said, after a two-day operation that drew pumps from three neighbouring towns.")
+    arts = [
+        {"id": f"w{i}", "title": "Twelve miners rescued", "published": f"2020-05-0{3 + i}", "source": src, "text": story}
+        for i, src in enumerate(["Wire One", "Daily Two", "Herald Three"])
+    ] + [ARTICLES[3]]
+    archive = write_archive(tmp_path / "a", list(reversed(arts)))
+    settings = Settings(archive=archive, index=tmp_path / "i")
+    build_index(settings, embedder=embedder)
+    r = Retriever(Index.load(settings.index, "bundled"), embedder)
+    passages = r.search("How many miners were rescued?", top_k=3).passages
+    miners = [p for p in passages if "miners" in p.text]
+    assert len(miners) == 1
+    assert miners[0].source == "Wire One" and miners[0].published == "2020-05-03"
+    assert sorted(miners[0].also_carried_by) == ["Daily Two", "Herald Three"]
+
+
+def test_rrf_and_shingles():
+    import numpy as np
+
+    fused = rrf([np.array([1, 2, 3]), np.array([3, 1])], k=60)
+    assert max(fused, key=fused.get) == 1 and fused[3] > fused[2]
+    a, b = shingles("one two three four five six"), shingles("one two three four five seven")
+    assert 0 < jaccard(a, b) < 1 and jaccard(a, a) == 1
+
+
+def test_collapse_keeps_distinct_passages():
+    mk = lambda i, text: Passage(chunk_id=i, doc_id=f"d{i}", text=text, start=0, end=len(text), title="t",
+                                 published="2020-01-01", source=f"s{i}", url=None, path="p")
+    out = collapse_duplicates([mk(1, "alpha beta gamma delta epsilon zeta"), mk(2, "completely different words in this passage here")], 0.8)
+    assert len(out) == 2
