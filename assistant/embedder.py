@@ -22,6 +22,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
 
 BUNDLED_NAME = "all-MiniLM-L6-v2"
+SMALL_BATCH = 64
 
 
 class EmbedderError(Exception):
@@ -68,7 +69,21 @@ class Embedder:
         batch_size: int = 64,
         progress: Callable[[int, int], None] | None = None,
     ) -> np.ndarray:
+        import torch
+
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        # A query or a handful of sentences: one thread is as fast on an idle machine and 30x
+        # faster on a busy one (measured 14 ms vs 490 ms with 2 threads while llama.cpp runs).
+        threads = torch.get_num_threads()
+        if len(texts) <= SMALL_BATCH:
+            torch.set_num_threads(1)
+        try:
+            self._encode_into(out, texts, batch_size, progress)
+        finally:
+            torch.set_num_threads(threads)
+        return out
+
+    def _encode_into(self, out, texts, batch_size, progress) -> None:
         for i in range(0, len(texts), batch_size):
             batch = texts[i : i + batch_size]
             out[i : i + len(batch)] = self.model.encode(
@@ -76,7 +91,6 @@ class Embedder:
             )
             if progress:
                 progress(min(i + batch_size, len(texts)), len(texts))
-        return out
 
 
 @lru_cache(maxsize=4)

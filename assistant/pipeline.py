@@ -84,7 +84,9 @@ class Assistant:
         answer = Answer(question=question, answer="", passages=result.passages, query=query,
                         as_of=filters.as_of, timings=timings)
 
-        if not result.passages or (not choices and result.relevance < self.settings.min_relevance):
+        # Multiple choice always answers; an open question must find a close sentence first.
+        if not result.passages or (not choices and self.retriever.sentence_relevance(query, result.passages)
+                                   < self.settings.min_relevance):
             answer.answer, answer.refused = prompts.REFUSAL, True
             timings.total_s = time.perf_counter() - t0
             yield answer.answer

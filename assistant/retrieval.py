@@ -28,7 +28,6 @@ _WORD = re.compile(r"\w+")
 class RetrievalResult:
     passages: list[Passage]
     best_dense: float  # highest query-chunk cosine similarity among allowed chunks
-    relevance: float = 0.0  # highest query-sentence cosine among the returned passages
 
 
 def allowed_chunks(index: Index, filters: Filters) -> np.ndarray | None:
@@ -108,22 +107,27 @@ class Retriever:
         self.rrf_k = rrf_k
         self.dedupe_threshold = dedupe_threshold
 
-    def search(self, query: str, filters: Filters = Filters(), top_k: int = 6) -> RetrievalResult:
+    def search(self, query: str, filters: Filters = Filters(), top_k: int = 6,
+               extra_queries: list[str] = ()) -> RetrievalResult:
+        """Top passages for ``query``. ``extra_queries`` (e.g. the question joined with each
+        multiple-choice option) add their own dense and lexical rankings to the fusion."""
         index = self.index
         allowed = allowed_chunks(index, filters)
         if not index.chunks or (allowed is not None and len(allowed) == 0):
             return RetrievalResult([], 0.0)
-        qvec = self.embedder.encode([query])[0]
-        d_scores, d_ids = index.dense.search(qvec, CANDIDATES, allowed)
-        if allowed is not None and len(d_ids) < min(CANDIDATES, len(allowed)):
-            # Approximate search under a narrow filter can stop short: scan the subset exactly.
-            sims = index.embeddings[allowed] @ qvec
-            order = np.argsort(-sims)[:CANDIDATES]
-            d_scores, d_ids = sims[order], allowed[order]
-        l_scores, l_ids = index.lexical.search(query, CANDIDATES, allowed)
-        fused = rrf([d_ids, l_ids], self.rrf_k)
-        dense_of = dict(zip(d_ids.tolist(), d_scores.tolist()))
-        lex_of = dict(zip(l_ids.tolist(), l_scores.tolist()))
+        queries = [query, *extra_queries]
+        qvecs = self.embedder.encode(queries)
+        qvec = qvecs[0]
+        rankings, dense_of, lex_of = [], {}, {}
+        for text, vec in zip(queries, qvecs):
+            d_scores, d_ids = self._dense(vec, allowed)
+            l_scores, l_ids = index.lexical.search(text, CANDIDATES, allowed)
+            rankings += [d_ids, l_ids]
+            if text is query:
+                dense_of = dict(zip(d_ids.tolist(), d_scores.tolist()))
+                lex_of = dict(zip(l_ids.tolist(), l_scores.tolist()))
+                best = float(d_scores.max()) if len(d_scores) else 0.0
+        fused = rrf(rankings, self.rrf_k)
         order = sorted(fused, key=lambda c: -fused[c])
         passages = []
         for cid in order:
@@ -140,10 +144,18 @@ class Retriever:
             if len(passages) >= 3 * top_k:
                 break
         passages = collapse_duplicates(passages, self.dedupe_threshold)[:top_k]
-        best = float(d_scores.max()) if len(d_scores) else 0.0
-        return RetrievalResult(passages, best, self.sentence_relevance(qvec, passages))
+        return RetrievalResult(passages, best)
 
-    def sentence_relevance(self, qvec: np.ndarray, passages: list[Passage]) -> float:
+    def _dense(self, qvec: np.ndarray, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        scores, ids = self.index.dense.search(qvec, CANDIDATES, allowed)
+        if allowed is not None and len(ids) < min(CANDIDATES, len(allowed)):
+            # Approximate search under a narrow filter can stop short: scan the subset exactly.
+            sims = self.index.embeddings[allowed] @ qvec
+            order = np.argsort(-sims)[:CANDIDATES]
+            scores, ids = sims[order], allowed[order]
+        return scores, ids
+
+    def sentence_relevance(self, query: str, passages: list[Passage]) -> float:
         """Best cosine between the query and any single sentence of the passages.
 
         A whole chunk dilutes the one sentence that answers a question (0.2-0.3 for a good hit);
@@ -154,4 +166,5 @@ class Retriever:
         sentences = [s for s in sentences if len(s) > 15][:64]
         if not sentences:
             return 0.0
-        return float((self.embedder.encode(sentences) @ qvec).max())
+        vectors = self.embedder.encode([query] + sentences)
+        return float((vectors[1:] @ vectors[0]).max())

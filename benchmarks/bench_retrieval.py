@@ -6,7 +6,8 @@ pseudo-word vocabulary, dates over two years, 20 outlets) goes through the proje
 vectors are injected: clustered random unit vectors instead of embedding 100k texts. Queries then
 run through ``Assistant.retrieve`` with the real embedder, so the timed path includes embedding
 the query, dense search (exact up to ``exact_search_limit`` chunks, HNSW above), BM25, fusion and
-the duplicate collapse. Goal: p50 <= 20 ms at 100k chunks.
+the duplicate collapse. Goal: p50 <= 20 ms at 100k chunks. Each size is timed twice: as
+configured, and with torch and faiss pinned to one thread (``one_torch_thread``).
 
 Limits: random vectors carry no meaning, so this measures speed, not quality; the HNSW graph of
 clustered random vectors is at least as hard to search as one of real embeddings. Latencies on a
@@ -180,18 +181,21 @@ def bench_size(n: int, real: Embedder, workdir: Path, queries: int = QUERIES) ->
     # A one-month as_of window: the filtered path (id selector in FAISS, BM25 weight mask).
     dated = timed(Filters(since="2024-06-01", as_of="2024-06-30"))
     embed_ms = _embed_ms(real, sample[WARMUP: WARMUP + min(queries, 50)])
-    # One short query is too small to split across threads: with every core busy (llama.cpp, a
-    # build, other programs) torch's thread hand-offs cost far more than the work. Measured apart
-    # to show what pinning query embedding to one thread would give.
+    # One query is too small to split across threads: with every core busy (llama.cpp, a build,
+    # other programs) the OpenMP hand-offs in torch and in faiss cost far more than the work.
+    # Measured apart to show what a single-threaded query path would give.
+    import faiss
     import torch
 
-    threads = torch.get_num_threads()
+    threads, faiss_threads = torch.get_num_threads(), faiss.omp_get_max_threads()
     torch.set_num_threads(1)
+    faiss.omp_set_num_threads(1)
     try:
         one_thread = timed(Filters())
         embed_ms_1 = _embed_ms(real, sample[WARMUP: WARMUP + min(queries, 50)])
     finally:
         torch.set_num_threads(threads)
+        faiss.omp_set_num_threads(faiss_threads)
     return {
         "chunks": built.chunks,
         "documents": built.documents,
@@ -228,7 +232,7 @@ def print_report(r: dict[str, Any]) -> None:
     for s in r["sizes"].values():
         print(f"{s['chunks']:>8} {s['dense_kind']:>6} {s['p50_ms']:>8.2f} {s['p95_ms']:>8.2f} {s['filtered']['p50_ms']:>9.2f} "
               f"{s['filtered']['p95_ms']:>9.2f} {s['query_embedding_p50_ms']:>10.2f} {s['build_s']:>8.1f} {s['peak_rss_mb']:>8.1f}")
-    print("with query embedding on one torch thread:")
+    print("single-threaded query path (torch and faiss on one thread):")
     for s in r["sizes"].values():
         o = s["one_torch_thread"]
         print(f"{s['chunks']:>8} {s['dense_kind']:>6} {o['p50_ms']:>8.2f} {o['p95_ms']:>8.2f} {'':>9} {'':>9} {o['query_embedding_p50_ms']:>10.2f}")

@@ -99,7 +99,8 @@ def in_child(target: str, timeout: float | None = None, **kwargs) -> dict[str, A
             result = json.loads(line[len(_MARK):])
             result["wall_s"] = round(time.perf_counter() - t0, 1)
             return result
-    tail = [line for line in proc.stderr.strip().splitlines() if line.strip()][-1:] or ["no output"]
+    lines = [line for line in proc.stderr.strip().splitlines() if line.strip() and "Loading weights" not in line]
+    tail = lines[-1:] or ["no output"]
     return {"error": f"exit {proc.returncode}: {tail[0][:300]}", "stderr_tail": proc.stderr[-4000:]}
 
 
@@ -150,7 +151,7 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
                 ("retrieval", f"{s['chunks']} chunks ({s['dense_kind']}) p50 / p95", f"{_f(s['p50_ms'], 1)} / {_f(s['p95_ms'], 1)} ms", goal, met),
                 ("retrieval", f"{s['chunks']} chunks, as_of filter p50 / p95",
                  f"{_f(s['filtered']['p50_ms'], 1)} / {_f(s['filtered']['p95_ms'], 1)} ms", "", ""),
-                ("retrieval", f"{s['chunks']} chunks, 1 torch thread p50 / p95",
+                ("retrieval", f"{s['chunks']} chunks, single-threaded p50 / p95",
                  f"{_f(s['one_torch_thread']['p50_ms'], 1)} / {_f(s['one_torch_thread']['p95_ms'], 1)} ms", goal,
                  _met(s["one_torch_thread"]["p50_ms"] <= 20.0) if goal else ""),
                 ("retrieval", f"{s['chunks']} chunks, query embedding p50 (1 thread)",
@@ -195,6 +196,15 @@ def print_table(results: dict[str, Any]) -> None:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
 
 
+def save(results: dict[str, Any], machine: dict[str, Any], stamp: str) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    payload = json.dumps({"machine": machine, "results": results}, indent=2, default=str) + "\n"
+    md = markdown(results, machine)
+    for stem in (f"bench-{stamp}", "latest"):
+        (RESULTS / f"{stem}.json").write_text(payload)
+        (RESULTS / f"{stem}.md").write_text(md)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--only", default=",".join(ALL), help=f"comma-separated subset of {','.join(ALL)}")
@@ -217,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         "loadavg": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
     archive = Path(args.archive) if args.archive else bench_index.default_archive()
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="bench-all-") as tmp:
         index_dir = Path(tmp) / "index"
@@ -240,16 +251,10 @@ def main(argv: list[str] | None = None) -> int:
                                          questions=args.questions)
             if "error" in results[name]:
                 print(f"  {name} failed: {results[name]['error']}", flush=True)
+            save(results, machine, stamp)  # after each one: a long run stopped midway keeps its figures
 
     print()
     print_table(results)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    payload = json.dumps({"machine": machine, "results": results}, indent=2, default=str) + "\n"
-    md = markdown(results, machine)
-    for stem in (f"bench-{stamp}", "latest"):
-        (RESULTS / f"{stem}.json").write_text(payload)
-        (RESULTS / f"{stem}.md").write_text(md)
     print(f"\nwrote {RESULTS / f'bench-{stamp}.json'} and .md")
     return 1 if any("error" in r for r in results.values()) else 0
 

@@ -44,6 +44,18 @@ QUESTION_LINES = [
 VALID_IDS = ["q1", "q2", "q3", "q4", "q5"]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread():
+    # These tests embed ~30 one-line queries; on a busy 2-core runner torch's thread hand-offs
+    # make each take ~1 s instead of ~30 ms. Latency is not under test here.
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory) -> Settings:
     base = tmp_path_factory.mktemp("eval")
