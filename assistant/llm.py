@@ -185,7 +185,7 @@ def _one_line(e: BaseException) -> str:
 
 # -------------------------------------------------------------------------------------------- fake
 
-_HEADER = re.compile(r"^\[(\d+)\]\s")
+_HEADER = re.compile(r'^(?:\[(\d+)\]\s|<passage id="(\d+)")')
 _CHOICE = re.compile(r"^\s*([A-J])[.)]\s+(.*\S)")
 _WORD = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -248,12 +248,18 @@ def _parse_prompt(message: str) -> tuple[list[_Passage], str, list[tuple[str, st
             choices.append((m.group(1), m.group(2)))
         elif header:
             close()
-            mode = "body"
-            current = (int(header.group(1)), [])  # the header line is metadata, not passage text
-        elif not stripped:
+            mode = "tagged" if header.group(2) else "body"
+            current = (int(header.group(1) or header.group(2)), [])  # the header line is metadata, not passage text
+        elif stripped == "</passage>":
             close()
+            mode = "body"
+        elif not stripped:
+            if mode != "tagged":
+                close()
             if mode == "question":
                 mode = "body"
+        elif mode == "question" and stripped.startswith("Answer"):
+            mode = "body"  # the answer instructions, not part of the question
         elif current is not None:
             current[1].append(stripped)
         elif mode == "question":

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 
 from . import prompts
-from .citations import check_answer
+from .citations import attribute_uncited, check_answer, move_leading_markers
 from .embedder import load_embedder
 from .retrieval import Retriever
 from .settings import Settings
@@ -114,7 +114,8 @@ class Assistant:
             answer.answer, answer.refused = prompts.REFUSAL, True
         else:
             docs = {p.doc_id: self.index.documents[p.doc_id].text for p in given}
-            check = check_answer(raw, given, docs)
+            repaired, _ = attribute_uncited(move_leading_markers(raw), given)
+            check = check_answer(repaired, given, docs)
             answer.answer = check.text
             answer.citations = check.citations
             answer.invalid_markers = check.invalid_markers
