@@ -204,15 +204,18 @@ def eval_(
                 info = " ".join(f"{k}={v:.2f}" for k, v in metrics.items() if isinstance(v, float))
                 bar.update(task, completed=done, total=total, info=info)
 
-            report = run_eval(assistant, qs, out_dir, limit=limit, top_k=top_k, retrieval_only=retrieval_only, progress=progress)
-    except ModelError as exc:
+            report = run_eval(assistant, qs, out_dir, limit=limit, top_k=top_k, retrieval_only=retrieval_only,
+                              progress=progress, problems=problems, questions_file=questions)
+    except (ModelError, ValueError) as exc:
         _fail(str(exc))
-    metrics = report.metrics if hasattr(report, "metrics") else report["metrics"]
+    metrics = report.metrics
     table = Table("metric", "value", title=f"evaluation of {questions.name}")
     for k, v in metrics.items():
         table.add_row(k, f"{v:.3f}" if isinstance(v, float) else str(v))
     out.print(table)
     out.print(f"report: {out_dir / 'report.md'}")
+    if report.interrupted:
+        err.print(f"interrupted after {report.answered} new answers: run the same command again to resume")
 
 
 def main() -> None:

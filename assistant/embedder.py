@@ -84,13 +84,16 @@ class Embedder:
         return out
 
     def _encode_into(self, out, texts, batch_size, progress) -> None:
-        for i in range(0, len(texts), batch_size):
-            batch = texts[i : i + batch_size]
-            out[i : i + len(batch)] = self.model.encode(
-                batch, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        # sentence-transformers sorts each call's texts by length, so padding waste shrinks with
+        # the call size; 16 batches per call keeps that gain and still reports progress often.
+        step = batch_size * 16
+        for i in range(0, len(texts), step):
+            part = texts[i : i + step]
+            out[i : i + len(part)] = self.model.encode(
+                part, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
             )
             if progress:
-                progress(min(i + batch_size, len(texts)), len(texts))
+                progress(i + len(part), len(texts))
 
 
 @lru_cache(maxsize=4)

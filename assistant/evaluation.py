@@ -363,9 +363,10 @@ def _record(q: Question, mode: str, result: dict, scores: dict, top_k: int | Non
 
 
 def retrieval_query(q: Question) -> str:
-    """The query ``Assistant.stream`` retrieves with: the question, plus the options of a
-    multiple-choice one (kept in step with pipeline.py by hand; it has no public hook)."""
-    return f"{q.question} {' '.join(q.choices)}" if q.choices else q.question
+    """The query ``Assistant.stream`` retrieves with."""
+    from .pipeline import retrieval_query as pipeline_query
+
+    return pipeline_query(q.question, q.choices or None)
 
 
 def group_metrics(scores: list[dict]) -> dict[str, dict[str, Any]]:

@@ -24,6 +24,12 @@ from .store import Index
 from .types import Answer, Document, Filters, Passage, Timings
 
 
+def retrieval_query(query: str, choices: list[str] | None = None) -> str:
+    """Multiple-choice options join the query: the right option's words are in the right passage
+    (dev-small answer recall@6: 0.57 with them, 0.40 without)."""
+    return f"{query} {' '.join(choices)}" if choices else query
+
+
 class Assistant:
     def __init__(self, settings: Settings, llm=None, embedder=None):
         self.settings = settings
@@ -78,8 +84,7 @@ class Assistant:
         t0 = time.perf_counter()
         timings = Timings()
         query = self.rewrite_query(question, list(history or []))
-        retrieval_query = f"{query} {' '.join(choices)}" if choices else query
-        result = self.retriever.search(retrieval_query, filters, top_k or self.settings.top_k)
+        result = self.retriever.search(retrieval_query(query, choices), filters, top_k or self.settings.top_k)
         timings.retrieval_s = time.perf_counter() - t0
         answer = Answer(question=question, answer="", passages=result.passages, query=query,
                         as_of=filters.as_of, timings=timings)
@@ -99,8 +104,7 @@ class Assistant:
             as_of=filters.as_of, choices=choices,
         )
         pieces: list[str] = []
-        for piece in llm.stream_chat(messages, max_tokens=self.settings.max_answer_tokens,
-                                     temperature=self.settings.temperature):
+        for piece in self._generate(llm, messages, fallback=not choices):
             pieces.append(piece)
             yield piece
         raw = "".join(pieces).strip()
@@ -122,6 +126,34 @@ class Assistant:
             answer.unsupported_sentences = check.unsupported_sentences
         timings.total_s = time.perf_counter() - t0
         yield answer
+
+    def _generate(self, llm, messages: list[dict], fallback: bool) -> Iterator[str]:
+        """Stream the model's answer, holding text back until it has real words.
+
+        The 0.5B model sometimes answers with nothing but a marker ("[1]") or a passage header.
+        Such an answer is never shown: the question is asked once more with the plain instruction
+        (no citation format; markers are attributed afterwards by the support check). The retry
+        shares the passages prefix, which llama.cpp keeps in its KV cache.
+        """
+        held: list[str] = []
+        released = False
+        for piece in llm.stream_chat(messages, max_tokens=self.settings.max_answer_tokens,
+                                     temperature=self.settings.temperature):
+            if released:
+                yield piece
+                continue
+            held.append(piece)
+            if not fallback or prompts.has_content("".join(held)):
+                released = True
+                yield "".join(held)
+        if released:
+            return
+        if prompts.is_refusal("".join(held)) and "".join(held).strip():
+            yield "".join(held)
+            return
+        retry = prompts.plain_retry(messages)
+        yield from llm.stream_chat(retry, max_tokens=self.settings.max_answer_tokens,
+                                   temperature=self.settings.temperature)
 
     def ask(self, question: str, history: list[dict] = (), filters: Filters = Filters(),
             top_k: int | None = None, choices: list[str] | None = None) -> Answer:

@@ -34,6 +34,7 @@ ANSWER_INSTRUCTION = (
     "Answer in one or two full sentences. After each sentence, add the id of the passage it comes from "
     "in square brackets, like [1]. If the passages do not answer the question, write only: " + REFUSAL
 )
+PLAIN_INSTRUCTION = "Answer in one full sentence, using only the passages."
 CHOICE_INSTRUCTION = "Reply with 'Answer: <letter>' first, then one short sentence of justification."
 
 LETTERS = "ABCDEFGHIJ"
@@ -135,6 +136,20 @@ def _trim_to(p: Passage, n: int, counter: TokenCounter, budget: int) -> Passage 
             break
         best = cand
     return best
+
+
+_MARKERS_ONLY = re.compile(r"\[[^\]]{0,20}\]")
+
+
+def has_content(text: str) -> bool:
+    """True once ``text`` holds at least three words besides citation markers."""
+    return len(re.findall(r"[^\W_]+", _MARKERS_ONLY.sub(" ", text))) >= 3
+
+
+def plain_retry(messages: list[dict]) -> list[dict]:
+    """The same passages and question with a plain "answer in one sentence" instruction."""
+    user = messages[-1]["content"].replace(ANSWER_INSTRUCTION, PLAIN_INSTRUCTION)
+    return [*messages[:-1], {"role": "user", "content": user}]
 
 
 def is_refusal(text: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import faiss
 import numpy as np
 
 from .chunking import sentence_spans
@@ -104,6 +105,9 @@ class Retriever:
     def __init__(self, index: Index, embedder, rrf_k: int = 60, dedupe_threshold: float = 0.8):
         self.index = index
         self.embedder = embedder
+        # One query is too small to split across cores; OpenMP threads only contend with
+        # llama.cpp and torch (helper measurement: 300 ms vs 24 ms at 100k chunks on a busy box).
+        faiss.omp_set_num_threads(1)
         self.rrf_k = rrf_k
         self.dedupe_threshold = dedupe_threshold
 

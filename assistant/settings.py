@@ -33,7 +33,7 @@ class Settings:
     n_threads: int = 0  # 0: all cores
     max_answer_tokens: int = 200
     temperature: float = 0.0
-    top_k: int = 6
+    top_k: int = 4
     # Word pieces per chunk, title included: all-MiniLM-L6-v2 truncates at 256.
     chunk_tokens: int = 200
     chunk_overlap: int = 40
