@@ -151,3 +151,28 @@ def test_real_model_multiple_choice(real):
     from assistant.prompts import parse_choice
 
     assert parse_choice(answer.answer, 4) == 1, answer.answer
+
+
+def test_marker_only_answer_is_retried_plainly(assistant):
+    calls = []
+
+    class Stubborn:
+        name, n_ctx, last_stats = "stubborn", 4096, None
+
+        def count_tokens(self, text):
+            return len(text) // 4 + 1
+
+        def stream_chat(self, messages, max_tokens, temperature=0.0, stop=None):
+            calls.append(messages[-1]["content"])
+            if len(calls) == 1:
+                yield from ["[1", "]"]
+            else:
+                yield "South Korean troops fired about 20 warning shots."
+
+    assistant._llm = Stubborn()
+    items = list(assistant.stream("How many warning shots were fired?"))
+    text = "".join(i for i in items if isinstance(i, str))
+    assert "[1]" not in text.split("South")[0]  # the marker-only start was never shown
+    assert len(calls) == 2 and "one full sentence" in calls[1]
+    answer = items[-1]
+    assert answer.answer.endswith("[1]") and answer.citations[0].doc_id == "news.jsonl#fog"
