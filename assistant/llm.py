@@ -186,7 +186,7 @@ def _one_line(e: BaseException) -> str:
 # -------------------------------------------------------------------------------------------- fake
 
 _HEADER = re.compile(r'^(?:\[(\d+)\]\s|<passage id="(\d+)")')
-_CHOICE = re.compile(r"^\s*([A-J])[.)]\s+(.*\S)")
+_CHOICE = re.compile(r"^\s*(?:([A-J])[.)]|-)\s+(.*\S)")
 _WORD = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _STOPWORDS = frozenset(
@@ -240,12 +240,12 @@ def _parse_prompt(message: str) -> tuple[list[_Passage], str, list[tuple[str, st
             close()
             mode = "question"
             question_lines.append(stripped[len("Question:"):])
-        elif stripped.startswith("Choices:"):
+        elif stripped.startswith(("Choices:", "Options:")):
             close()
             mode = "choices"
         elif mode == "choices" and _CHOICE.match(line):
             m = _CHOICE.match(line)
-            choices.append((m.group(1), m.group(2)))
+            choices.append((m.group(1) or "", m.group(2)))
         elif header:
             close()
             mode = "tagged" if header.group(2) else "body"
@@ -286,7 +286,8 @@ class FakeLLM:
         passages, question, choices = _parse_prompt(user)
         q_words = _content_words(question)
         if choices:
-            return f"Answer: {self._choose(passages, q_words, choices)}"
+            letter, text = self._choose(passages, q_words, choices)
+            return f"Answer: {letter}" if letter else text
         best: tuple[int, str, int] | None = None
         for p in passages:
             for sentence in _SENTENCE_END.split(p.text):
@@ -299,7 +300,7 @@ class FakeLLM:
         return f"{best[1]} [{best[2]}]"
 
     @staticmethod
-    def _choose(passages: list[_Passage], q_words: set[str], choices: list[tuple[str, str]]) -> str:
+    def _choose(passages: list[_Passage], q_words: set[str], choices: list[tuple[str, str]]) -> tuple[str, str]:
         # An option scores by the words it shares with each sentence, weighted by how much that
         # sentence shares with the question; words the question already has prove nothing.
         sentences = [_content_words(s) for p in passages for s in _SENTENCE_END.split(p.text)]
@@ -308,7 +309,7 @@ class FakeLLM:
         for _, text in choices:
             option = _content_words(text) - q_words
             scores.append(sum(weight * len(option & words) for weight, words in weighted))
-        return choices[scores.index(max(scores))][0]  # ties: the earliest option
+        return choices[scores.index(max(scores))]  # ties: the earliest option
 
     def stream_chat(
         self,

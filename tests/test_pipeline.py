@@ -14,6 +14,23 @@ from assistant.types import Answer, Filters
 from conftest import ARTICLES, write_archive
 
 
+class Scripted:
+    """A stand-in LLM that replies with fixed text pieces and records the prompts it got."""
+
+    name, n_ctx, last_stats = "scripted", 4096, None
+
+    def __init__(self, *replies: list[str]):
+        self.replies = list(replies)
+        self.prompts: list[str] = []
+
+    def count_tokens(self, text):
+        return len(text) // 4 + 1
+
+    def stream_chat(self, messages, max_tokens, temperature=0.0, stop=None):
+        self.prompts.append(messages[-1]["content"])
+        yield from self.replies[min(len(self.prompts), len(self.replies)) - 1]
+
+
 @pytest.fixture
 def assistant(built, embedder):
     settings, _ = built
@@ -40,55 +57,25 @@ def test_off_archive_question_refuses_with_closest_matches(assistant):
 
 
 def test_invalid_markers_are_removed(assistant):
-    class Scripted:
-        name, n_ctx, last_stats = "scripted", 4096, None
-
-        def count_tokens(self, text):
-            return len(text) // 4 + 1
-
-        def stream_chat(self, messages, max_tokens, temperature=0.0, stop=None):
-            yield from ["About 20 warning shots were fired [1][9]. ", "It was the fourth defection that year [1, 12]."]
-
-    assistant._llm = Scripted()
+    assistant._llm = Scripted(["About 20 warning shots were fired [1][9]. ", "It was the fourth defection that year [1, 12]."])
     answer = assistant.ask("How many warning shots were fired?")
     assert answer.invalid_markers == 2
     assert "[9]" not in answer.answer and "[12]" not in answer.answer and "[1]" in answer.answer
 
 
 def test_unsupported_sentence_is_flagged(assistant):
-    class Scripted:
-        name, n_ctx, last_stats = "scripted", 4096, None
-
-        def count_tokens(self, text):
-            return len(text) // 4 + 1
-
-        def stream_chat(self, messages, max_tokens, temperature=0.0, stop=None):
-            yield "About 20 warning shots were fired [1]. Seven tanks crossed into Seoul on Monday [1]."
-
-    assistant._llm = Scripted()
+    assistant._llm = Scripted(["About 20 warning shots were fired [1]. Seven tanks crossed into Seoul on Monday [1]."])
     answer = assistant.ask("How many warning shots were fired?")
     assert any("tanks" in s for s in answer.unsupported_sentences)
     assert not any("warning shots" in s for s in answer.unsupported_sentences)
 
 
 def test_as_of_excludes_later_articles_and_is_in_prompt(assistant):
-    seen = {}
-
-    class Capture:
-        name, n_ctx, last_stats = "capture", 4096, None
-
-        def count_tokens(self, text):
-            return len(text) // 4 + 1
-
-        def stream_chat(self, messages, max_tokens, temperature=0.0, stop=None):
-            seen["prompt"] = messages[-1]["content"]
-            yield "A soldier defected at the Joint Security Area [1]."
-
-    assistant._llm = Capture()
+    llm = assistant._llm = Scripted(["A soldier defected at the Joint Security Area [1]."])
     answer = assistant.ask("Why are North Korean soldiers defecting?", filters=Filters(as_of="2017-12-01"))
     assert {p.doc_id for p in answer.passages} == {"news.jsonl#jsa"}
-    assert "Today's date is 2017-12-01" in seen["prompt"]
-    assert "economic" not in seen["prompt"]
+    assert "Today's date is 2017-12-01" in llm.prompts[0]
+    assert "economic" not in llm.prompts[0]
 
 
 def test_follow_up_question_is_rewritten(assistant):
@@ -147,29 +134,16 @@ def test_real_model_ignores_injected_instructions(tmp_path, embedder, real_llm):
 
 @pytest.mark.slow
 def test_real_model_multiple_choice(real):
-    answer = real.ask("How many warning shots did South Korean soldiers fire?", choices=["About 5", "About 20", "About 100", "None"])
+    choices = ["About 5", "About 20", "About 100", "None"]
+    answer = real.ask("How many warning shots did South Korean soldiers fire?", choices=choices)
     from assistant.prompts import parse_choice
 
-    assert parse_choice(answer.answer, 4) == 1, answer.answer
+    assert parse_choice(answer.answer, choices) == 1, answer.answer
 
 
 def test_marker_only_answer_is_retried_plainly(assistant):
-    calls = []
-
-    class Stubborn:
-        name, n_ctx, last_stats = "stubborn", 4096, None
-
-        def count_tokens(self, text):
-            return len(text) // 4 + 1
-
-        def stream_chat(self, messages, max_tokens, temperature=0.0, stop=None):
-            calls.append(messages[-1]["content"])
-            if len(calls) == 1:
-                yield from ["[1", "]"]
-            else:
-                yield "South Korean troops fired about 20 warning shots."
-
-    assistant._llm = Stubborn()
+    llm = assistant._llm = Scripted(["[1", "]"], ["South Korean troops fired about 20 warning shots."])
+    calls = llm.prompts
     items = list(assistant.stream("How many warning shots were fired?"))
     text = "".join(i for i in items if isinstance(i, str))
     assert "[1]" not in text.split("South")[0]  # the marker-only start was never shown

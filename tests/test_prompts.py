@@ -44,7 +44,7 @@ def test_budget_drops_and_trims_passages():
 def test_as_of_and_choices_in_prompt():
     msgs, _ = build_messages("Who won?", [_p(1)], WordCounter(), 4096, 100, as_of="2025-07-04", choices=["Ann", "Bob"])
     user = msgs[-1]["content"]
-    assert "Today's date is 2025-07-04" in user and "A. Ann" in user and "B. Bob" in user
+    assert "Today's date is 2025-07-04" in user and "- Ann" in user and "- Bob" in user
 
 
 def test_control_tokens_are_stripped_from_articles():
@@ -69,6 +69,8 @@ def test_parse_choice_forms():
     assert parse_choice("The answer is D.", 4) == 3
     assert parse_choice("A. Paris is right", 4) == 0
     assert parse_choice("It was Bob who won.", ["Ann", "Bob", "Cy", "Di"]) == 1
+    assert parse_choice("Bob. Ann lost to him.", ["Ann", "Bob", "Cy", "Di"]) == 1  # earliest option text
+    assert parse_choice("The answer is a cheese", ["cheese", "bread"]) == 0
     assert parse_choice("No idea", 4) is None
     assert parse_choice("Answer: E", 4) is None
 
