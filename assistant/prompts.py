@@ -35,9 +35,9 @@ ANSWER_INSTRUCTION = (
     "in square brackets, like [1]. If the passages do not answer the question, write only: " + REFUSAL
 )
 PLAIN_INSTRUCTION = "Answer in one full sentence, using only the passages."
-# Options are listed without letters and the model repeats the option's text: the 0.5B model
-# picks letters with a strong bias (on dev-small it chose "A" for 3 of 60 questions).
-CHOICE_INSTRUCTION = "Reply with the exact text of the correct option first, then one short sentence of justification."
+# Letters, not option text: asked to repeat the option's text, the 0.5B model scored 0.36 vs 0.46
+# with letters on the same 28 dev-small questions (it then favours the first option instead).
+CHOICE_INSTRUCTION = "Reply with 'Answer: <letter>' first, then one short sentence of justification."
 
 LETTERS = "ABCDEFGHIJ"
 _CONTROL = re.compile(r"<\|[^|>]{1,40}\|>|</?s>|\[/?INST\]")
@@ -84,8 +84,8 @@ def user_message(question: str, blocks: list[str], as_of: str | None, choices: l
     lines.append("\n\n".join(blocks) if blocks else "(no passages)")
     lines.append(f"\nQuestion: {question.strip()}")
     if choices:
-        lines.append("Options:")
-        lines.extend(f"- {c}" for c in choices)
+        lines.append("Choices:")
+        lines.extend(f"{LETTERS[i]}. {c}" for i, c in enumerate(choices))
         lines.append(CHOICE_INSTRUCTION)
     else:
         lines.append(ANSWER_INSTRUCTION)
@@ -166,18 +166,18 @@ _CHOICE_PATTERNS = [
 
 
 def parse_choice(answer: str, choices: list[str] | int) -> int | None:
-    """Index of the chosen option: the option's own text (earliest, longest match wins), else a
-    letter form ('Answer: B', 'B.', '(B)', 'The answer is B')."""
+    """Index of the chosen option: a letter form ('Answer: B', 'B.', '(B)', 'The answer is B'),
+    else the option's own text (the earliest mentioned; longest on a tie)."""
     n = choices if isinstance(choices, int) else len(choices)
-    if not isinstance(choices, int):
-        low = _norm(answer)
-        found = [(low.find(_norm(c)), -len(c), i) for i, c in enumerate(choices) if _norm(c) and _norm(c) in low]
-        if found:
-            return min(found)[2]
     for pattern in _CHOICE_PATTERNS:
         m = pattern.search(answer)
         if m and LETTERS.index(m.group(1).upper()) < n:
             return LETTERS.index(m.group(1).upper())
+    if not isinstance(choices, int):
+        low = _norm(answer)
+        found = [(low.find(_norm(c)), -len(c), i) for i, c in enumerate(choices) if _norm(c).strip() and _norm(c) in low]
+        if found:
+            return min(found)[2]
     return None
 
 

@@ -348,3 +348,23 @@ def test_removing_a_marker_does_not_create_a_new_one(passages):
     assert result.invalid_markers == 1
     assert result.text == "The bridge opens in 2026 [2, 3] [2]."
     assert [c.n for c in result.citations] == [2]
+
+
+# ---------------------------------------------------------------- repairs before the check
+
+def test_leading_markers_move_to_the_sentence_end():
+    from assistant.citations import move_leading_markers
+
+    text = "[1] The soldier crossed in fog.\n[2][3] Guards fired warning shots."
+    assert move_leading_markers(text) == "The soldier crossed in fog. [1]\nGuards fired warning shots. [2][3]"
+    assert move_leading_markers("Plain answer [1].") == "Plain answer [1]."
+
+
+def test_uncited_claims_get_the_supporting_passage():
+    from assistant.citations import attribute_uncited
+
+    bakery, shots = "The bakery won a prize for its sourdough.", "South Korean troops fired about 20 warning shots at the guards."
+    passages = [_passage("a", bakery, 0, len(bakery)), _passage("b", shots, 0, len(shots))]
+    text, added = attribute_uncited("Troops fired about 20 warning shots. Aliens landed in Paris.", passages)
+    assert added == 1
+    assert text == "Troops fired about 20 warning shots. [2] Aliens landed in Paris."

@@ -44,7 +44,7 @@ def test_budget_drops_and_trims_passages():
 def test_as_of_and_choices_in_prompt():
     msgs, _ = build_messages("Who won?", [_p(1)], WordCounter(), 4096, 100, as_of="2025-07-04", choices=["Ann", "Bob"])
     user = msgs[-1]["content"]
-    assert "Today's date is 2025-07-04" in user and "- Ann" in user and "- Bob" in user
+    assert "Today's date is 2025-07-04" in user and "A. Ann" in user and "B. Bob" in user
 
 
 def test_control_tokens_are_stripped_from_articles():
