@@ -4,6 +4,11 @@
 GGUF itself, so prompts are formatted exactly as the model was trained. ``FakeLLM`` needs no model:
 it answers extractively from the ``[n]`` passages of the prompt, for tests and demos.
 
+``choice_probs`` scores multiple-choice letters from the model's next-token logits instead of
+parsing generated text, and ``stream_chat(prefix=...)`` continues a reply that begins with given
+text (the chosen option); both format prompts with the GGUF's chat template themselves, so a GGUF
+without one falls back to generated letters.
+
 Limits: one ``LlamaCppLLM`` generates one answer at a time (a lock serialises callers; llama.cpp
 contexts are not thread safe). The KV cache keeps the previous prompt, so a prompt sharing a
 prefix with the last one (same system prompt) only evaluates the new suffix; ``prompt_eval_s`` then
@@ -20,7 +25,7 @@ from typing import Any, Iterator, Protocol
 
 from assistant.gguf import ModelError, resolve_model
 
-from assistant.prompts import REFUSAL
+from assistant.prompts import LETTERS, REFUSAL
 
 
 @dataclass
@@ -50,7 +55,14 @@ class LLM(Protocol):
         max_tokens: int,
         temperature: float = 0.0,
         stop: list[str] | None = None,
+        prefix: str = "",
     ) -> Iterator[str]: ...
+
+    def choice_probs(self, messages: list[dict], n: int, prefix: str = "Answer:") -> list[float] | None:
+        """Probability of each of the letters A.. (first ``n``) as the next token of a reply that
+        begins with ``prefix``, renormalised over those letters; None when the backend cannot
+        score (the caller then parses a generated answer)."""
+        ...
 
 
 def _decode_rate(tokens: int, seconds: float) -> float:
@@ -92,7 +104,54 @@ class LlamaCppLLM:
         if "chat_template.default" in self._llm._chat_handlers:
             self._llm.chat_format = "chat_template.default"
         self.chat_format = self._llm.chat_format
+        self._formatter = self._template_formatter()
         self.n_ctx = self._llm.n_ctx()
+
+    def _template_formatter(self):
+        """The formatter llama-cpp-python builds for "chat_template.default" (same template and
+        special tokens): scoring and prefilled replies format their prompts themselves and must
+        match the chat path token for token. None when the GGUF has no template."""
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        template = self._llm.metadata.get("tokenizer.chat_template")
+        if not template or self.chat_format != "chat_template.default":
+            return None
+        text = lambda token: self._llm._model.token_get_text(token) if token != -1 else ""  # noqa: E731
+        return Jinja2ChatFormatter(template=template, eos_token=text(self._llm.token_eos()),
+                                   bos_token=text(self._llm.token_bos()))
+
+    def _prompt_tokens(self, messages: list[dict], prefix: str) -> list[int]:
+        if self._formatter is None:
+            raise ModelError(f"{self.name} has no chat template in its GGUF: cannot prefill a reply")
+        formatted = self._formatter(messages=messages)
+        return self._llm.tokenize((formatted.prompt + prefix).encode("utf-8"),
+                                  add_bos=not formatted.added_special, special=True)
+
+    def choice_probs(self, messages: list[dict], n: int, prefix: str = "Answer:") -> list[float] | None:
+        """One forward pass over the prompt (the KV cache keeps the shared prefix, so a second
+        call that differs only in its last lines evaluates just those) and a softmax over the
+        logits of " A", " B", ... Needs the GGUF's chat template; None without one."""
+        if self._formatter is None:
+            return None
+        import numpy as np
+
+        with self._lock:
+            tokens = self._prompt_tokens(messages, prefix)
+            if len(tokens) >= self.n_ctx:
+                raise ContextOverflowError(f"prompt of {len(tokens)} tokens exceeds context window of {self.n_ctx}")
+            letters = [self._llm.tokenize(f" {c}".encode(), add_bos=False, special=False)[0] for c in LETTERS[:n]]
+            llama = self._llm
+            cached = llama.input_ids[: llama.n_tokens].tolist()
+            keep = 0
+            for a, b in zip(cached, tokens):
+                if a != b:
+                    break
+                keep += 1
+            llama.n_tokens = min(keep, len(tokens) - 1)  # at least one token to evaluate
+            llama.eval(tokens[llama.n_tokens:])
+            logits = np.ctypeslib.as_array(llama._ctx.get_logits(), shape=(llama.n_vocab(),))[letters]
+            probs = np.exp(logits - logits.max())
+            return (probs / probs.sum()).tolist()
 
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
@@ -103,7 +162,10 @@ class LlamaCppLLM:
         max_tokens: int,
         temperature: float = 0.0,
         stop: list[str] | None = None,
+        prefix: str = "",
     ) -> Iterator[str]:
+        """Stream the reply; with ``prefix`` the reply is taken to begin with that text (not
+        yielded) and the model continues it."""
         self.last_stats = None
         with self._lock:
             probe = _TokenProbe(self._llm)
@@ -111,16 +173,27 @@ class LlamaCppLLM:
             first_piece = last_piece = None
             self._llm.generate = probe.generate  # instance attribute: shadows the method this call
             try:
-                chunks = self._llm.create_chat_completion(
-                    messages=messages,
-                    max_tokens=max_tokens,
-                    temperature=temperature,
-                    stop=stop or None,
-                    stream=True,
-                )
+                if prefix:
+                    chunks = self._llm.create_completion(
+                        prompt=self._prompt_tokens(messages, prefix),
+                        max_tokens=max_tokens,
+                        temperature=temperature,
+                        stop=[*(stop or []), *self._formatter(messages=messages).stop],
+                        stream=True,
+                    )
+                    text_of = lambda chunk: chunk["choices"][0].get("text")  # noqa: E731
+                else:
+                    chunks = self._llm.create_chat_completion(
+                        messages=messages,
+                        max_tokens=max_tokens,
+                        temperature=temperature,
+                        stop=stop or None,
+                        stream=True,
+                    )
+                    text_of = lambda chunk: chunk["choices"][0]["delta"].get("content")  # noqa: E731
                 try:
                     for chunk in chunks:
-                        piece = chunk["choices"][0]["delta"].get("content")
+                        piece = text_of(chunk)
                         if piece:
                             last_piece = time.perf_counter()
                             first_piece = first_piece or last_piece
@@ -268,6 +341,10 @@ def _parse_prompt(message: str) -> tuple[list[_Passage], str, list[tuple[str, st
     return passages, " ".join(question_lines).strip(), choices
 
 
+def _user_text(messages: list[dict]) -> str:
+    return next((m.get("content") or "" for m in reversed(messages) if m.get("role") == "user"), "")
+
+
 class FakeLLM:
     """Deterministic extractive stand-in for a model: best-overlap sentence plus its marker."""
 
@@ -280,13 +357,14 @@ class FakeLLM:
     def count_tokens(self, text: str) -> int:
         return len(text) // 4 + 1
 
-    def answer(self, messages: list[dict]) -> str:
-        """The full reply ``stream_chat`` would stream (before max_tokens and stop)."""
-        user = next((m.get("content") or "" for m in reversed(messages) if m.get("role") == "user"), "")
-        passages, question, choices = _parse_prompt(user)
+    def answer(self, messages: list[dict], prefix: str = "") -> str:
+        """The full reply ``stream_chat`` would stream (before max_tokens and stop). After a
+        ``prefix`` (a prefilled multiple-choice answer) it writes the justification."""
+        passages, question, choices = _parse_prompt(_user_text(messages))
         q_words = _content_words(question)
-        if choices:
-            letter, text = self._choose(passages, q_words, choices)
+        if choices and not prefix:
+            scores = self._option_scores(passages, q_words, choices)
+            letter, text = choices[scores.index(max(scores))]  # ties: the earliest option
             return f"Answer: {letter}" if letter else text
         best: tuple[int, str, int] | None = None
         for p in passages:
@@ -296,11 +374,11 @@ class FakeLLM:
                 if sentence and (best is None or overlap > best[0]):
                     best = (overlap, sentence, p.n)
         if best is None or best[0] == 0:
-            return REFUSAL
+            return "" if prefix else REFUSAL
         return f"{best[1]} [{best[2]}]"
 
     @staticmethod
-    def _choose(passages: list[_Passage], q_words: set[str], choices: list[tuple[str, str]]) -> tuple[str, str]:
+    def _option_scores(passages: list[_Passage], q_words: set[str], choices: list[tuple[str, str]]) -> list[int]:
         # An option scores by the words it shares with each sentence, weighted by how much that
         # sentence shares with the question; words the question already has prove nothing.
         sentences = [_content_words(s) for p in passages for s in _SENTENCE_END.split(p.text)]
@@ -309,7 +387,13 @@ class FakeLLM:
         for _, text in choices:
             option = _content_words(text) - q_words
             scores.append(sum(weight * len(option & words) for weight, words in weighted))
-        return choices[scores.index(max(scores))]  # ties: the earliest option
+        return scores
+
+    def choice_probs(self, messages: list[dict], n: int, prefix: str = "Answer:") -> list[float] | None:
+        """The option scores as a distribution (add-one smoothed), over the first ``n`` letters."""
+        passages, question, choices = _parse_prompt(_user_text(messages))
+        scores = [s + 1 for s in self._option_scores(passages, _content_words(question), choices[:n])]
+        return [s / sum(scores) for s in scores] if len(scores) == n else None
 
     def stream_chat(
         self,
@@ -317,10 +401,11 @@ class FakeLLM:
         max_tokens: int,
         temperature: float = 0.0,
         stop: list[str] | None = None,
+        prefix: str = "",
     ) -> Iterator[str]:
         self.last_stats = None
         started = time.perf_counter()
-        text = self.answer(messages)
+        text = self.answer(messages, prefix)
         for s in stop or []:
             if s and s in text:
                 text = text[: text.index(s)]

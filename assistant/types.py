@@ -153,6 +153,8 @@ class Answer:
     unsupported_sentences: list[str] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
     as_of: str | None = None
+    # Multiple choice scored by the model: each option's probability, averaged over option orders.
+    choice_probs: list[float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

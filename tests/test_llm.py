@@ -116,3 +116,25 @@ def test_real_model_uses_the_gguf_chat_template(real_llm):
     assert "<|im_start|>" in template
     # llama-cpp-python registers the GGUF's own template under this name when chat_format=None.
     assert real_llm.chat_format == "chat_template.default"
+
+
+CHOICE_MESSAGES = [
+    {"role": "system", "content": "You are a careful news archive assistant."},
+    {"role": "user", "content": PROMPT + "\nChoices:\nA. Two days\nB. Nine days\nC. A month\n"
+                                "Reply with 'Answer: <letter>' first, then one short sentence of justification."},
+]
+
+
+def test_choice_probs_and_prefilled_reply(llm):
+    probs = llm.choice_probs(CHOICE_MESSAGES, 3)
+    assert len(probs) == 3 and abs(sum(probs) - 1) < 1e-6 and all(p >= 0 for p in probs)
+    # Asked once, the 0.5B model leans towards "A" (the pipeline averages over option orders),
+    # but it still ranks the right option far above the unrelated one.
+    assert probs[1] > probs[2], probs
+    list(llm.stream_chat(MESSAGES, max_tokens=4))  # another prompt in between
+    # Reusing the shared prefix from the KV cache keeps the scores (up to llama.cpp's batch-size
+    # rounding, about 0.02 here); a wrong cache position would give another distribution.
+    assert llm.choice_probs(CHOICE_MESSAGES, 3) == pytest.approx(probs, abs=0.05)
+    text = "".join(llm.stream_chat(CHOICE_MESSAGES, max_tokens=40, prefix="Answer: B. Nine days\n"))
+    assert not text.lstrip().startswith("Answer"), text  # it continues the reply, not restarts it
+    assert "nine" in text.lower() or "9" in text, text

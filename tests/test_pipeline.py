@@ -3,6 +3,7 @@ bundled Qwen2.5 0.5B GGUF through llama.cpp."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -22,13 +23,32 @@ class Scripted:
     def __init__(self, *replies: list[str]):
         self.replies = list(replies)
         self.prompts: list[str] = []
+        self.prefixes: list[str] = []
 
     def count_tokens(self, text):
         return len(text) // 4 + 1
 
-    def stream_chat(self, messages, max_tokens, temperature=0.0, stop=None):
+    def stream_chat(self, messages, max_tokens, temperature=0.0, stop=None, prefix=""):
         self.prompts.append(messages[-1]["content"])
+        self.prefixes.append(prefix)
         yield from self.replies[min(len(self.prompts), len(self.replies)) - 1]
+
+
+class PositionBiased(Scripted):
+    """Scores letters like a small model that leans on position: "A" takes most of the mass
+    whichever option stands there, and the option the passages support (``favoured``) gets only
+    a little more than the others."""
+
+    def __init__(self, favoured: str, *replies):
+        super().__init__(*replies)
+        self.favoured = favoured
+        self.scored: list[list[str]] = []
+
+    def choice_probs(self, messages, n, prefix="Answer:"):
+        options = [line[3:] for line in messages[-1]["content"].splitlines() if re.match(r"^[A-J]\. ", line)]
+        self.scored.append(options)
+        raw = [(0.55 if i == 0 else 0.15) * (1.5 if o == self.favoured else 1.0) for i, o in enumerate(options)]
+        return [r / sum(raw) for r in raw]
 
 
 @pytest.fixture
@@ -139,6 +159,32 @@ def test_real_model_multiple_choice(real):
     from assistant.prompts import parse_choice
 
     assert parse_choice(answer.answer, choices) == 1, answer.answer
+    assert answer.choice_probs.index(max(answer.choice_probs)) == 1
+    assert len(answer.answer.split("\n", 1)[-1].split()) >= 3, answer.answer  # a justification follows
+
+
+def test_multiple_choice_is_scored_over_every_option_order(assistant):
+    choices = ["About 5", "About 20", "About 100", "None"]
+    llm = assistant._llm = PositionBiased("About 20", ["South Korean soldiers fired about 20 warning shots."])
+    items = list(assistant.stream("How many warning shots did South Korean soldiers fire?", choices=choices))
+    answer = items[-1]
+    # Asked once, the biased scorer picks whatever stands at A; every option sat at A once.
+    assert sorted(order[0] for order in llm.scored) == sorted(choices)
+    assert answer.choice_probs.index(max(answer.choice_probs)) == 1
+    assert abs(sum(answer.choice_probs) - 1) < 1e-9
+    # The scored choice opens the reply and the model continues it; the prompt keeps the given order.
+    assert items[0] == llm.prefixes[0] == "Answer: B. About 20\n"
+    assert "A. About 5" in llm.prompts[0]
+    assert answer.answer.startswith("Answer: B. About 20\nSouth Korean soldiers fired about 20 warning shots.")
+    assert answer.citations and answer.citations[0].doc_id == "news.jsonl#fog"
+
+
+def test_multiple_choice_without_scoring_parses_the_generated_letter(assistant):
+    choices = ["About 5", "About 20", "About 100", "None"]
+    llm = assistant._llm = Scripted(["Answer: B"])
+    answer = assistant.ask("How many warning shots did South Korean soldiers fire?", choices=choices)
+    assert answer.choice_probs is None and llm.prefixes == [""]
+    assert answer.answer.startswith("Answer: B")
 
 
 def test_marker_only_answer_is_retried_plainly(assistant):
