@@ -9,6 +9,10 @@ Refusal happens before generation when no sentence of the retrieved passages com
 question: best query-sentence cosine below ``settings.min_relevance`` (0.3; measured on the sample
 archive and the test fixtures: on-topic questions score 0.54-0.72, off-archive ones 0.09-0.18),
 or after generation when the model writes the fixed refusal sentence. Either way the nearest passages come back as "closest matches".
+
+Multiple choice (``choices``; used by ``eval``) never refuses: the model scores the option letters
+over every cyclic order of the options (``_choice_probs``), the best option opens the reply, and
+the model continues it with its justification, which is cited and checked like any answer.
 """
 from __future__ import annotations
 
@@ -62,7 +66,8 @@ class Assistant:
     @property
     def retriever(self) -> Retriever:
         if self._retriever is None:
-            self._retriever = Retriever(self.index, self.embedder, self.settings.rrf_k, self.settings.dedupe_threshold)
+            self._retriever = Retriever(self.index, self.embedder, self.settings.rrf_k, self.settings.dedupe_threshold,
+                                        self.settings.lexical_weight)
         return self._retriever
 
     def reload_index(self) -> None:

@@ -52,11 +52,12 @@ def allowed_chunks(index: Index, filters: Filters) -> np.ndarray | None:
     return np.nonzero(ok[index.chunk_doc])[0].astype(np.int64)
 
 
-def rrf(rankings: list[np.ndarray], k: int = 60) -> dict[int, float]:
+def rrf(rankings: list[np.ndarray], k: int = 60, weights: list[float] | None = None) -> dict[int, float]:
     scores: dict[int, float] = {}
-    for ids in rankings:
+    for i, ids in enumerate(rankings):
+        weight = 1.0 if weights is None else weights[i]
         for rank, cid in enumerate(ids.tolist()):
-            scores[cid] = scores.get(cid, 0.0) + 1.0 / (k + rank + 1)
+            scores[cid] = scores.get(cid, 0.0) + weight / (k + rank + 1)
     return scores
 
 
@@ -102,13 +103,15 @@ def _merge(existing: list[str], new: str | None, own: str | None) -> list[str]:
 
 
 class Retriever:
-    def __init__(self, index: Index, embedder, rrf_k: int = 60, dedupe_threshold: float = 0.8):
+    def __init__(self, index: Index, embedder, rrf_k: int = 60, dedupe_threshold: float = 0.8,
+                 lexical_weight: float = 1.0):
         self.index = index
         self.embedder = embedder
         # One query is too small to split across cores; OpenMP threads only contend with
         # llama.cpp and torch (helper measurement: 300 ms vs 24 ms at 100k chunks on a busy box).
         faiss.omp_set_num_threads(1)
         self.rrf_k = rrf_k
+        self.lexical_weight = lexical_weight
         self.dedupe_threshold = dedupe_threshold
 
     def search(self, query: str, filters: Filters = Filters(), top_k: int = 6,
@@ -131,7 +134,7 @@ class Retriever:
                 dense_of = dict(zip(d_ids.tolist(), d_scores.tolist()))
                 lex_of = dict(zip(l_ids.tolist(), l_scores.tolist()))
                 best = float(d_scores.max()) if len(d_scores) else 0.0
-        fused = rrf(rankings, self.rrf_k)
+        fused = rrf(rankings, self.rrf_k, [1.0, self.lexical_weight] * len(queries))
         order = sorted(fused, key=lambda c: -fused[c])
         passages = []
         for cid in order:

@@ -44,6 +44,8 @@ class Settings:
     # Best query-sentence cosine below which retrieval counts as "nothing relevant".
     min_relevance: float = 0.3
     rrf_k: int = 60
+    # BM25's share in the fusion relative to dense (1.0: equal).
+    lexical_weight: float = 1.0
     dedupe_threshold: float = 0.8
 
     @classmethod

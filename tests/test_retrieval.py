@@ -74,6 +74,9 @@ def test_rrf_and_shingles():
 
     fused = rrf([np.array([1, 2, 3]), np.array([3, 1])], k=60)
     assert max(fused, key=fused.get) == 1 and fused[3] > fused[2]
+    # A heavier second (lexical) ranking lets its first hit win.
+    weighted = rrf([np.array([1, 2, 3]), np.array([3, 1])], k=60, weights=[1.0, 3.0])
+    assert max(weighted, key=weighted.get) == 3
     a, b = shingles("one two three four five six"), shingles("one two three four five seven")
     assert 0 < jaccard(a, b) < 1 and jaccard(a, a) == 1
 
