@@ -61,7 +61,7 @@ class LLM(Protocol):
     def choice_probs(self, messages: list[dict], n: int, prefix: str = "Answer:") -> list[float] | None:
         """Probability of each of the letters A.. (first ``n``) as the next token of a reply that
         begins with ``prefix``, renormalised over those letters; None when the backend cannot
-        score (the caller then parses a generated answer)."""
+        score. Optional: callers fall back to parsing a generated answer without it."""
         ...
 
 

@@ -108,9 +108,11 @@ class Assistant:
             question, result.passages, llm, llm.n_ctx, self.settings.max_answer_tokens,
             as_of=filters.as_of, choices=choices,
         )
-        prefix = ""
+        prefix, scoring_s = "", 0.0
         if choices:
+            scoring_start = time.perf_counter()
             answer.choice_probs = self._choice_probs(llm, question, result.passages, filters.as_of, choices)
+            scoring_s = time.perf_counter() - scoring_start
         if answer.choice_probs is not None:
             # The model's scored choice opens the reply; it then writes its justification.
             best = max(range(len(choices)), key=answer.choice_probs.__getitem__)
@@ -128,6 +130,8 @@ class Assistant:
         stats = llm.last_stats
         if stats is not None:
             timings.prompt_eval_s, timings.first_token_s = stats.prompt_eval_s, stats.first_token_s
+            if prefix:  # the scored choice was the first text out, and scoring was prompt evaluation
+                timings.prompt_eval_s, timings.first_token_s = stats.prompt_eval_s + scoring_s, scoring_s
             timings.generation_s, timings.tokens_per_s = stats.generation_s, stats.tokens_per_s
             timings.prompt_tokens, timings.completion_tokens = stats.prompt_tokens, stats.completion_tokens
         answer.passages = given
