@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from . import metrics as M
+from .prompts import LETTERS, parse_choice as prompt_parse_choice
 from .types import Filters
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -166,6 +167,8 @@ def parse_question(raw: Mapping[str, Any], line: int = 0) -> Question:
         index = None
     if choices and len(choices) < 2:
         raise ValueError("choices needs at least two options")
+    if len(choices) > len(LETTERS):
+        raise ValueError(f"choices has {len(choices)} options; at most {len(LETTERS)} (letters A-{LETTERS[-1]})")
     if choices and index is None and answers:
         norm = [M.normalize_answer(c) for c in choices]
         hits = [norm.index(M.normalize_answer(a)) for a in answers if M.normalize_answer(a) in norm]
@@ -304,16 +307,10 @@ def _strip_markers(text: str) -> str:
 
 
 def parse_choice(text: str, choices: list[str]) -> int | None:
-    """The pipeline's own parser when the prompts module has one, else ``metrics.parse_choice``;
-    either way the choice text itself is accepted as a last resort."""
-    try:
-        from .prompts import parse_choice as prompt_parse
-    except ImportError:
-        prompt_parse = None
-    if prompt_parse is not None:
-        picked = prompt_parse(text, choices)
-        if picked is not None:
-            return picked
+    """The pipeline's own parser, then ``metrics.parse_choice`` as a last resort."""
+    picked = prompt_parse_choice(text, choices)
+    if picked is not None:
+        return picked
     return M.parse_choice(text, len(choices), choices)
 
 

@@ -101,12 +101,14 @@ def test_load_questions_reports_bad_fields_and_duplicates(tmp_path):
         '[1, 2]',
         '{"id": "d", "answer": "no question"}',
         '{"id": "e", "question": "Q?", "choices": ["x", "y"], "answer": "Y"}',
+        '{"id": "f", "question": "Q?", "choices": ' + json.dumps([str(i) for i in range(11)]) + ', "answer_index": 0}',
     ]))
     questions, problems = load_questions(path)
     assert [q.id for q in questions] == ["a", "e"]
     assert questions[1].answer_index == 1
-    assert [p.split(":")[0] for p in problems] == ["line 2", "line 3", "line 4", "line 5", "line 6"]
+    assert [p.split(":")[0] for p in problems] == ["line 2", "line 3", "line 4", "line 5", "line 6", "line 8"]
     assert "duplicate id 'a'" in problems[0] and "out of range" in problems[1]
+    assert "at most 10" in problems[-1]
 
 
 def test_load_questions_csv(tmp_path):
