@@ -120,12 +120,14 @@ class LlamaCppLLM:
         return Jinja2ChatFormatter(template=template, eos_token=text(self._llm.token_eos()),
                                    bos_token=text(self._llm.token_bos()))
 
-    def _prompt_tokens(self, messages: list[dict], prefix: str) -> list[int]:
+    def _prompt_tokens(self, messages: list[dict], prefix: str) -> tuple[list[int], list[str]]:
+        """Tokens of the templated prompt followed by ``prefix``, and the template's stop strings."""
         if self._formatter is None:
             raise ModelError(f"{self.name} has no chat template in its GGUF: cannot prefill a reply")
         formatted = self._formatter(messages=messages)
-        return self._llm.tokenize((formatted.prompt + prefix).encode("utf-8"),
-                                  add_bos=not formatted.added_special, special=True)
+        tokens = self._llm.tokenize((formatted.prompt + prefix).encode("utf-8"),
+                                    add_bos=not formatted.added_special, special=True)
+        return tokens, list(formatted.stop or [])
 
     def choice_probs(self, messages: list[dict], n: int, prefix: str = "Answer:") -> list[float] | None:
         """One forward pass over the prompt (the KV cache keeps the shared prefix, so a second
@@ -136,17 +138,12 @@ class LlamaCppLLM:
         import numpy as np
 
         with self._lock:
-            tokens = self._prompt_tokens(messages, prefix)
+            tokens, _ = self._prompt_tokens(messages, prefix)
             if len(tokens) >= self.n_ctx:
                 raise ContextOverflowError(f"prompt of {len(tokens)} tokens exceeds context window of {self.n_ctx}")
             letters = [self._llm.tokenize(f" {c}".encode(), add_bos=False, special=False)[0] for c in LETTERS[:n]]
             llama = self._llm
-            cached = llama.input_ids[: llama.n_tokens].tolist()
-            keep = 0
-            for a, b in zip(cached, tokens):
-                if a != b:
-                    break
-                keep += 1
+            keep = llama.longest_token_prefix(llama.input_ids[: llama.n_tokens].tolist(), tokens)
             llama.n_tokens = min(keep, len(tokens) - 1)  # at least one token to evaluate
             llama.eval(tokens[llama.n_tokens:])
             logits = np.ctypeslib.as_array(llama._ctx.get_logits(), shape=(llama.n_vocab(),))[letters]
@@ -174,11 +171,12 @@ class LlamaCppLLM:
             self._llm.generate = probe.generate  # instance attribute: shadows the method this call
             try:
                 if prefix:
+                    tokens, template_stop = self._prompt_tokens(messages, prefix)
                     chunks = self._llm.create_completion(
-                        prompt=self._prompt_tokens(messages, prefix),
+                        prompt=tokens,
                         max_tokens=max_tokens,
                         temperature=temperature,
-                        stop=[*(stop or []), *self._formatter(messages=messages).stop],
+                        stop=[*(stop or []), *template_stop],
                         stream=True,
                     )
                     text_of = lambda chunk: chunk["choices"][0].get("text")  # noqa: E731

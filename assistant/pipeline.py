@@ -111,7 +111,7 @@ class Assistant:
         prefix, scoring_s = "", 0.0
         if choices:
             scoring_start = time.perf_counter()
-            answer.choice_probs = self._choice_probs(llm, question, result.passages, filters.as_of, choices)
+            answer.choice_probs = self._choice_probs(llm, messages, question, result.passages, filters.as_of, choices)
             scoring_s = time.perf_counter() - scoring_start
         if answer.choice_probs is not None:
             # The model's scored choice opens the reply; it then writes its justification.
@@ -148,8 +148,8 @@ class Assistant:
         timings.total_s = time.perf_counter() - t0
         yield answer
 
-    def _choice_probs(self, llm, question: str, passages: list[Passage], as_of: str | None,
-                      choices: list[str]) -> list[float] | None:
+    def _choice_probs(self, llm, messages: list[dict], question: str, passages: list[Passage],
+                      as_of: str | None, choices: list[str]) -> list[float] | None:
         """Each option's probability from the model's next-token scores for its letter, averaged
         over the cyclic rotations of the option order (every option sits once at every letter).
 
@@ -157,6 +157,7 @@ class Assistant:
         3 of 60 questions where A was right for 13) and scored 0.383; averaged over rotations it
         scored 0.600 on the same passages. The passages come first in the prompt, so each
         rotation after the first evaluates only the question and options (KV cache).
+        ``messages`` is the prompt with the options in their given order (the first rotation).
         None when the backend cannot score letters.
         """
         score = getattr(llm, "choice_probs", None)
@@ -166,10 +167,11 @@ class Assistant:
         total = [0.0] * n
         for shift in range(n):
             order = [(i + shift) % n for i in range(n)]
-            messages, _ = prompts.build_messages(
-                question, passages, llm, llm.n_ctx, self.settings.max_answer_tokens,
-                as_of=as_of, choices=[choices[i] for i in order],
-            )
+            if shift:
+                messages, _ = prompts.build_messages(
+                    question, passages, llm, llm.n_ctx, self.settings.max_answer_tokens,
+                    as_of=as_of, choices=[choices[i] for i in order],
+                )
             probs = score(messages, n)
             if probs is None:
                 return None
