@@ -7,7 +7,11 @@ export TRANSFORMERS_OFFLINE := 1
 # llama-cpp-python compiles from source; use both cores (pip caches the wheel afterwards).
 export CMAKE_BUILD_PARALLEL_LEVEL := 2
 
-.PHONY: setup test-setup run index chat test test-fast bench clean-index
+# The chat page listens on this machine only; `make chat ADDRESS=0.0.0.0` exposes it deliberately.
+ADDRESS ?= 127.0.0.1
+PORT ?= 8501
+
+.PHONY: setup test-setup run index chat test test-fast bench chaos clean-index
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -31,7 +35,7 @@ index: setup
 	$(VENV)/bin/archivist index
 
 chat: setup
-	$(VENV)/bin/streamlit run app.py --browser.gatherUsageStats false
+	$(VENV)/bin/streamlit run app.py --browser.gatherUsageStats false --server.address $(ADDRESS) --server.port $(PORT)
 
 run: index chat
 
@@ -43,6 +47,10 @@ test-fast: test-setup
 
 bench: test-setup
 	$(PY) benchmarks/run_all.py
+
+# Fault injection: builds killed with SIGKILL, concurrent builds, a rebuild while answering.
+chaos: setup
+	$(PY) benchmarks/chaos.py
 
 clean-index:
 	rm -rf index/manifest.json index/data-*

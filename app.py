@@ -17,6 +17,7 @@ import streamlit as st
 
 from assistant import ui
 from assistant.gguf import ModelError
+from assistant.pipeline import QuestionTooLong
 from assistant.settings import Settings
 from assistant.types import Answer, Filters
 
@@ -41,7 +42,8 @@ def run_build(assistant, settings: Settings, full: bool = False) -> bool:
     """Build (incrementally unless ``full``) with a progress bar; the loaded index keeps answering
     other sessions until ``reload_index`` swaps the new one in. Outcome goes to session_state."""
     from assistant.indexer import build_index
-    from assistant.loaders import ArchiveError
+    from assistant.ingest import ArchiveError
+    from assistant.store import BuildInProgress
 
     bar = st.progress(0.0, text="Scanning the archive…")
     labels = {"files": "Reading articles", "embedding": "Embedding passages"}
@@ -51,7 +53,12 @@ def run_build(assistant, settings: Settings, full: bool = False) -> bool:
         bar.progress(min(max(frac, 0.0), 1.0), text=f"{labels.get(stage, stage)}: {done:,} / {total:,}")
 
     try:
-        report = build_index(settings, full=full, progress=progress)
+        # Never queue behind another build (CLI or another tab): say so and let the user retry.
+        report = build_index(settings, full=full, progress=progress, wait=False)
+    except BuildInProgress:
+        st.session_state.notice = ("busy", "A build is already running (from another tab or the command line). "
+                                           "Try again when it has finished.")
+        return False
     except ArchiveError as e:
         st.session_state.notice = ("archive", ui.one_line(e))
         return False
@@ -88,6 +95,8 @@ def show_notice(settings: Settings) -> None:
             with st.expander(f"Skipped files ({len(skipped)})"):
                 for path, reason in skipped:
                     st.text(f"{path}: {reason}")
+    elif kind == "busy":
+        st.info(text)
     elif kind == "archive":
         st.error(text)
         st.markdown(ui.archive_help(settings))
@@ -131,7 +140,9 @@ def sidebar(assistant, settings: Settings):
             "Answer as of", value=None, min_value=EARLIEST, max_value=LATEST, key="as_of",
             help="Answer as if on this date: later articles are ignored and the model is told the date.",
         )
-        include_undated = st.checkbox("Include undated articles", value=True, key="undated")
+        include_undated = st.checkbox("Include undated articles", value=False, key="undated",
+                                      help="Articles without a publication date. With 'Answer as of' they are left out "
+                                           "unless this is ticked: nothing proves they existed on that day.")
         top_k = st.slider("Passages to read", min_value=1, max_value=20, value=min(settings.top_k, 20), key="top_k",
                           help="How many retrieved passages the model sees per question.")
 
@@ -147,7 +158,8 @@ def sidebar(assistant, settings: Settings):
         until=until.isoformat() if until else None,
         as_of=as_of.isoformat() if as_of else None,
         sources=list(outlets),
-        include_undated=include_undated,
+        # Unticked: the filters' own default (undated articles stay for since/until, not for as_of).
+        include_undated=True if include_undated else None,
     )
     return status, problem, filters, top_k
 
@@ -189,6 +201,10 @@ def render_answer(assistant, answer: Answer, i: int) -> None:
         notes.append(f"searched for “{ui.escape_markdown(answer.query)}”")
     if answer.as_of:
         notes.append(f"as of {answer.as_of}")
+    if answer.timeframe:
+        tf = answer.timeframe
+        days = tf["start"] if tf["start"] == tf["end"] else f"{tf['start']} – {tf['end']}"
+        notes.append(f"read “{ui.escape_markdown(tf['phrase'])}” as {days}")
     if answer.timings and answer.timings.total_s:
         notes.append(f"{answer.timings.total_s:.1f}s")
     if notes:
@@ -229,8 +245,14 @@ def render_message(assistant, msg: dict, i: int) -> None:
                 st.markdown(msg["help"])
 
 
+# The page keeps at most this many messages (oldest turns go first); the pipeline itself reads
+# only the last ``settings.max_history_turns`` turns.
+MAX_MESSAGES = 100
+
+
 def ask(assistant, settings: Settings, question: str, filters: Filters, top_k: int) -> None:
     messages = st.session_state.messages
+    del messages[: max(len(messages) - (MAX_MESSAGES - 2), 0)]
     history = ui.chat_history(messages)
     messages.append({"role": "user", "content": question})
     render_message(assistant, messages[-1], len(messages) - 1)
@@ -250,6 +272,8 @@ def ask(assistant, settings: Settings, question: str, filters: Filters, top_k: i
             msg.update(content=capture.answer.answer, answer=capture.answer)
         except ModelError as e:
             msg.update(error=f"Model problem: {ui.one_line(e)}", help=ui.model_help(settings))
+        except QuestionTooLong as e:
+            msg.update(error=str(e))
         except Exception as e:  # noqa: BLE001 - one line on the page, traceback in the log
             log.exception("answering failed")
             msg.update(error=f"Could not answer: {ui.one_line(e)}")
@@ -310,7 +334,7 @@ def main() -> None:
     if st.session_state.messages and st.sidebar.button("Clear conversation", key="clear", width="stretch"):
         st.session_state.messages = []
         st.rerun()
-    question = st.chat_input("Ask the archive…")
+    question = st.chat_input("Ask the archive…", max_chars=settings.max_question_chars)
     if question and question.strip():
         ask(assistant, settings, question.strip(), filters, top_k)
 

@@ -28,14 +28,18 @@ def _settings(**overrides) -> Settings:
 
 
 def _date(value: Optional[str], flag: str) -> Optional[str]:
-    if value is None:
-        return None
-    from datetime import date
+    from .dates import InvalidDateError, check_filter_date
 
     try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        _fail(f"{flag} expects a date as YYYY-MM-DD, got {value!r}", 2)
+        return check_filter_date(value, flag)  # the same message as Filters and the page
+    except InvalidDateError as exc:
+        _fail(str(exc), 2)
+
+
+def _shown_date(item) -> str:
+    from .ui import format_date
+
+    return format_date(item.published, source=getattr(item, "date_source", None))
 
 
 @app.command()
@@ -44,10 +48,12 @@ def index(
     index_dir: Optional[Path] = typer.Option(None, "--index", help="Index folder (default index/, env ARCHIVIST_INDEX)."),
     full: bool = typer.Option(False, "--full", help="Rebuild from scratch instead of updating."),
     embedding_model: Optional[str] = typer.Option(None, "--embedding-model", help="sentence-transformers folder (default: bundled all-MiniLM-L6-v2)."),
+    no_wait: bool = typer.Option(False, "--no-wait", help="Fail at once if another build of this index is running (default: wait for it, up to ARCHIVIST_BUILD_LOCK_TIMEOUT seconds)."),
 ):
     """Build or update the index from the archive folder."""
     from .indexer import build_index
-    from .loaders import ArchiveError
+    from .ingest import ArchiveError
+    from .store import BuildInProgress
 
     settings = _settings(archive=archive, index=index_dir, embedding_model=embedding_model)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -56,13 +62,18 @@ def index(
             tasks: dict[str, int] = {}
 
             def progress(stage: str, done: int, total: int) -> None:
+                if stage == "waiting":
+                    err.print(f"another build of {settings.index} is running: waiting for it to finish…", highlight=False)
+                    return
                 if stage not in tasks:
                     tasks[stage] = bar.add_task("files    " if stage == "files" else "embedding", total=total)
                 bar.update(tasks[stage], completed=done, total=total)
 
-            report = build_index(settings, full=full, progress=progress)
+            report = build_index(settings, full=full, progress=progress, wait=not no_wait)
     except ArchiveError as exc:
         _fail(str(exc))
+    except BuildInProgress as exc:
+        _fail(str(exc), 75)  # EX_TEMPFAIL: try again later
     except Exception as exc:  # a one-line reason beats a traceback for a librarian
         _fail(f"{type(exc).__name__}: {exc}")
     for s in report.skipped:
@@ -99,6 +110,7 @@ def ask(
     since: Optional[str] = typer.Option(None, "--since", help="Only articles published on or after this date."),
     until: Optional[str] = typer.Option(None, "--until", help="Only articles published on or before this date."),
     source: list[str] = typer.Option([], "--source", help="Only this outlet (repeatable)."),
+    include_undated: bool = typer.Option(False, "--include-undated", help="Keep undated articles (and pdfs dated only by their file-creation date) under --as-of too; by default --as-of keeps only articles provably published by then."),
     top_k: Optional[int] = typer.Option(None, "--top-k", min=1, help="Passages given to the model."),
     model: Optional[str] = typer.Option(None, "--model", help="small | large | path to a GGUF file."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of streaming."),
@@ -106,7 +118,8 @@ def ask(
     """Answer a question from the archive, with citations."""
     from .types import Answer, Filters
 
-    filters = Filters(since=_date(since, "--since"), until=_date(until, "--until"), as_of=_date(as_of, "--as-of"), sources=list(source))
+    filters = Filters(since=_date(since, "--since"), until=_date(until, "--until"), as_of=_date(as_of, "--as-of"), sources=list(source),
+                      include_undated=True if include_undated else None)
     settings = _settings(index=index_dir, model=model, top_k=top_k)
     assistant, ModelError = _load_assistant(settings)
     answer, streamed = None, []
@@ -131,14 +144,14 @@ def ask(
         if answer.passages:
             out.print("\n[bold]Closest matches:[/]")
             for i, p in enumerate(answer.passages, 1):
-                out.print(f"  {i}. {p.title} — {p.source or 'unknown outlet'}, {p.published or 'date unknown'} — {p.url or p.path}", highlight=False)
+                out.print(f"  {i}. {p.title} — {p.source or 'unknown outlet'}, {_shown_date(p)} — {p.url or p.path}", highlight=False)
         return
     if answer.citations:
         out.print("\n[bold]Sources:[/]")
         for c in answer.citations:
             where = c.url or c.path + (f" (page {c.page})" if c.page else "")
             mark = "" if c.supported else " [yellow](not supported by the passage)[/]"
-            out.print(f"  [{c.n}] {c.title} — {c.source or 'unknown outlet'}, {c.published or 'date unknown'} — {where}{mark}", highlight=False)
+            out.print(f"  [{c.n}] {c.title} — {c.source or 'unknown outlet'}, {_shown_date(c)} — {where}{mark}", highlight=False)
     if answer.unsupported_sentences:
         out.print(f"[yellow]{len(answer.unsupported_sentences)} sentence(s) not supported by their cited passages.[/]")
 
@@ -182,6 +195,9 @@ def eval_(
     top_k: Optional[int] = typer.Option(None, "--top-k", min=1),
     model: Optional[str] = typer.Option(None, "--model", help="small | large | path to a GGUF file."),
     retrieval_only: bool = typer.Option(False, "--retrieval-only", help="Skip generation; retrieval metrics only."),
+    open_questions: bool = typer.Option(False, "--open", help="Ignore the choices: ask each question as a chat user would."),
+    unanswerable: bool = typer.Option(False, "--unanswerable",
+                                      help="Score every question as one the archive cannot answer (refusal recall)."),
 ):
     """Run a question set and write report.json, report.md and answers.jsonl."""
     from .evaluation import load_questions, run_eval
@@ -205,7 +221,8 @@ def eval_(
                 bar.update(task, completed=done, total=total, info=info)
 
             report = run_eval(assistant, qs, out_dir, limit=limit, top_k=top_k, retrieval_only=retrieval_only,
-                              progress=progress, problems=problems, questions_file=questions)
+                              progress=progress, problems=problems, questions_file=questions,
+                              open_questions=open_questions, unanswerable=unanswerable)
     except (ModelError, ValueError) as exc:
         _fail(str(exc))
     metrics = report.metrics

@@ -6,7 +6,11 @@ forced before import). Vectors are float32 and L2-normalised, so inner product i
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import tempfile
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -23,6 +27,8 @@ os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
 
 BUNDLED_NAME = "all-MiniLM-L6-v2"
 SMALL_BATCH = 64
+# Held around every tokenizer call and forward pass, in every Embedder of the process.
+MODEL_LOCK = threading.RLock()
 
 
 class EmbedderError(Exception):
@@ -43,6 +49,109 @@ def resolve_embedding_model(model: str) -> tuple[str, Path]:
     return path.name, path.resolve()
 
 
+# Files that define what a sentence-transformers folder computes: configuration, tokenizer and
+# weights. READMEs, licences and alternative exports (onnx/, openvino/) are left out, so a copy
+# of the same model with other documentation has the same fingerprint.
+_FINGERPRINT_SUFFIXES = {".json", ".txt", ".model", ".safetensors", ".bin", ".pt", ".pth"}
+_FINGERPRINT_SKIP_DIRS = {"onnx", "openvino", ".git", ".cache"}
+_FINGERPRINT_CACHE_FILE = "embedding-fingerprints.json"
+_file_hashes: dict[tuple, str] = {}  # (path, size, mtime_ns) -> sha256, for this process
+_hash_lock = threading.Lock()
+
+
+def _fingerprint_files(folder: Path) -> list[Path]:
+    files = []
+    for file in sorted(folder.rglob("*")):
+        rel = file.relative_to(folder)
+        if any(part in _FINGERPRINT_SKIP_DIRS for part in rel.parts[:-1]) or rel.name.startswith("."):
+            continue
+        if file.is_file() and file.suffix.lower() in _FINGERPRINT_SUFFIXES and rel.name.lower() != "readme.txt":
+            files.append(file)
+    return files
+
+
+def _default_cache_dir() -> Path:
+    raw = os.environ.get("ARCHIVIST_CACHE_DIR")
+    if raw:
+        return Path(raw)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "archivist"
+
+
+def _sha256(file: Path) -> str:
+    h = hashlib.sha256()
+    with open(file, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def model_fingerprint(folder: Path, cache_dir: Path | None = None) -> str:
+    """``sha256:<hex>`` over the relative names and sha256 of the folder's config, tokenizer and
+    weight files. Each file's hash is cached (memory, and ``cache_dir``/embedding-fingerprints.json)
+    keyed on its resolved path, size and mtime: the bundled MiniLM (~90 MB) costs ~0.2 s once,
+    then a ``stat`` per file. Limit: a file rewritten in place with the same size and mtime keeps
+    its cached hash."""
+    folder = Path(folder).resolve()
+    files = _fingerprint_files(folder)
+    if not files:
+        raise EmbedderError(f"no model files found in {folder}")
+    cache_file = Path(cache_dir or _default_cache_dir()) / _FINGERPRINT_CACHE_FILE
+    disk: dict | None = None
+    dirty = False
+    total = hashlib.sha256()
+    with _hash_lock:
+        for file in files:
+            st = file.stat()
+            key = (str(file), st.st_size, st.st_mtime_ns)
+            digest = _file_hashes.get(key)
+            if digest is None:
+                if disk is None:
+                    disk = _read_cache(cache_file)
+                entry = disk.get(str(file))
+                if entry and entry.get("size") == st.st_size and entry.get("mtime_ns") == st.st_mtime_ns:
+                    digest = entry["sha256"]
+                else:
+                    digest = _sha256(file)
+                    disk[str(file)] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest}
+                    dirty = True
+                _file_hashes[key] = digest
+            total.update(f"{file.relative_to(folder).as_posix()}\0{digest}\n".encode())
+        if dirty and disk is not None:
+            _write_cache(cache_file, disk)
+    return "sha256:" + total.hexdigest()
+
+
+def _read_cache(file: Path) -> dict:
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_cache(file: Path, data: dict) -> None:
+    """Best effort (a read-only cache folder only costs a re-hash next process); a unique temp
+    name and ``os.replace``, so concurrent processes never see a half-written file."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=file.name + ".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh)
+            os.replace(tmp, file)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
+
+
+def embedding_fingerprint(model: str, cache_dir: Path | None = None) -> str:
+    """Fingerprint of the folder a model setting names (see ``model_fingerprint``)."""
+    return model_fingerprint(resolve_embedding_model(model)[1], cache_dir)
+
+
 class Embedder:
     def __init__(self, model: str = "bundled", device: str = "cpu"):
         from sentence_transformers import SentenceTransformer
@@ -53,14 +162,24 @@ class Embedder:
         self.dimension = int(get_dim())
         self.max_tokens = int(self.model.max_seq_length)
         self.tokenizer = self.model.tokenizer
+        self._fingerprint: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Content hash of the model folder (``model_fingerprint``), computed once."""
+        if self._fingerprint is None:
+            self._fingerprint = model_fingerprint(self.path)
+        return self._fingerprint
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees, special tokens included."""
-        return len(self.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
+        with MODEL_LOCK:
+            return len(self.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
 
     def token_offsets(self, text: str) -> list[tuple[int, int]]:
         """Character span of each word piece (no special tokens)."""
-        enc = self.tokenizer(text, add_special_tokens=False, truncation=False, return_offsets_mapping=True)
+        with MODEL_LOCK:
+            enc = self.tokenizer(text, add_special_tokens=False, truncation=False, return_offsets_mapping=True)
         return [tuple(o) for o in enc["offset_mapping"]]
 
     def encode(
@@ -74,26 +193,29 @@ class Embedder:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         # A query or a handful of sentences: one thread is as fast on an idle machine and 30x
         # faster on a busy one (measured 14 ms vs 490 ms with 2 threads while llama.cpp runs).
-        threads = torch.get_num_threads()
-        if len(texts) <= SMALL_BATCH:
-            torch.set_num_threads(1)
-        try:
-            self._encode_into(out, texts, batch_size, progress)
-        finally:
-            torch.set_num_threads(threads)
-        return out
-
-    def _encode_into(self, out, texts, batch_size, progress) -> None:
+        # The thread count is process-global: it is set and restored inside the model lock, per
+        # slice, so a question encoded during a build neither slows the build nor inherits it.
+        small = len(texts) <= SMALL_BATCH
         # sentence-transformers sorts each call's texts by length, so padding waste shrinks with
         # the call size; 16 batches per call keeps that gain and still reports progress often.
         step = batch_size * 16
         for i in range(0, len(texts), step):
             part = texts[i : i + step]
-            out[i : i + len(part)] = self.model.encode(
-                part, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-            )
+            with MODEL_LOCK:
+                threads = torch.get_num_threads()
+                if small:
+                    torch.set_num_threads(1)
+                try:
+                    out[i : i + len(part)] = self.model.encode(
+                        part, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                        show_progress_bar=False,
+                    )
+                finally:
+                    if small:
+                        torch.set_num_threads(threads)
             if progress:
                 progress(i + len(part), len(texts))
+        return out
 
 
 @lru_cache(maxsize=4)

@@ -29,7 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from . import metrics as M
+from .citations import split_sentences
 from .prompts import LETTERS, parse_choice as prompt_parse_choice
+from .pipeline import retrieval_query
 from .types import Filters
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -239,37 +241,41 @@ _MARKER = re.compile(r"\[(\d+)\]")
 
 
 def _sentences(text: str) -> list[str]:
-    try:  # the checker's own splitter, so "cited sentence" means what it checked
-        from .citations import split_sentences
-    except ImportError:  # pragma: no cover - citations.py is part of the package
-        return [s for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
+    # The checker's own splitter, so "cited sentence" means what it checked.
     return [text[a:b] for a, b in split_sentences(text)]
 
 
 def citation_counts(result: Mapping[str, Any]) -> dict[str, int]:
-    """Valid markers, invalid markers, cited sentences and supported cited sentences of an answer.
+    """The model's own markers (valid: naming a passage it was given; invalid: any other number),
+    cited sentences and supported cited sentences of an answer.
 
-    The final answer text keeps only markers that point at a given passage (the checker removes
-    the others and counts them in ``invalid_markers``), so its ``[n]`` are the valid ones. A
-    cited sentence is supported unless the checker listed it in ``unsupported_sentences``."""
+    Markers the pipeline attributed afterwards are not counted as valid model markers (they
+    would measure the checker agreeing with itself); ``model_markers`` and
+    ``attributed_markers`` come from the answer. A cited sentence is supported unless the checker
+    listed it in ``unsupported_sentences``."""
     text = result.get("answer") or ""
     unsupported = {s.strip() for s in result.get("unsupported_sentences") or []}
     cited = [s for s in _sentences(text) if _MARKER.search(s)]
+    valid = result.get("model_markers")
     return {
-        "valid_markers": len(_MARKER.findall(text)),
+        "valid_markers": len(_MARKER.findall(text)) if valid is None else int(valid),
         "invalid_markers": int(result.get("invalid_markers") or 0),
         "cited_sentences": len(cited),
         "supported_sentences": sum(1 for s in cited if s.strip() not in unsupported),
     }
 
 
-def score_result(q: Question, result: Mapping[str, Any], latency_s: float, generated: bool) -> dict[str, Any]:
-    """Per-question scores from an ``Answer.to_dict()`` (or, retrieval only, ``{"passages": [...]}``)."""
+def score_result(q: Question, result: Mapping[str, Any], latency_s: float, generated: bool,
+                 open_question: bool = False) -> dict[str, Any]:
+    """Per-question scores from an ``Answer.to_dict()`` (or, retrieval only, ``{"passages": [...]}``).
+
+    ``open_question``: a multiple-choice question asked without its choices (``eval --open``) is
+    scored like any open question, by whether its answer text holds the right choice's text."""
     passages = result.get("passages") or []
     s: dict[str, Any] = {
         "answerable": q.answerable,
         "group": q.group,
-        "multiple_choice": q.multiple_choice,
+        "multiple_choice": q.multiple_choice and not open_question,
         "latency_s": latency_s,
         "passages": len(passages),
     }
@@ -284,17 +290,23 @@ def score_result(q: Question, result: Mapping[str, Any], latency_s: float, gener
     text = result.get("answer") or ""
     refused = bool(result.get("refused"))
     s["refused"] = refused
-    if q.multiple_choice:
+    if q.multiple_choice and not open_question:
         chosen = None if refused else parse_choice(text, q.choices)
         s["chosen_index"] = chosen
         if q.answerable:
             s["correct"] = chosen is not None and chosen == q.answer_index
     elif q.answerable and golds:
-        s["em"] = M.exact_match(_strip_markers(text), golds)
-        s["f1"] = M.token_f1(_strip_markers(text), golds)
-        # Sentence-long answers score low on EM/F1 even when right; this says whether the gold is in there.
-        s["contains"] = M.answer_in_text(golds, _strip_markers(text))
+        # EM/F1 on the direct answer (the few words the model wrote); "contains" on the whole
+        # answer as shown, and on the direct answer alone.
+        direct = "" if refused else (result.get("direct") or _strip_markers(text))
+        s["em"] = M.exact_match(direct, golds)
+        s["f1"] = M.token_f1(direct, golds)
+        s["contains"] = not refused and M.answer_in_text(golds, text)
+        s["direct_contains"] = not refused and M.answer_in_text(golds, direct)
     s.update(citation_counts(result))
+    if not refused:
+        s["model_cited"] = int(result.get("model_markers") or 0) > 0
+        s["attributed"] = int(result.get("attributed_markers") or 0) > 0
     timings = result.get("timings") or {}
     s["completion_tokens"] = int(timings.get("completion_tokens") or 0)
     s["generation_s"] = float(timings.get("generation_s") or 0.0)
@@ -359,13 +371,6 @@ def _record(q: Question, mode: str, result: dict, scores: dict, top_k: int | Non
     }
 
 
-def retrieval_query(q: Question) -> str:
-    """The query ``Assistant.stream`` retrieves with."""
-    from .pipeline import retrieval_query as pipeline_query
-
-    return pipeline_query(q.question, q.choices or None)
-
-
 def group_metrics(scores: list[dict]) -> dict[str, dict[str, Any]]:
     groups: dict[str, list[dict]] = {}
     for s in scores:
@@ -383,17 +388,29 @@ def run_eval(
     progress: Progress | None = None,
     problems: list[str] | None = None,
     questions_file: str | Path | None = None,
+    open_questions: bool = False,
+    unanswerable: bool = False,
 ) -> EvalReport:
     """Answer (or only retrieve for) each question, append records to ``OUT/answers.jsonl`` and
     write the reports. Ids already in that file are skipped and their scores reused. Ctrl-C drops
     the question in flight and stops; the reports then cover the questions answered so far and
-    the result has ``interrupted=True``."""
+    the result has ``interrupted=True``.
+
+    ``open_questions``: choices are ignored and each question goes through the chat path
+    exactly as typed. ``unanswerable``: every question is scored as one the archive cannot
+    answer (another period's questions against this archive): refusal recall.
+    """
+    from dataclasses import replace
+
     from . import report as R
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    mode = "retrieval" if retrieval_only else "answer"
+    mode = ("retrieval" if retrieval_only else "answer") + ("-open" if open_questions else "") \
+        + ("-unanswerable" if unanswerable else "")
     selected = questions[:limit] if limit else list(questions)
+    if unanswerable:
+        selected = [replace(q, answerable=False) for q in selected]
     answers_path = out_dir / ANSWERS_FILE
     done = _load_done(answers_path, mode)
 
@@ -416,17 +433,19 @@ def run_eval(
             for q in todo:
                 start = time.perf_counter()
                 try:
+                    choices = None if open_questions else (q.choices or None)
                     if retrieval_only:
-                        passages = assistant.retrieve(retrieval_query(q), filters=Filters(as_of=q.as_of), top_k=top_k)
+                        passages = assistant.retrieve(retrieval_query(q.question, choices), filters=Filters(as_of=q.as_of),
+                                                      top_k=top_k)
                         result = {"passages": [p.to_dict() for p in passages]}
                     else:
-                        answer = assistant.ask(q.question, filters=Filters(as_of=q.as_of), top_k=top_k, choices=q.choices or None)
+                        answer = assistant.ask(q.question, filters=Filters(as_of=q.as_of), top_k=top_k, choices=choices)
                         result = answer.to_dict()
                 except Exception as exc:  # one bad question must not end a long run
                     errors.append(f"{q.id}: {type(exc).__name__}: {exc}")
                     continue
                 latency = time.perf_counter() - start
-                scores = score_result(q, result, latency, generated=not retrieval_only)
+                scores = score_result(q, result, latency, generated=not retrieval_only, open_question=open_questions)
                 rec = _record(q, mode, result, scores, top_k)
                 fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 fh.flush()
@@ -440,7 +459,7 @@ def run_eval(
     scores = current_scores()
     metrics = M.aggregate(scores)
     metrics["errors"] = len(errors)
-    settings = R.run_settings(assistant, index, top_k, retrieval_only, llm_name, questions_file)
+    settings = R.run_settings(assistant, index, top_k, retrieval_only, llm_name, questions_file, mode)
     result = EvalReport(
         out_dir=out_dir,
         metrics=metrics,

@@ -8,6 +8,12 @@ index force a full rebuild (the old vectors would not be comparable).
 
 The FAISS and BM25 structures are rebuilt from stored vectors and texts on every build that
 writes: cheap next to embedding (about a second per 100k chunks for exact search; HNSW takes longer).
+
+Every build holds the index folder's build lock (``store.build_lock``) from reading the previous
+manifest to cleaning up, so the CLI and the page never build at once: a second build waits
+(``settings.build_lock_timeout`` seconds, then ``BuildInProgress``) or, with ``wait=False``, fails
+at once with ``BuildInProgress``. The embedding model is identified by its fingerprint (a hash of
+its files): a stored index made with another model is rebuilt in full, never mixed.
 """
 from __future__ import annotations
 
@@ -25,12 +31,12 @@ import numpy as np
 
 from .chunking import ChunkingConfig, chunk_document
 from .dense import build_dense, choose_kind
-from .embedder import Embedder, load_embedder
+from .embedder import Embedder, embedding_fingerprint, load_embedder, model_fingerprint
 from .lexical import LexicalIndex
-from .loaders import ArchiveError, load_file, scan_archive
+from .ingest import ArchiveError, load_file, scan_archive
 from .settings import Settings
-from .store import (FORMAT_VERSION, MANIFEST, Index, IndexError_, chunk_embedding_texts, read_manifest,
-                    remove_stale, write_atomic, write_data)
+from .store import (FORMAT_VERSION, MANIFEST, BuildInProgress, Index, IndexError_, build_lock,  # noqa: F401
+                    chunk_embedding_texts, read_manifest, remove_stale, write_atomic, write_data)
 from .types import Chunk, Document, SkippedFile
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -73,7 +79,18 @@ def _library_versions() -> dict[str, str]:
 
 
 def build_index(settings: Settings, full: bool = False, progress: ProgressCallback | None = None,
-                embedder: Embedder | None = None) -> BuildReport:
+                embedder: Embedder | None = None, wait: bool = True) -> BuildReport:
+    """Build or update the index under the index folder's build lock. ``wait=False``: raise
+    ``BuildInProgress`` at once if another build (another process, thread or page) holds it;
+    otherwise wait up to ``settings.build_lock_timeout`` seconds (negative: forever)."""
+    index_path = Path(settings.index)
+    on_wait = (lambda: progress("waiting", 0, 1)) if progress else None  # another build holds the lock
+    with build_lock(index_path, wait=wait, timeout=settings.build_lock_timeout, on_wait=on_wait):
+        return _build_locked(settings, full, progress, embedder)
+
+
+def _build_locked(settings: Settings, full: bool, progress: ProgressCallback | None,
+                  embedder: Embedder | None) -> BuildReport:
     t0 = time.perf_counter()
     archive, index_path = Path(settings.archive), Path(settings.index)
     report = BuildReport(full=full)
@@ -81,7 +98,9 @@ def build_index(settings: Settings, full: bool = False, progress: ProgressCallba
     report.files_seen = len(sources)
 
     config = ChunkingConfig(settings.chunk_tokens, settings.chunk_overlap)
-    old = None if full else _load_previous(index_path, settings, config, report)
+    fingerprint = (_fingerprint_of(embedder) if embedder is not None
+                   else embedding_fingerprint(settings.embedding_model, settings.cache_dir))
+    old = None if full else _load_previous(index_path, settings, config, report, fingerprint)
     report.full = old is None
     old_files = old.manifest["files"] if old else {}
 
@@ -102,7 +121,6 @@ def build_index(settings: Settings, full: bool = False, progress: ProgressCallba
             else:
                 report.added += 1
             loaded = load_file(src, max_chars=settings.max_chars)
-            _dedupe_ids(loaded.documents)
             files[src.rel] = {"sha256": src.sha256, "size": src.size, "doc_ids": [d.id for d in loaded.documents],
                               "skipped": [{"path": s.path, "reason": s.reason} for s in loaded.skipped]}
             changed_docs.extend(loaded.documents)
@@ -119,6 +137,8 @@ def build_index(settings: Settings, full: bool = False, progress: ProgressCallba
         raise ArchiveError(f"no article found in {archive} (supported: .txt .md .html .htm .pdf .json .jsonl)")
 
     if old is not None and report.added == report.updated == report.removed == 0:
+        # Nothing to write; still clear what killed builds left behind.
+        remove_stale(index_path, keep={old.manifest["data_dir"], old.manifest.get("previous_data_dir")})
         report.chunks = len(old.chunks)
         report.seconds = time.perf_counter() - t0
         return report
@@ -163,12 +183,17 @@ def build_index(settings: Settings, full: bool = False, progress: ProgressCallba
     index_path.mkdir(parents=True, exist_ok=True)
     data_dir = f"data-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     write_data(index_path / data_dir, documents, hashes, chunks, embeddings, dense, lexical)
+    # The folder the committed manifest names now (even one this build could not reuse): readers
+    # may be loading it, so cleanup keeps it until the next build.
+    previous = _committed_data_dir(index_path)
     manifest = {
         "format_version": FORMAT_VERSION,
         "data_dir": data_dir,
+        "previous_data_dir": previous if previous != data_dir else None,
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "archive": str(archive.resolve()),
-        "embedding": {"model": embedder.name, "dimension": dim, "path": str(embedder.path)},
+        "embedding": {"model": embedder.name, "dimension": dim, "path": str(embedder.path),
+                      "fingerprint": fingerprint},
         "chunking": config.as_dict(),
         "dense": {"kind": kind, "exact_search_limit": settings.exact_search_limit},
         "libraries": _library_versions(),
@@ -177,13 +202,29 @@ def build_index(settings: Settings, full: bool = False, progress: ProgressCallba
         "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
     }
     write_atomic(index_path / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode("utf-8"))
-    remove_stale(index_path, keep=data_dir)
+    remove_stale(index_path, keep={data_dir, previous})
     report.wrote = True
     report.seconds = time.perf_counter() - t0
     return report
 
 
-def _load_previous(index_path: Path, settings: Settings, config: ChunkingConfig, report: BuildReport) -> Index | None:
+def _fingerprint_of(embedder) -> str:
+    """An embedder's model fingerprint; stand-ins without one (benchmarks) get their folder's."""
+    fingerprint = getattr(embedder, "fingerprint", None)
+    return fingerprint if isinstance(fingerprint, str) else model_fingerprint(embedder.path)
+
+
+def _committed_data_dir(index_path: Path) -> str | None:
+    try:
+        manifest = read_manifest(index_path)
+    except IndexError_:
+        return None
+    data_dir = (manifest or {}).get("data_dir")
+    return data_dir if isinstance(data_dir, str) else None
+
+
+def _load_previous(index_path: Path, settings: Settings, config: ChunkingConfig, report: BuildReport,
+                   fingerprint: str) -> Index | None:
     """The stored index when it can be reused incrementally; None means rebuild everything."""
     try:
         manifest = read_manifest(index_path)
@@ -192,18 +233,12 @@ def _load_previous(index_path: Path, settings: Settings, config: ChunkingConfig,
         if manifest.get("chunking") != config.as_dict():
             report.reason = "chunking settings changed"
             return None
-        return Index.load(index_path, settings.embedding_model)
+        old = Index.load(index_path)
+        if old.manifest["embedding"].get("fingerprint") != fingerprint:
+            # Another model (whatever its folder is called): its vectors must not be mixed in.
+            report.reason = f"embedding model changed (index built with '{old.manifest['embedding']['model']}')"
+            return None
+        return old
     except IndexError_ as exc:
         report.reason = str(exc)
         return None
-
-
-def _dedupe_ids(documents: list[Document]) -> None:
-    """Records of one file that share an id (a sloppy export) still get distinct ids."""
-    seen: dict[str, int] = {}
-    for doc in documents:
-        if doc.id in seen:
-            seen[doc.id] += 1
-            doc.id = f"{doc.id}~{seen[doc.id]}"
-        else:
-            seen[doc.id] = 1

@@ -1,8 +1,10 @@
-"""The language-model layer: one small streaming interface, a llama.cpp backend and a fake.
+"""The language-model layer: one small streaming protocol (``LLM``), the llama.cpp backend, and
+``load_llm``, which picks the backend ``Settings.llm_backend`` names.
 
 ``LlamaCppLLM`` runs a GGUF model through llama-cpp-python with the chat template stored in the
-GGUF itself, so prompts are formatted exactly as the model was trained. ``FakeLLM`` needs no model:
-it answers extractively from the ``[n]`` passages of the prompt, for tests and demos.
+GGUF itself, so prompts are formatted exactly as the model was trained. Any other backend is named
+by import path, ``"module:Class"``: the test double ``tests/fake_llm.py`` (``fake_llm:FakeLLM``,
+answering extractively from the prompt's ``[n]`` passages, no model needed) is loaded that way.
 
 ``choice_probs`` scores multiple-choice letters from the model's next-token logits instead of
 parsing generated text, and ``stream_chat(prefix=...)`` continues a reply that begins with given
@@ -12,11 +14,11 @@ without one falls back to generated letters.
 Limits: one ``LlamaCppLLM`` generates one answer at a time (a lock serialises callers; llama.cpp
 contexts are not thread safe). The KV cache keeps the previous prompt, so a prompt sharing a
 prefix with the last one (same system prompt) only evaluates the new suffix; ``prompt_eval_s`` then
-covers just that suffix. ``FakeLLM`` only matches words: no paraphrase, no arithmetic, no dates.
+covers just that suffix.
 """
 from __future__ import annotations
 
-import re
+import importlib
 import threading
 import time
 from dataclasses import dataclass
@@ -24,18 +26,23 @@ from pathlib import Path
 from typing import Any, Iterator, Protocol
 
 from assistant.gguf import ModelError, resolve_model
-
 from assistant.prompts import LETTERS, REFUSAL
 
 
 @dataclass
 class GenerationStats:
-    prompt_tokens: int
-    completion_tokens: int
-    prompt_eval_s: float  # prompt processing (what was not already in the KV cache)
-    first_token_s: float  # call -> first non-empty piece, wall clock
-    generation_s: float  # first piece -> last piece, wall clock
-    tokens_per_s: float  # completion tokens per second of decoding
+    """Timings of one ``stream_chat`` call: pass one in as ``stats=`` to have it filled, so that
+    concurrent callers each get their own (``last_stats`` is the latest call's, for tools)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    prompt_eval_s: float = 0.0  # prompt processing (what was not already in the KV cache)
+    first_token_s: float = 0.0  # call -> first non-empty piece, wall clock
+    generation_s: float = 0.0  # first piece -> last piece, wall clock
+    tokens_per_s: float = 0.0  # completion tokens per second of decoding
+
+    def update(self, other: "GenerationStats") -> None:
+        self.__dict__.update(other.__dict__)
 
 
 class ContextOverflowError(ValueError):
@@ -56,6 +63,7 @@ class LLM(Protocol):
         temperature: float = 0.0,
         stop: list[str] | None = None,
         prefix: str = "",
+        stats: GenerationStats | None = None,
     ) -> Iterator[str]: ...
 
     def choice_probs(self, messages: list[dict], n: int, prefix: str = "Answer:") -> list[float] | None:
@@ -160,6 +168,7 @@ class LlamaCppLLM:
         temperature: float = 0.0,
         stop: list[str] | None = None,
         prefix: str = "",
+        stats: GenerationStats | None = None,
     ) -> Iterator[str]:
         """Stream the reply; with ``prefix`` the reply is taken to begin with that text (not
         yielded) and the model continues it."""
@@ -215,6 +224,8 @@ class LlamaCppLLM:
                 generation_s=(last_piece - first_piece) if first_piece is not None else 0.0,
                 tokens_per_s=_decode_rate(probe.completion_tokens, probe.decode_s),
             )
+            if stats is not None:
+                stats.update(self.last_stats)
 
 
 class _TokenProbe:
@@ -254,197 +265,33 @@ def _one_line(e: BaseException) -> str:
     return " ".join(str(e).split()) or type(e).__name__
 
 
-# -------------------------------------------------------------------------------------------- fake
-
-_HEADER = re.compile(r'^(?:\[(\d+)\]\s|<passage id="(\d+)")')
-_CHOICE = re.compile(r"^\s*(?:([A-J])[.)]|-)\s+(.*\S)")
-_WORD = re.compile(r"[^\W_]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself no nor not now of off on once only or other our ours
-    out over own same she should so some such than that the their theirs them themselves then
-    there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours yourself did does say said says
-    according archive article news report reported""".split()
-)
-
-
-def _content_words(text: str) -> set[str]:
-    words = set()
-    for w in _WORD.findall(text.lower()):
-        if w in _STOPWORDS or len(w) < 2:
-            continue
-        # Crude plural folding so "elections" meets "election"; enough for a fake.
-        if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-            w = w[:-1]
-        words.add(w)
-    return words
-
-
-@dataclass
-class _Passage:
-    n: int
-    text: str
-
-
-def _parse_prompt(message: str) -> tuple[list[_Passage], str, list[tuple[str, str]]]:
-    """Passages, question and multiple-choice options of a RAG user message."""
-    passages: list[_Passage] = []
-    current: tuple[int, list[str]] | None = None
-    question_lines: list[str] = []
-    choices: list[tuple[str, str]] = []
-    mode = "body"
-
-    def close() -> None:
-        nonlocal current
-        if current is not None:
-            passages.append(_Passage(current[0], " ".join(current[1]).strip()))
-            current = None
-
-    for line in message.splitlines():
-        stripped = line.strip()
-        header = _HEADER.match(stripped)
-        if stripped.startswith("Question:"):
-            close()
-            mode = "question"
-            question_lines.append(stripped[len("Question:"):])
-        elif stripped.startswith(("Choices:", "Options:")):
-            close()
-            mode = "choices"
-        elif mode == "choices" and _CHOICE.match(line):
-            m = _CHOICE.match(line)
-            choices.append((m.group(1) or "", m.group(2)))
-        elif header:
-            close()
-            mode = "tagged" if header.group(2) else "body"
-            current = (int(header.group(1) or header.group(2)), [])  # the header line is metadata, not passage text
-        elif stripped == "</passage>":
-            close()
-            mode = "body"
-        elif not stripped:
-            if mode != "tagged":
-                close()
-            if mode == "question":
-                mode = "body"
-        elif mode == "question" and stripped.startswith("Answer"):
-            mode = "body"  # the answer instructions, not part of the question
-        elif current is not None:
-            current[1].append(stripped)
-        elif mode == "question":
-            question_lines.append(stripped)
-    close()
-    return passages, " ".join(question_lines).strip(), choices
-
-
-def _user_text(messages: list[dict]) -> str:
-    return next((m.get("content") or "" for m in reversed(messages) if m.get("role") == "user"), "")
-
-
-class FakeLLM:
-    """Deterministic extractive stand-in for a model: best-overlap sentence plus its marker."""
-
-    name = "fake"
-
-    def __init__(self, n_ctx: int = 4096):
-        self.n_ctx = n_ctx
-        self.last_stats: GenerationStats | None = None
-
-    def count_tokens(self, text: str) -> int:
-        return len(text) // 4 + 1
-
-    def answer(self, messages: list[dict], prefix: str = "") -> str:
-        """The full reply ``stream_chat`` would stream (before max_tokens and stop). After a
-        ``prefix`` (a prefilled multiple-choice answer) it writes the justification."""
-        passages, question, choices = _parse_prompt(_user_text(messages))
-        q_words = _content_words(question)
-        if choices and not prefix:
-            scores = self._option_scores(passages, q_words, choices)
-            letter, text = choices[scores.index(max(scores))]  # ties: the earliest option
-            return f"Answer: {letter}" if letter else text
-        best: tuple[int, str, int] | None = None
-        for p in passages:
-            for sentence in _SENTENCE_END.split(p.text):
-                sentence = sentence.strip()
-                overlap = len(q_words & _content_words(sentence))
-                if sentence and (best is None or overlap > best[0]):
-                    best = (overlap, sentence, p.n)
-        if best is None or best[0] == 0:
-            return "" if prefix else REFUSAL
-        return f"{best[1]} [{best[2]}]"
-
-    @staticmethod
-    def _option_scores(passages: list[_Passage], q_words: set[str], choices: list[tuple[str, str]]) -> list[int]:
-        # An option scores by the words it shares with each sentence, weighted by how much that
-        # sentence shares with the question; words the question already has prove nothing.
-        sentences = [_content_words(s) for p in passages for s in _SENTENCE_END.split(p.text)]
-        weighted = [(len(q_words & words), words) for words in sentences]
-        scores = []
-        for _, text in choices:
-            option = _content_words(text) - q_words
-            scores.append(sum(weight * len(option & words) for weight, words in weighted))
-        return scores
-
-    def choice_probs(self, messages: list[dict], n: int, prefix: str = "Answer:") -> list[float] | None:
-        """The option scores as a distribution (add-one smoothed), over the first ``n`` letters."""
-        passages, question, choices = _parse_prompt(_user_text(messages))
-        scores = [s + 1 for s in self._option_scores(passages, _content_words(question), choices[:n])]
-        return [s / sum(scores) for s in scores] if len(scores) == n else None
-
-    def stream_chat(
-        self,
-        messages: list[dict],
-        max_tokens: int,
-        temperature: float = 0.0,
-        stop: list[str] | None = None,
-        prefix: str = "",
-    ) -> Iterator[str]:
-        self.last_stats = None
-        started = time.perf_counter()
-        text = self.answer(messages, prefix)
-        for s in stop or []:
-            if s and s in text:
-                text = text[: text.index(s)]
-        words = text.split()[: max(max_tokens, 0)]
-        first = None
-        for i, word in enumerate(words):
-            if first is None:
-                first = time.perf_counter()
-            yield word if i == 0 else " " + word
-        ended = time.perf_counter()
-        prompt = sum(self.count_tokens(m.get("content") or "") for m in messages)
-        first_token_s = (first or ended) - started
-        generation_s = ended - (first or ended)
-        self.last_stats = GenerationStats(
-            prompt_tokens=prompt,
-            completion_tokens=len(words),
-            prompt_eval_s=first_token_s,
-            first_token_s=first_token_s,
-            generation_s=generation_s,
-            tokens_per_s=_decode_rate(len(words), generation_s),
-        )
-
-
 # ------------------------------------------------------------------------------------------ factory
 
 
 def load_llm(settings: Any) -> LLM:
-    """The backend ``settings.llm_backend`` names, ready to generate."""
+    """The backend ``settings.llm_backend`` names, ready to generate.
+
+    ``"llama"``: the GGUF model ``settings.model`` through llama.cpp (``n_ctx``, ``threads``).
+    ``"module:Class"`` (e.g. ``"fake_llm:FakeLLM"``, with ``tests/`` on ``sys.path``): the module is
+    imported and the class called as ``Class(n_ctx=settings.n_ctx)``; it must follow ``LLM``.
+    Anything else, or a class that cannot be imported, raises ``ModelError``."""
     backend = settings.llm_backend
-    if backend == "fake":
-        return FakeLLM(n_ctx=settings.n_ctx)
     if backend == "llama":
         path = resolve_model(settings.model, settings.cache_dir)
         return LlamaCppLLM(path, settings.n_ctx, settings.threads)
-    raise ModelError(f"unknown LLM backend {backend!r}: use 'llama' or 'fake'")
+    module_name, _, class_name = str(backend).partition(":")
+    if not module_name or not class_name:
+        raise ModelError(f"unknown LLM backend {backend!r}: use 'llama' or 'module:Class' (e.g. 'fake_llm:FakeLLM')")
+    try:
+        backend_class = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError) as e:
+        raise ModelError(f"cannot load LLM backend {backend!r}: {_one_line(e)}") from None
+    return backend_class(n_ctx=settings.n_ctx)
 
 
 __all__ = [
     "REFUSAL",
     "ContextOverflowError",
-    "FakeLLM",
     "GenerationStats",
     "LLM",
     "LlamaCppLLM",

@@ -62,9 +62,13 @@ def token_f1(prediction: str, golds: str | Sequence[str]) -> float:
     return max(scores) if scores else 0.0
 
 
+_CITATION_MARKER = re.compile(r"\[[^\]]{0,24}\]")
+
+
 def answer_in_text(golds: str | Sequence[str], text: str) -> bool:
-    """Whether any normalised gold appears in the normalised text as whole words."""
-    hay = f" {normalize_answer(text)} "
+    """Whether any normalised gold appears in the normalised text as whole words; citation
+    markers do not count as text ("4" is not found in "[4]", nor in "40")."""
+    hay = f" {normalize_answer(_CITATION_MARKER.sub(' ', text))} "
     for gold in _golds(golds):
         g = normalize_answer(gold)
         if g and f" {g} " in hay:
@@ -191,18 +195,23 @@ def aggregate(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "exact_match": _mean(r.get("em") for r in answerable),
         "f1": _mean(r.get("f1") for r in answerable),
         "answer_contains": _mean(r.get("contains") for r in answerable),
+        "direct_contains": _mean(r.get("direct_contains") for r in answerable),
         "answer_recall_at_k": _mean(r.get("answer_recall") for r in answerable),
         "source_recall_at_k": _mean(rank is not None for rank in ranks) if ranks else None,
         "mrr": _mean(1.0 / rank if rank else 0.0 for rank in ranks) if ranks else None,
         "citation_validity": _ratio(valid, valid + invalid),
         "citation_support": _ratio(supported, cited),
         "refusal_rate": _mean(bool(r.get("refused")) for r in records if "refused" in r),
+        "false_refusal_rate": _mean(bool(r.get("refused")) for r in answerable if "refused" in r),
+        "model_cited_rate": _mean(r.get("model_cited") for r in records),
+        "attributed_rate": _mean(r.get("attributed") for r in records),
     }
     metrics.update(refusal_scores(records))
     metrics.update(
         {
             "latency_p50_s": percentile(latencies, 50),
             "latency_p95_s": percentile(latencies, 95),
+            "first_token_p50_s": percentile([r.get("first_token_s") for r in records if r.get("first_token_s")], 50),
             "tokens_per_s": _ratio(tokens, gen_s),
         }
     )

@@ -1,31 +1,50 @@
 """Question in, grounded and cited answer out: the one code path behind `ask`, the chat page and
 `eval`.
 
-``Assistant`` loads the index, the embedder and the LLM lazily, once, and reuses them across
-questions. ``stream`` yields answer text pieces as the model produces them and then exactly one
-final ``Answer`` (citations checked, invalid markers removed, unsupported sentences flagged).
+Steps of ``Assistant.stream``:
+1. Conversation: a follow-up-shaped question ("and the South?", "why?") that does not retrieve
+   well on its own is searched with the previous question's topic words (``conversation``).
+2. Time: a relative time in the question ("this week", "on Tuesday") becomes a date window
+   against ``as_of`` or the newest article (``timeframe``); retrieval prefers articles inside it.
+3. Retrieval: ``settings.candidates`` chunks by hybrid dense + BM25 search under the filters.
+4. Refusal gate: when no candidate sentence comes close to the user's own question (best cosine
+   below ``settings.min_relevance``) the answer is "The archive does not say." and the nearest
+   passages come back as closest matches.
+5. Evidence: the best sentences of all candidates, each with a neighbour, up to
+   ``settings.evidence_tokens`` model tokens and ``top_k`` passages (``evidence``).
+6. Answer: the model replies with the fact in a few words and a passage id; the passage sentence
+   that states it is quoted after it (``grounding``). A fact no passage states is refused.
+   Multiple choice (``choices``; used by ``eval``) scores the option letters over every cyclic
+   order of the options instead and never refuses; the chosen option is shown with the sentence
+   that supports it.
+7. Citations: every marker is resolved to its exact document span and support-checked.
 
-Refusal happens before generation when no sentence of the retrieved passages comes close to the
-question: best query-sentence cosine below ``settings.min_relevance`` (0.3; measured on the sample
-archive and the test fixtures: on-topic questions score 0.54-0.72, off-archive ones 0.09-0.18),
-or after generation when the model writes the fixed refusal sentence. Either way the nearest passages come back as "closest matches".
-
-Multiple choice (``choices``; used by ``eval``) never refuses: the model scores the option letters
-over every cyclic order of the options (``_choice_probs``), the best option opens the reply, and
-the model continues it with its justification, which is cited and checked like any answer.
+Thread safety: one ``Assistant`` serves every browser session. Loading is locked (two first
+questions load one model), each answer keeps the index snapshot it started with (a rebuild swaps
+in a new one for later questions), and timings come with each answer, not from shared state.
 """
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from . import prompts
-from .citations import attribute_uncited, check_answer, move_leading_markers
+from . import conversation, evidence, grounding, prompts, timeframe
+from .citations import check_answer
 from .embedder import load_embedder
+from .llm import GenerationStats
 from .retrieval import Retriever
 from .settings import Settings
 from .store import Index
 from .types import Answer, Document, Filters, Passage, Timings
+
+
+DIRECT_TOKENS = 48
+
+
+class QuestionTooLong(ValueError):
+    """A question over ``settings.max_question_chars``."""
 
 
 def retrieval_query(query: str, choices: list[str] | None = None) -> str:
@@ -34,122 +53,191 @@ def retrieval_query(query: str, choices: list[str] | None = None) -> str:
     return f"{query} {' '.join(choices)}" if choices else query
 
 
+@dataclass
+class _Snapshot:
+    index: Index
+    retriever: Retriever
+
+
 class Assistant:
     def __init__(self, settings: Settings, llm=None, embedder=None):
         self.settings = settings
         self._llm = llm
         self._embedder = embedder
-        self._index: Index | None = None
-        self._retriever: Retriever | None = None
+        self._snapshot: _Snapshot | None = None
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ shared, lazily loaded state
 
     @property
     def embedder(self):
-        if self._embedder is None:
-            self._embedder = load_embedder(self.settings)
-        return self._embedder
-
-    @property
-    def index(self) -> Index:
-        if self._index is None:
-            self._index = Index.load(self.settings.index, self.settings.embedding_model)
-            self._retriever = None
-        return self._index
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = load_embedder(self.settings)
+            return self._embedder
 
     @property
     def llm(self):
-        if self._llm is None:
-            from .llm import load_llm
+        with self._lock:
+            if self._llm is None:
+                from .llm import load_llm
 
-            self._llm = load_llm(self.settings)
-        return self._llm
+                self._llm = load_llm(self.settings)
+            return self._llm
+
+    def snapshot(self) -> _Snapshot:
+        """The index and its retriever as one consistent pair (loaded on first use)."""
+        with self._lock:
+            if self._snapshot is None:
+                self._snapshot = self._load_snapshot()
+            return self._snapshot
+
+    def _load_snapshot(self) -> _Snapshot:
+        index = Index.load(self.settings.index, self.settings.embedding_model)
+        s = self.settings
+        return _Snapshot(index, Retriever(index, self.embedder, s.rrf_k, s.dedupe_threshold, s.lexical_weight))
+
+    @property
+    def index(self) -> Index:
+        return self.snapshot().index
 
     @property
     def retriever(self) -> Retriever:
-        if self._retriever is None:
-            self._retriever = Retriever(self.index, self.embedder, self.settings.rrf_k, self.settings.dedupe_threshold,
-                                        self.settings.lexical_weight)
-        return self._retriever
+        return self.snapshot().retriever
 
     def reload_index(self) -> None:
-        """Swap in a freshly built index (the old one keeps answering until this returns)."""
-        fresh = Index.load(self.settings.index, self.settings.embedding_model)
-        self._index, self._retriever = fresh, None
+        """Swap in a freshly built index; answers already running keep the one they started with."""
+        fresh = self._load_snapshot()
+        with self._lock:
+            self._snapshot = fresh
 
     def document(self, doc_id: str) -> Document:
         return self.index.document(doc_id)
 
-    def rewrite_query(self, question: str, history: list[dict]) -> str:
-        return prompts.rewrite_query(question, list(history or []))
+    # ------------------------------------------------------------------ answering
 
     def retrieve(self, query: str, filters: Filters = Filters(), top_k: int | None = None) -> list[Passage]:
-        return self.retriever.search(query, filters, top_k or self.settings.top_k).passages
+        """The evidence passages the model would read for ``query``, without loading the model:
+        the token budget is estimated at four characters a token."""
+        ev, _, _ = self._evidence(self.snapshot(), query, query, filters, top_k, None, _CharCounter())
+        return ev.passages
+
+    def _evidence(self, snap: _Snapshot, query: str, gate_query: str, filters: Filters, top_k: int | None,
+                  choices: list[str] | None, counter) -> tuple[evidence.Evidence, timeframe.TimeFrame | None, float]:
+        s = self.settings
+        reference = filters.as_of or snap.index.status().last_date
+        frame = timeframe.resolve(query, reference)
+        found = snap.retriever.search(retrieval_query(query, choices), filters, s.candidates, window=frame)
+        budget = prompts.PromptBudget(counter, s.evidence_tokens)
+        ev = evidence.select(retrieval_query(gate_query, choices), found.passages, self.embedder.encode,
+                             snap.index.document, budget.fits, max_passages=top_k or s.top_k)
+        relevance = max((x.dense for x in ev.sentences if x.embedded), default=0.0)
+        return ev, frame, relevance
 
     def stream(self, question: str, history: list[dict] = (), filters: Filters = Filters(),
                top_k: int | None = None, choices: list[str] | None = None) -> Iterator[str | Answer]:
+        """Yield answer text as it is produced, then one final ``Answer``."""
+        s = self.settings
+        if len(question) > s.max_question_chars:
+            raise QuestionTooLong(f"The question is {len(question):,} characters long; the limit is "
+                                  f"{s.max_question_chars:,}. Ask it in fewer words.")
         t0 = time.perf_counter()
         timings = Timings()
-        query = self.rewrite_query(question, list(history or []))
-        result = self.retriever.search(retrieval_query(query, choices), filters, top_k or self.settings.top_k)
-        timings.retrieval_s = time.perf_counter() - t0
-        answer = Answer(question=question, answer="", passages=result.passages, query=query,
-                        as_of=filters.as_of, timings=timings)
+        snap = self.snapshot()
+        history = list(history or [])[-2 * s.max_history_turns:]
+        counter = self.llm  # the model's own tokenizer sizes the evidence
 
-        # Multiple choice always answers; an open question must find a close sentence first.
-        if not result.passages or (not choices and self.retriever.sentence_relevance(query, result.passages)
-                                   < self.settings.min_relevance):
-            answer.answer, answer.refused = prompts.REFUSAL, True
-            timings.total_s = time.perf_counter() - t0
-            yield answer.answer
-            yield answer
+        query = question
+        ev, frame, relevance = self._evidence(snap, question, question, filters, top_k, choices, counter)
+        if (not choices and history and relevance < s.min_relevance
+                and conversation.looks_like_follow_up(question)):
+            # A real follow-up: the bare question found nothing, so search with the topic too.
+            query = conversation.standalone(question, history)
+            ev, frame, relevance = self._evidence(snap, query, query, filters, top_k, choices, counter)
+        timings.retrieval_s = time.perf_counter() - t0
+        answer = Answer(question=question, answer="", passages=ev.passages, query=query, as_of=filters.as_of,
+                        timings=timings, relevance=round(relevance, 4),
+                        timeframe={"phrase": frame.phrase, "start": frame.start, "end": frame.end} if frame else None)
+
+        if not ev.passages or (not choices and relevance < s.min_relevance):
+            yield from self._refuse(answer, t0)
             return
 
         llm = self.llm
-        messages, given = prompts.build_messages(
-            question, result.passages, llm, llm.n_ctx, self.settings.max_answer_tokens,
-            as_of=filters.as_of, choices=choices,
-        )
-        prefix, scoring_s = "", 0.0
+        messages = prompts.build_messages(question, ev.passages, as_of=filters.as_of, choices=choices)
+        stats = GenerationStats()
         if choices:
-            scoring_start = time.perf_counter()
-            answer.choice_probs = self._choice_probs(llm, messages, question, result.passages, filters.as_of, choices)
-            scoring_s = time.perf_counter() - scoring_start
-        if answer.choice_probs is not None:
-            # The model's scored choice opens the reply; it then writes its justification.
-            best = max(range(len(choices)), key=answer.choice_probs.__getitem__)
-            prefix = f"Answer: {prompts.LETTERS[best]}. {choices[best]}\n"
-            yield prefix
-            stream = llm.stream_chat(messages, max_tokens=self.settings.max_answer_tokens,
-                                     temperature=self.settings.temperature, prefix=prefix)
-        else:
-            stream = self._generate(llm, messages, fallback=not choices)
-        pieces: list[str] = [prefix]
-        for piece in stream:
+            yield from self._choose(llm, answer, question, ev, filters, choices, stats, snap, t0)
+            return
+        pieces: list[str] = []
+        # A few words are asked for; the cap stops a degenerate reply ("1000000...") early.
+        for piece in llm.stream_chat(messages, max_tokens=min(s.max_answer_tokens, DIRECT_TOKENS),
+                                     temperature=s.temperature, stop=["\n"], stats=stats):
             pieces.append(piece)
-            yield piece
         raw = "".join(pieces).strip()
-        stats = llm.last_stats
-        if stats is not None:
-            timings.prompt_eval_s, timings.first_token_s = stats.prompt_eval_s, stats.first_token_s
-            if prefix:  # the scored choice was the first text out, and scoring was prompt evaluation
-                timings.prompt_eval_s, timings.first_token_s = stats.prompt_eval_s + scoring_s, scoring_s
-            timings.generation_s, timings.tokens_per_s = stats.generation_s, stats.tokens_per_s
-            timings.prompt_tokens, timings.completion_tokens = stats.prompt_tokens, stats.completion_tokens
-        answer.passages = given
-        if not choices and prompts.is_refusal(raw):
-            answer.answer, answer.refused = prompts.REFUSAL, True
-        else:
-            docs = {p.doc_id: self.index.documents[p.doc_id].text for p in given}
-            repaired, _ = attribute_uncited(move_leading_markers(raw), given)
-            check = check_answer(repaired, given, docs)
-            answer.answer = check.text
-            answer.citations = check.citations
-            answer.invalid_markers = check.invalid_markers
-            answer.unsupported_sentences = check.unsupported_sentences
+        _fill(timings, stats)
+        if prompts.is_refusal(raw):
+            yield from self._refuse(answer, t0)
+            return
+        reply = grounding.parse_reply(raw)
+        answer.direct = reply.direct
+        relevance_of = {(x.passage.doc_id, x.doc_start): x.score for x in ev.sentences}
+        found = grounding.support(reply.direct, question, ev.passages, reply.cited, relevance_of)
+        if found is None:
+            # The model named something no passage states: not shown as an answer.
+            yield from self._refuse(answer, t0)
+            return
+        text = grounding.compose(reply.direct, found)
+        answer.model_markers = int(found.n in reply.cited)
+        answer.attributed_markers = int(found.n not in reply.cited)
+        yield text
+        self._check(answer, text, snap)
         timings.total_s = time.perf_counter() - t0
         yield answer
 
-    def _choice_probs(self, llm, messages: list[dict], question: str, passages: list[Passage],
-                      as_of: str | None, choices: list[str]) -> list[float] | None:
+    def _refuse(self, answer: Answer, t0: float) -> Iterator[str | Answer]:
+        answer.answer, answer.refused = prompts.REFUSAL, True
+        answer.timings.total_s = time.perf_counter() - t0
+        yield answer.answer
+        yield answer
+
+    def _check(self, answer: Answer, text: str, snap: _Snapshot) -> None:
+        docs = {p.doc_id: snap.index.documents[p.doc_id] for p in answer.passages}
+        check = check_answer(text, answer.passages, docs)
+        answer.answer = check.text
+        answer.citations = check.citations
+        answer.invalid_markers = check.invalid_markers
+        answer.unsupported_sentences = check.unsupported_sentences
+
+    def _choose(self, llm, answer: Answer, question: str, ev: evidence.Evidence, filters: Filters,
+                choices: list[str], stats: GenerationStats, snap: _Snapshot, t0: float) -> Iterator[str | Answer]:
+        """Multiple choice: the scored option, then the passage sentence that supports it."""
+        scoring_start = time.perf_counter()
+        probs = self._choice_probs(llm, question, ev.passages, filters.as_of, choices)
+        answer.choice_probs = probs
+        if probs is None:
+            # A backend that cannot score letters: parse a generated one.
+            messages = prompts.build_messages(question, ev.passages, as_of=filters.as_of, choices=choices)
+            raw = "".join(llm.stream_chat(messages, max_tokens=8, temperature=0.0, stats=stats))
+            picked = prompts.parse_choice(raw, choices)
+            best = 0 if picked is None else picked
+        else:
+            best = max(range(len(choices)), key=probs.__getitem__)
+        scoring_s = time.perf_counter() - scoring_start
+        answer.timings.prompt_eval_s = answer.timings.first_token_s = scoring_s
+        head = f"Answer: {prompts.LETTERS[best]}. {choices[best]}"
+        answer.direct = choices[best]
+        relevance_of = {(x.passage.doc_id, x.doc_start): x.score for x in ev.sentences}
+        found = grounding.support(choices[best], question, ev.passages, (), relevance_of)
+        text = f"{head}\n\n{found.sentence} [{found.n}]" if found else head
+        answer.attributed_markers = int(found is not None)
+        yield text
+        self._check(answer, text, snap)
+        answer.timings.total_s = time.perf_counter() - t0
+        yield answer
+
+    def _choice_probs(self, llm, question: str, passages: list[Passage], as_of: str | None,
+                      choices: list[str]) -> list[float] | None:
         """Each option's probability from the model's next-token scores for its letter, averaged
         over the cyclic rotations of the option order (every option sits once at every letter).
 
@@ -157,7 +245,6 @@ class Assistant:
         3 of 60 questions where A was right for 13) and scored 0.383; averaged over rotations it
         scored 0.600 on the same passages. The passages come first in the prompt, so each
         rotation after the first evaluates only the question and options (KV cache).
-        ``messages`` is the prompt with the options in their given order (the first rotation).
         None when the backend cannot score letters.
         """
         score = getattr(llm, "choice_probs", None)
@@ -167,45 +254,13 @@ class Assistant:
         total = [0.0] * n
         for shift in range(n):
             order = [(i + shift) % n for i in range(n)]
-            if shift:
-                messages, _ = prompts.build_messages(
-                    question, passages, llm, llm.n_ctx, self.settings.max_answer_tokens,
-                    as_of=as_of, choices=[choices[i] for i in order],
-                )
+            messages = prompts.build_messages(question, passages, as_of=as_of, choices=[choices[i] for i in order])
             probs = score(messages, n)
             if probs is None:
                 return None
             for position, option in enumerate(order):
                 total[option] += probs[position] / n
         return total
-
-    def _generate(self, llm, messages: list[dict], fallback: bool) -> Iterator[str]:
-        """Stream the model's answer, holding text back until it has real words.
-
-        The 0.5B model sometimes answers with nothing but a marker ("[1]") or a passage header.
-        Such an answer is never shown: the question is asked once more with the plain instruction
-        (no citation format; markers are attributed afterwards by the support check). The retry
-        shares the passages prefix, which llama.cpp keeps in its KV cache.
-        """
-        held: list[str] = []
-        released = False
-        for piece in llm.stream_chat(messages, max_tokens=self.settings.max_answer_tokens,
-                                     temperature=self.settings.temperature):
-            if released:
-                yield piece
-                continue
-            held.append(piece)
-            if not fallback or prompts.has_content("".join(held)):
-                released = True
-                yield "".join(held)
-        if released:
-            return
-        if prompts.is_refusal("".join(held)) and "".join(held).strip():
-            yield "".join(held)
-            return
-        retry = prompts.plain_retry(messages)
-        yield from llm.stream_chat(retry, max_tokens=self.settings.max_answer_tokens,
-                                   temperature=self.settings.temperature)
 
     def ask(self, question: str, history: list[dict] = (), filters: Filters = Filters(),
             top_k: int | None = None, choices: list[str] | None = None) -> Answer:
@@ -215,3 +270,17 @@ class Assistant:
                 final = item
         assert final is not None
         return final
+
+
+class _CharCounter:
+    """About four characters a token: the budget estimate when no model is loaded."""
+
+    @staticmethod
+    def count_tokens(text: str) -> int:
+        return len(text) // 4 + 1
+
+
+def _fill(timings: Timings, stats: GenerationStats) -> None:
+    timings.prompt_eval_s, timings.first_token_s = stats.prompt_eval_s, stats.first_token_s
+    timings.generation_s, timings.tokens_per_s = stats.generation_s, stats.tokens_per_s
+    timings.prompt_tokens, timings.completion_tokens = stats.prompt_tokens, stats.completion_tokens

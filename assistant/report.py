@@ -12,10 +12,7 @@ import math
 import os
 import platform
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .evaluation import EvalReport
+from typing import Any
 
 MISSES = 10
 PLOT_FILE = "report.png"
@@ -23,20 +20,25 @@ PLOT_FILE = "report.png"
 # (key, label, kind) in table order; kind picks the formatting.
 METRIC_ROWS = [
     ("n", "questions", "int"),
-    ("accuracy", "accuracy (multiple choice)", "pct"),
-    ("exact_match", "exact match (open answers)", "pct"),
-    ("f1", "token F1 (open answers)", "pct"),
     ("answer_contains", "gold answer in the answer (open answers)", "pct"),
-    ("answer_recall_at_k", "answer recall@k (gold string in passages)", "pct"),
+    ("direct_contains", "gold answer in the direct answer (open answers)", "pct"),
+    ("exact_match", "exact match of the direct answer (open answers)", "pct"),
+    ("f1", "token F1 of the direct answer (open answers)", "pct"),
+    ("accuracy", "accuracy (multiple choice)", "pct"),
+    ("answer_recall_at_k", "gold answer in the text the model reads", "pct"),
     ("source_recall_at_k", "source recall@k", "pct"),
     ("mrr", "MRR of expected source", "num"),
-    ("citation_validity", "citation validity", "pct"),
+    ("citation_validity", "citation validity (markers the model wrote)", "pct"),
+    ("model_cited_rate", "answers whose citation the model wrote", "pct"),
+    ("attributed_rate", "answers whose citation the checker attributed", "pct"),
     ("citation_support", "citation support", "pct"),
     ("refusal_rate", "refusal rate", "pct"),
+    ("false_refusal_rate", "refusals of answerable questions", "pct"),
     ("refusal_precision", "refusal precision", "pct"),
     ("refusal_recall", "refusal recall", "pct"),
     ("latency_p50_s", "latency p50", "sec"),
     ("latency_p95_s", "latency p95", "sec"),
+    ("first_token_p50_s", "first token p50", "sec"),
     ("tokens_per_s", "tokens/s (decoding)", "num"),
     ("errors", "errors", "int"),
 ]
@@ -54,13 +56,13 @@ def fmt(value: Any, kind: str) -> str:
     return f"{value:.3f}" if abs(value) < 100 else f"{value:.1f}"
 
 
-def run_settings(assistant, index, top_k, retrieval_only, llm_name, questions_file) -> dict[str, Any]:
+def run_settings(assistant, index, top_k, retrieval_only, llm_name, questions_file, mode: str = "answer") -> dict[str, Any]:
     """What a reader needs to reproduce or compare a run."""
     s = assistant.settings
     status = index.status()
     return {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
-        "mode": "retrieval only" if retrieval_only else "answer",
+        "mode": mode,
         "questions_file": str(questions_file) if questions_file else None,
         "embedding_model": status.embedding_model,
         "llm": None if retrieval_only else llm_name,
@@ -68,6 +70,9 @@ def run_settings(assistant, index, top_k, retrieval_only, llm_name, questions_fi
         "model_setting": None if retrieval_only else str(s.model),
         "index": str(Path(status.path or s.index).resolve()),
         "top_k": top_k or s.top_k,
+        "candidates": s.candidates,
+        "evidence_tokens": s.evidence_tokens,
+        "min_relevance": s.min_relevance,
         "rrf_k": s.rrf_k,
         "lexical_weight": s.lexical_weight,
         "articles": status.articles,
@@ -117,7 +122,7 @@ def _cell(text: Any, width: int = 160) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def render_markdown(report: "EvalReport", records: list[dict], plot: str | None) -> str:
+def render_markdown(report: Any, records: list[dict], plot: str | None) -> str:
     s = report.settings
     m = report.metrics
     lines = ["# Archivist evaluation", ""]
@@ -226,7 +231,7 @@ def _main_score(groups: dict[str, dict], retrieval_only: bool) -> tuple[str, str
     return "refusal_rate", "refusal rate"
 
 
-def write_reports(report: "EvalReport", records: list[dict]) -> dict[str, Path]:
+def write_reports(report: Any, records: list[dict]) -> dict[str, Path]:
     out = report.out_dir
     files: dict[str, Path] = {}
     plot_path = out / PLOT_FILE

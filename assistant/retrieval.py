@@ -17,34 +17,42 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
-from .chunking import sentence_spans
 from .store import Index, date_ordinal
+from .timeframe import TimeFrame
 from .types import Filters, Passage
 
 CANDIDATES = 50
+# A chunk dated inside the question's relative-time window ("this week") scores this much more
+# in the fusion; reports often follow an event by a day or two, hence the slack after the window.
+WINDOW_BOOST = 0.5
+WINDOW_SLACK_DAYS = 2
 _WORD = re.compile(r"\w+")
 
 
 @dataclass
 class RetrievalResult:
     passages: list[Passage]
-    best_dense: float  # highest query-chunk cosine similarity among allowed chunks
 
 
 def allowed_chunks(index: Index, filters: Filters) -> np.ndarray | None:
     """Chunk ids that pass the filters, or None when nothing is filtered."""
     if filters.is_empty():
         return None
+    # Dates are periods [first, last] (one day, or a whole month / year for imprecise dates).
+    # since/until keep a period that overlaps the range; as_of keeps only a period that ends on or
+    # before it, and only when the date proves publication (not a pdf's file-creation date).
+    # Undated articles follow Filters.undated_pass (default: kept by since/until, not by as_of).
     ok = np.ones(len(index.doc_list), dtype=bool)
-    pub = index.doc_published
-    undated = pub == 0
-    upper = min(x for x in (date_ordinal(filters.until) or None, date_ordinal(filters.as_of) or None) if x is not None) \
-        if (filters.until or filters.as_of) else None
+    first, last = index.doc_published, index.doc_published_last
+    undated = first == 0
     if filters.since:
-        ok &= (pub >= date_ordinal(filters.since)) | (undated & filters.include_undated)
-    if upper is not None:
-        ok &= (pub <= upper) | (undated & filters.include_undated)
-    if not filters.include_undated:
+        ok &= (last >= date_ordinal(filters.since)) | (undated & filters.undated_pass(as_of=False))
+    if filters.until:
+        ok &= (first <= date_ordinal(filters.until)) | (undated & filters.undated_pass(as_of=False))
+    if filters.as_of:
+        proven = index.doc_date_proven & ~undated
+        ok &= (proven & (last <= date_ordinal(filters.as_of))) | (~proven & filters.undated_pass(as_of=True))
+    if filters.include_undated is False:
         ok &= ~undated
     if filters.sources:
         wanted = {s.lower() for s in filters.sources}
@@ -115,26 +123,25 @@ class Retriever:
         self.dedupe_threshold = dedupe_threshold
 
     def search(self, query: str, filters: Filters = Filters(), top_k: int = 6,
-               extra_queries: list[str] = ()) -> RetrievalResult:
-        """Top passages for ``query``. ``extra_queries`` (e.g. the question joined with each
-        multiple-choice option) add their own dense and lexical rankings to the fusion."""
+               window: TimeFrame | None = None) -> RetrievalResult:
+        """Top passages for ``query``. Chunks of articles dated inside ``window`` (a relative time
+        the question named, see ``timeframe``) get their fused score raised by ``WINDOW_BOOST``."""
         index = self.index
         allowed = allowed_chunks(index, filters)
         if not index.chunks or (allowed is not None and len(allowed) == 0):
-            return RetrievalResult([], 0.0)
-        queries = [query, *extra_queries]
-        qvecs = self.embedder.encode(queries)
-        qvec = qvecs[0]
-        rankings, dense_of, lex_of = [], {}, {}
-        for text, vec in zip(queries, qvecs):
-            d_scores, d_ids = self._dense(vec, allowed)
-            l_scores, l_ids = index.lexical.search(text, CANDIDATES, allowed)
-            rankings += [d_ids, l_ids]
-            if text is query:
-                dense_of = dict(zip(d_ids.tolist(), d_scores.tolist()))
-                lex_of = dict(zip(l_ids.tolist(), l_scores.tolist()))
-                best = float(d_scores.max()) if len(d_scores) else 0.0
-        fused = rrf(rankings, self.rrf_k, [1.0, self.lexical_weight] * len(queries))
+            return RetrievalResult([])
+        qvec = self.embedder.encode([query])[0]
+        d_scores, d_ids = self._dense(qvec, allowed)
+        l_scores, l_ids = index.lexical.search(query, CANDIDATES, allowed)
+        dense_of = dict(zip(d_ids.tolist(), d_scores.tolist()))
+        lex_of = dict(zip(l_ids.tolist(), l_scores.tolist()))
+        fused = rrf([d_ids, l_ids], self.rrf_k, [1.0, self.lexical_weight])
+        if window is not None:
+            lo, hi = date_ordinal(window.start), date_ordinal(window.end) + WINDOW_SLACK_DAYS
+            for cid in fused:
+                day = int(index.doc_published[index.chunk_doc[cid]])
+                if lo <= day <= hi:
+                    fused[cid] *= 1 + WINDOW_BOOST
         order = sorted(fused, key=lambda c: -fused[c])
         passages = []
         for cid in order:
@@ -151,7 +158,7 @@ class Retriever:
             if len(passages) >= 3 * top_k:
                 break
         passages = collapse_duplicates(passages, self.dedupe_threshold)[:top_k]
-        return RetrievalResult(passages, best)
+        return RetrievalResult(passages)
 
     def _dense(self, qvec: np.ndarray, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         scores, ids = self.index.dense.search(qvec, CANDIDATES, allowed)
@@ -161,17 +168,3 @@ class Retriever:
             order = np.argsort(-sims)[:CANDIDATES]
             scores, ids = sims[order], allowed[order]
         return scores, ids
-
-    def sentence_relevance(self, query: str, passages: list[Passage]) -> float:
-        """Best cosine between the query and any single sentence of the passages.
-
-        A whole chunk dilutes the one sentence that answers a question (0.2-0.3 for a good hit);
-        single sentences separate on-topic from off-archive questions far better, so the refusal
-        gate uses this. Costs one small embedding batch (~30 sentences) per question.
-        """
-        sentences = [p.text[a:b] for p in passages for a, b in sentence_spans(p.text)]
-        sentences = [s for s in sentences if len(s) > 15][:64]
-        if not sentences:
-            return 0.0
-        vectors = self.embedder.encode([query] + sentences)
-        return float((vectors[1:] @ vectors[0]).max())

@@ -25,15 +25,23 @@ class Settings:
     embedding_model: str = "bundled"
     # "small" (Qwen2.5-Coder-0.5B), "large" (Qwen2.5-Coder-1.5B) or a GGUF path.
     model: str = "small"
-    # "llama" runs llama.cpp; "fake" is a tiny extractive stand-in used by tests and demos
-    # without a model (it answers with the best passage sentence, cited).
+    # "llama" runs llama.cpp; "module:Class" imports any other backend (``llm.LLM`` protocol) and
+    # calls ``Class(n_ctx=n_ctx)``, e.g. "fake_llm:FakeLLM", the extractive test double in tests/
+    # (needs tests/ on PYTHONPATH; it answers with the best passage sentence, cited).
     llm_backend: str = "llama"
     cache_dir: Path = field(default_factory=_default_cache)
     n_ctx: int = 4096
     n_threads: int = 0  # 0: all cores
     max_answer_tokens: int = 200
     temperature: float = 0.0
-    top_k: int = 4
+    # Evidence passages the model reads at most (sentence spans, see ``evidence``), the chunks
+    # they are chosen from, and the model tokens they may fill.
+    top_k: int = 8
+    candidates: int = 24
+    evidence_tokens: int = 900
+    max_question_chars: int = 2000
+    # Earlier turns a follow-up may lean on (a turn: a question and its answer).
+    max_history_turns: int = 6
     # Word pieces per chunk, title included: all-MiniLM-L6-v2 truncates at 256.
     chunk_tokens: int = 200
     chunk_overlap: int = 40
@@ -47,6 +55,12 @@ class Settings:
     # BM25's share in the fusion relative to dense (1.0: equal).
     lexical_weight: float = 1.0
     dedupe_threshold: float = 0.8
+    # Follow symlinks in the archive folder that resolve outside it (by default they are skipped
+    # with a reason, so that a link cannot put any readable file of the machine on the page).
+    follow_external_symlinks: bool = False
+    # Seconds a build waits for another build of the same index to finish (the index folder's
+    # .build.lock) before giving up with "a build is already running"; negative: wait forever.
+    build_lock_timeout: float = 1800.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -77,4 +91,16 @@ def _coerce(name: str, raw: str):
         return int(raw)
     if kind == "float":
         return float(raw)
+    if kind == "bool":
+        return parse_bool(raw, f"ARCHIVIST_{name.upper()}")
     return raw
+
+
+def parse_bool(raw: str, name: str) -> bool:
+    """``1/true/yes/on`` and ``0/false/no/off`` (any case); anything else is a ValueError."""
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "y", "on"):
+        return True
+    if value in ("0", "false", "no", "n", "off", ""):
+        return False
+    raise ValueError(f"{name} expects true or false, got {raw!r}")

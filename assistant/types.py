@@ -26,6 +26,21 @@ class Document:
     path: str = ""  # archive-relative path of the file it came from
     pages: list[tuple[int, int, int]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. {"sample": True}
+    # How precise ``published`` is ("day" / "month" / "year" / "unknown"; the string's length says
+    # the same: 2017-12-21 / 2017-12 / 2017) and where it came from (json-ld, meta, time-tag, url,
+    # dateline, htmldate, front-matter, record-field, text-header, pdf-text, pdf-creation-date;
+    # see assistant/dates.py). Rows written before these fields existed load with the precision
+    # read off ``published`` and no source.
+    date_precision: str = "unknown"
+    date_source: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.published:
+            self.date_precision = "unknown"
+        elif self.date_precision not in ("day", "month", "year"):
+            from .dates import precision_of
+
+            self.date_precision = precision_of(self.published)
 
     def page_at(self, offset: int) -> int | None:
         for number, start, end in self.pages:
@@ -69,14 +84,34 @@ class Chunk:
 
 @dataclass
 class Filters:
-    """Retrieval filters. Dates are ISO strings. ``as_of`` excludes articles published after it
-    and is stated in the prompt; undated articles stay unless ``include_undated`` is False."""
+    """Retrieval filters. Dates are ``YYYY-MM-DD`` strings (or ``date`` objects); anything else
+    raises ``InvalidDateError`` (a ``ValueError``: "invalid date 'x' for until: use YYYY-MM-DD").
+
+    ``as_of`` is strict and stated in the prompt: only articles provably published on or before
+    that day pass (a month- or year-only date when its period's last day is on or before it; a
+    pdf's file-creation date proves nothing). ``since``/``until`` keep an article whose date
+    period overlaps the range. Undated articles (and, under ``as_of``, creation-date-only ones):
+    ``include_undated=None`` (default) keeps them under ``since``/``until`` and drops them under
+    ``as_of``; ``True`` keeps them under every filter, ``False`` drops them under every filter."""
 
     since: str | None = None
     until: str | None = None
     as_of: str | None = None
     sources: list[str] = field(default_factory=list)
-    include_undated: bool = True
+    include_undated: bool | None = None
+
+    def __post_init__(self) -> None:
+        from .dates import check_filter_date
+
+        self.since = check_filter_date(self.since, "since")
+        self.until = check_filter_date(self.until, "until")
+        self.as_of = check_filter_date(self.as_of, "as_of")
+
+    def undated_pass(self, as_of: bool) -> bool:
+        """Whether an article without a (provable) date passes a date filter of this kind."""
+        if self.include_undated is None:
+            return not as_of
+        return bool(self.include_undated)
 
     def is_empty(self) -> bool:
         return not (self.since or self.until or self.as_of or self.sources)
@@ -98,6 +133,7 @@ class Passage:
     path: str
     page: int | None = None
     score: float = 0.0  # fused score (RRF)
+    date_source: str | None = None  # Document.date_source, e.g. "pdf-creation-date"
     dense_score: float | None = None  # cosine similarity
     lexical_score: float | None = None
     also_carried_by: list[str] = field(default_factory=list)
@@ -124,6 +160,7 @@ class Citation:
     quote: str
     supported: bool = True
     sentence: str = ""  # the answer sentence that carries the marker
+    date_source: str | None = None  # Document.date_source, e.g. "pdf-creation-date"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -155,6 +192,14 @@ class Answer:
     as_of: str | None = None
     # Multiple choice scored by the model: each option's probability, averaged over option orders.
     choice_probs: list[float] | None = None
+    direct: str = ""  # the answer in a few words, as the model wrote it (open questions)
+    # The relative time the question named, resolved against as_of or the newest article
+    # ({"phrase", "start", "end"}); retrieval preferred articles from those days.
+    timeframe: dict[str, str] | None = None
+    # Markers in the shown answer: written by the model and valid, vs added by the support check.
+    model_markers: int = 0
+    attributed_markers: int = 0
+    relevance: float = 0.0  # best question-sentence cosine among the candidates (refusal gate)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

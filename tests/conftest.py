@@ -1,4 +1,8 @@
-"""Shared fixtures: one real embedder per test session, and a small fixture archive on disk."""
+"""Shared fixtures: one real embedder per test session, and a small fixture archive on disk.
+
+This folder is on ``sys.path`` under pytest (rootdir conftest), so ``llm_backend="fake_llm:FakeLLM"``
+loads the test double ``tests/fake_llm.py``; processes a test starts need ``PYTHONPATH`` to
+include this folder."""
 from __future__ import annotations
 
 import json
@@ -63,7 +67,7 @@ def archive_dir(tmp_path) -> Path:
 def settings(tmp_path, archive_dir):
     from assistant.settings import Settings
 
-    return Settings(archive=archive_dir, index=tmp_path / "index", llm_backend="fake", cache_dir=tmp_path / "cache")
+    return Settings(archive=archive_dir, index=tmp_path / "index", llm_backend="fake_llm:FakeLLM", cache_dir=tmp_path / "cache")
 
 
 @pytest.fixture

@@ -81,8 +81,9 @@ def app_url(tmp_path):
 
     port = _free_port()
     env = dict(os.environ, ARCHIVIST_ARCHIVE=str(archive), ARCHIVIST_INDEX=str(index),
-               ARCHIVIST_LLM_BACKEND="fake", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
-               PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+               ARCHIVIST_LLM_BACKEND="fake_llm:FakeLLM", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), str(REPO / "tests"),
+                                                        os.environ.get("PYTHONPATH", "")])))
     log = tmp_path / "streamlit.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(

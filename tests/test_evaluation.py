@@ -61,7 +61,7 @@ def settings(tmp_path_factory) -> Settings:
     base = tmp_path_factory.mktemp("eval")
     (base / "archive").mkdir()
     (base / "archive" / "news.jsonl").write_text("\n".join(json.dumps(a) for a in ARTICLES) + "\n")
-    s = Settings(archive=base / "archive", index=base / "index", llm_backend="fake")
+    s = Settings(archive=base / "archive", index=base / "index", llm_backend="fake_llm:FakeLLM")
     build_index(s, full=True)
     return s
 

@@ -10,11 +10,18 @@ import pytest
 
 from assistant.chunking import ChunkingConfig, chunk_document, embedding_text
 from assistant.indexer import build_index
-from assistant.loaders import ArchiveError
+from assistant.ingest import ArchiveError
 from assistant.store import FORMAT_VERSION, MANIFEST, Index, IndexMismatch, IndexNotFound
 from assistant.types import Document
 
 from conftest import ARTICLES, write_archive
+
+
+def live_and_previous(index) -> bool:
+    """The data folders are exactly the committed one and the one the previous manifest named."""
+    manifest = json.loads((index / MANIFEST).read_text())
+    dirs = {p.name for p in index.iterdir() if p.name.startswith("data-")}
+    return dirs == {manifest["data_dir"], manifest["previous_data_dir"]} - {None}
 
 
 def test_build_then_load_keeps_exact_spans(built, embedder):
@@ -26,7 +33,8 @@ def test_build_then_load_keeps_exact_spans(built, embedder):
         assert index.documents[chunk.doc_id].text[chunk.start:chunk.end] == chunk.text
     manifest = json.loads((settings.index / MANIFEST).read_text())
     assert manifest["format_version"] == FORMAT_VERSION
-    assert manifest["embedding"] == {"model": "all-MiniLM-L6-v2", "dimension": 384, "path": manifest["embedding"]["path"]}
+    assert manifest["embedding"] == {"model": "all-MiniLM-L6-v2", "dimension": 384, "path": manifest["embedding"]["path"],
+                                     "fingerprint": embedder.fingerprint}
     assert manifest["chunking"]["chunk_tokens"] == settings.chunk_tokens
     assert manifest["files"]["news.jsonl"]["doc_ids"] == ["news.jsonl#fog", "news.jsonl#jsa", "news.jsonl#economy", "news.jsonl#bakery"]
     assert len(manifest["files"]["news.jsonl"]["sha256"]) == 64
@@ -83,8 +91,8 @@ def test_incremental_add_change_delete(built, embedder):
     assert (report.added, report.updated, report.removed, report.embedded_chunks) == (0, 0, 1, 0)
     index = Index.load(settings.index, "bundled")
     assert "extra.md" not in index.documents and not any(c.doc_id == "extra.md" for c in index.chunks)
-    # Only the live data folder remains.
-    assert len([p for p in settings.index.iterdir() if p.name.startswith("data-")]) == 1
+    # Only the live data folder remains, and the previous one (kept for readers of the old manifest).
+    assert live_and_previous(settings.index)
 
 
 def test_full_rebuild_embeds_everything(built, embedder):
@@ -97,11 +105,12 @@ def test_model_or_format_mismatch_is_refused(built, tmp_path):
     settings, _ = built
     manifest_path = settings.index / MANIFEST
     manifest = json.loads(manifest_path.read_text())
-    manifest["embedding"]["model"] = "some-other-model"
+    fingerprint = manifest["embedding"]["fingerprint"]
+    manifest["embedding"]["fingerprint"] = "sha256:" + "0" * 64  # another model's files
     manifest_path.write_text(json.dumps(manifest))
     with pytest.raises(IndexMismatch, match="rebuild"):
         Index.load(settings.index, "bundled")
-    manifest["embedding"]["model"] = "all-MiniLM-L6-v2"
+    manifest["embedding"]["fingerprint"] = fingerprint
     manifest["format_version"] = FORMAT_VERSION + 1
     manifest_path.write_text(json.dumps(manifest))
     with pytest.raises(IndexMismatch, match="format version"):
@@ -138,7 +147,7 @@ def test_interrupted_build_leaves_previous_index_usable(built, embedder, monkeyp
     # The next build recovers and cleans the half-written data folder.
     report = build_index(settings, embedder=embedder)
     assert report.added == 1
-    assert len([p for p in settings.index.iterdir() if p.name.startswith("data-")]) == 1
+    assert live_and_previous(settings.index)
 
 
 def test_killed_build_process_leaves_previous_index_usable(built, tmp_path):
@@ -191,3 +200,52 @@ def test_broken_files_are_reported_and_the_rest_indexed(settings, embedder):
     # Unchanged broken files are reported again without being re-read.
     again = build_index(settings, embedder=embedder)
     assert {s.path for s in again.skipped} == set(reasons) and not again.wrote
+
+
+def _two_page_pdf_index(tmp_path, embedder):
+    """A pdf whose one chunk starts on page 1 while the sentence asked about is on page 2."""
+    from assistant.settings import Settings
+
+    from loader_fixtures import pdf_bytes
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "harbour.pdf").write_bytes(pdf_bytes([
+        ["Harbour report", "The port board met on Monday.", "It reviewed the dredging budget."],
+        ["The crane lifted 41 boxes an hour.", "Dock workers praised the crew."],
+    ]))
+    settings = Settings(archive=archive, index=tmp_path / "index", llm_backend="fake_llm:FakeLLM", cache_dir=tmp_path / "cache")
+    build_index(settings, embedder=embedder)
+    return settings, Index.load(settings.index, "bundled")
+
+
+def test_pdf_citation_page_is_the_page_of_the_cited_span(tmp_path, embedder):
+    from assistant.citations import check_answer
+    from assistant.types import Passage
+
+    _, index = _two_page_pdf_index(tmp_path, embedder)
+    [doc] = index.doc_list
+    [chunk] = index.chunks
+    assert [p[0] for p in doc.pages] == [1, 2] and chunk.page == 1
+    passage = Passage(chunk_id=0, doc_id=doc.id, text=chunk.text, start=chunk.start, end=chunk.end, title=doc.title,
+                      published=doc.published, source=doc.source, url=doc.url, path=doc.path, page=chunk.page)
+    check = check_answer("The crane lifted 41 boxes an hour [1].", [passage], {doc.id: doc})
+    [citation] = check.citations
+    assert citation.quote == "The crane lifted 41 boxes an hour." and citation.page == 2
+    first = check_answer("The port board met on Monday [1].", [passage], {doc.id: doc})
+    assert first.citations[0].page == 1
+    # Given only the texts, the page falls back to where the passage starts.
+    assert check_answer("The crane lifted 41 boxes an hour [1].", [passage], {doc.id: doc.text}).citations[0].page == 1
+
+
+def test_pdf_citation_page_end_to_end(tmp_path, embedder):
+    """Through the assistant (fake LLM quoting the best sentence), as `ask --json` shows it."""
+    from assistant.pipeline import Assistant
+    from assistant.types import Answer
+
+    settings, _ = _two_page_pdf_index(tmp_path, embedder)
+    answer = [x for x in Assistant(settings, embedder=embedder).stream("How many boxes an hour did the crane lift?")
+              if isinstance(x, Answer)][-1]
+    assert not answer.refused and answer.citations, answer.answer
+    assert "41 boxes" in answer.citations[0].quote
+    assert answer.citations[0].page == 2

@@ -6,8 +6,9 @@ import time
 import pytest
 
 from assistant.gguf import ModelError
-from assistant.llm import REFUSAL, FakeLLM, LlamaCppLLM, load_llm
+from assistant.llm import REFUSAL, LlamaCppLLM, load_llm
 from assistant.settings import Settings
+from fake_llm import FakeLLM
 
 PROMPT = """Answer from the passages only and cite them as [n].
 
@@ -102,6 +103,10 @@ def test_fake_honours_max_tokens_and_stop():
 def test_unknown_backend_and_broken_model(tmp_path):
     with pytest.raises(ModelError, match="unknown LLM backend"):
         load_llm(Settings(llm_backend="gpt"))
+    with pytest.raises(ModelError, match="cannot load LLM backend"):
+        load_llm(Settings(llm_backend="no_such_module:Model"))
+    with pytest.raises(ModelError, match="cannot load LLM backend"):
+        load_llm(Settings(llm_backend="fake_llm:NoSuchClass"))
     broken = tmp_path / "broken.gguf"
     broken.write_bytes(b"GGUF" + b"\x03\x00\x00\x00" + b"\xff" * 64)
     with pytest.raises(ModelError, match="cannot load model") as err:

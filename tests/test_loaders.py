@@ -1,8 +1,8 @@
 """scan_archive and load_file on small fixture files built in tmp_path, plus the shipped sample.
 
-Invalid UTF-8 is decoded (cp1252, then latin-1) rather than skipped; the encoding used is kept
-in ``extra["encoding"]``. Only NUL bytes or a high share of control characters mark a file as
-binary.
+Invalid UTF-8 is decoded (declared charset, then charset-normalizer detection, cp1252/latin-1 as
+the last resort) rather than skipped; the encoding used is kept in ``extra["encoding"]``. Only NUL
+bytes or a high share of control characters mark a file as binary.
 """
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant import loaders
-from assistant.loaders import (
+from assistant.ingest import decode, pdf, scan
+from assistant.ingest import load as load_module
+from assistant.ingest import (
     SUPPORTED_SUFFIXES,
     ArchiveError,
     SourceFile,
@@ -103,7 +104,7 @@ def test_scan_unreadable_root(tmp_path, monkeypatch):
                     raise PermissionError(13, "Permission denied", str(path))
                 return real(path)
 
-            monkeypatch.setattr(loaders.os, "scandir", fake)
+            monkeypatch.setattr(scan.os, "scandir", fake)
         with pytest.raises(ArchiveError, match="permission denied"):
             scan_archive(root)
     finally:
@@ -129,14 +130,45 @@ def test_symlink_loops_and_broken_links_are_reported_without_hanging(tmp_path):
     assert got["again.md"] == "same file as real/story.md"
 
 
-def test_symlinked_folder_outside_root_is_followed(tmp_path):
+def test_symlinks_outside_the_archive_are_skipped_with_their_reason(tmp_path, monkeypatch):
     outside = tmp_path / "outside"
-    write(outside / "far.txt", "far away text")
+    secret = write(outside / "far.txt", "far away text")
     root = tmp_path / "root"
-    root.mkdir()
-    (root / "linked").symlink_to(outside)
+    write(root / "real" / "story.md", "# Story\n\ntext")
+    (root / "linked").symlink_to(outside)  # a folder outside
+    (root / "passwd.txt").symlink_to(secret)  # a file outside
+    (root / "inside.md").symlink_to(root / "real" / "story.md")  # inside: still works (deduplicated)
+    (root / "alias").symlink_to(root / "real")
+    (root / "hop.txt").symlink_to(root / "passwd.txt")  # a chain that ends outside
+    monkeypatch.delenv("ARCHIVIST_FOLLOW_EXTERNAL_SYMLINKS", raising=False)
     files, skipped = scan_archive(root)
-    assert [f.rel for f in files] == ["linked/far.txt"] and skipped == []
+    assert [f.rel for f in files] == ["real/story.md"]
+    got = {s.path: s.reason for s in skipped}
+    assert got["linked/"] == f"symlink to a folder outside the archive: {outside.resolve()}"
+    assert got["passwd.txt"] == f"symlink to a file outside the archive: {secret.resolve()}"
+    assert got["hop.txt"] == f"symlink to a file outside the archive: {secret.resolve()}"
+    assert got["inside.md"] == "same file as real/story.md"
+    assert got["alias/"] == "symlink to a folder already scanned"
+
+    # The setting allows them: argument, or ARCHIVIST_FOLLOW_EXTERNAL_SYMLINKS from the environment.
+    files, skipped = scan_archive(root, follow_external_symlinks=True)
+    assert [f.rel for f in files] == ["hop.txt", "real/story.md"]  # links in name order: hop.txt first
+    got = {s.path: s.reason for s in skipped}
+    assert got["passwd.txt"] == got["linked/far.txt"] == "same file as hop.txt"
+    monkeypatch.setenv("ARCHIVIST_FOLLOW_EXTERNAL_SYMLINKS", "true")
+    assert [f.rel for f in scan_archive(root)[0]] == ["hop.txt", "real/story.md"]
+    monkeypatch.setenv("ARCHIVIST_FOLLOW_EXTERNAL_SYMLINKS", "false")
+    assert [f.rel for f in scan_archive(root)[0]] == ["real/story.md"]
+
+
+def test_follow_external_symlinks_setting():
+    from assistant.settings import Settings
+
+    assert Settings().follow_external_symlinks is False
+    assert Settings.from_env({"ARCHIVIST_FOLLOW_EXTERNAL_SYMLINKS": "yes"}).follow_external_symlinks is True
+    assert Settings.from_env({"ARCHIVIST_FOLLOW_EXTERNAL_SYMLINKS": "0"}).follow_external_symlinks is False
+    with pytest.raises(ValueError, match="expects true or false"):
+        Settings.from_env({"ARCHIVIST_FOLLOW_EXTERNAL_SYMLINKS": "maybe"})
 
 
 def test_unreadable_file_and_folder_are_reported(tmp_path, monkeypatch):
@@ -159,8 +191,9 @@ def test_unreadable_file_and_folder_are_reported(tmp_path, monkeypatch):
                     raise PermissionError(13, "Permission denied", str(path))
                 return real_scandir(path)
 
-            monkeypatch.setattr(loaders, "open", fake_open, raising=False)
-            monkeypatch.setattr(loaders.os, "scandir", fake_scandir)
+            monkeypatch.setattr(scan, "open", fake_open, raising=False)
+            monkeypatch.setattr(decode, "open", fake_open, raising=False)
+            monkeypatch.setattr(scan.os, "scandir", fake_scandir)
         files, skipped = scan_archive(tmp_path)
         assert files == []
         assert {s.path: s.reason for s in skipped} == {
@@ -283,6 +316,51 @@ def test_txt_invalid_utf8_is_decoded_with_fallback(tmp_path):
     assert doc.extra["encoding"] == "cp1252"
 
 
+KOREAN = (
+    "서울시는 오늘 한강 다리의 보수 공사를 다음 달부터 시작한다고 밝혔습니다. 공사는 약 여섯 달 동안 "
+    "진행되며, 출퇴근 시간에는 차선 하나만 막을 예정입니다. 시민들은 대중교통을 이용해 달라는 "
+    "당부를 받았습니다. 시 관계자는 안전 점검 결과 교량의 일부 구간에서 균열이 발견되었다고 설명했습니다. "
+    "상인들은 공사 기간 동안 손님이 줄어들까 걱정하고 있습니다."
+)
+JAPANESE = (
+    "東京都は本日、川にかかる古い橋の補修工事を来月から始めると発表しました。工事はおよそ半年続き、"
+    "通勤時間帯には車線を一つだけ閉鎖する予定です。市民には公共交通機関の利用が呼びかけられています。"
+    "担当者によると、安全点検の結果、橋の一部にひび割れが見つかったということです。"
+    "近くの商店街では、工事の間に客が減るのではないかと心配する声が上がっています。"
+)
+
+
+@pytest.mark.parametrize("text, encoding, expected", [
+    (KOREAN, "euc-kr", {"euc_kr", "cp949"}),  # cp949 / cp932: Microsoft's supersets, same bytes here
+    (JAPANESE, "shift_jis", {"shift_jis", "cp932"}),
+])
+def test_legacy_asian_encodings_are_detected(tmp_path, text, encoding, expected):
+    write(tmp_path / "a.txt", ("Bridge repairs\n\n" + text + "\n\n" + text).encode(encoding))
+    doc = one_doc(tmp_path, "a.txt")
+    assert text in doc.text
+    assert doc.extra["encoding"] in expected
+    # jsonl lines are decoded one by one, by the same detection
+    record = json.dumps({"title": "t", "text": text + " " + text}, ensure_ascii=False)
+    write(tmp_path / "f.jsonl", (record + "\n").encode(encoding))
+    assert one_doc(tmp_path, "f.jsonl").text == text + " " + text
+
+
+def test_html_meta_charset_is_honoured(tmp_path):
+    body = "<p>" + KOREAN + "</p><p>" + KOREAN + "</p>"
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=euc-kr">'
+            "<title>Bridge</title></head><body><article><h1>Bridge</h1>" + body + "</article></body></html>")
+    write(tmp_path / "k.html", page.encode("euc-kr"))
+    doc = one_doc(tmp_path, "k.html")
+    assert KOREAN in doc.text and doc.extra["encoding"] in ("euc_kr", "cp949")
+    # A declared latin-1 page is read as cp1252, as browsers do (curly quotes survive).
+    latin = ('<html><head><meta charset="iso-8859-1"><title>Caf\xe9</title></head><body><article><h1>Caf\xe9</h1>'
+             "<p>The caf\xe9 on the square reopened on Monday, \u201cfinally\u201d, said the owner after the repairs.</p>"
+             "</article></body></html>")
+    write(tmp_path / "l.html", latin.encode("cp1252"))
+    doc = one_doc(tmp_path, "l.html")
+    assert "\u201cfinally\u201d" in doc.text and doc.extra["encoding"] == "cp1252"
+
+
 def test_txt_utf8_bom_and_utf16(tmp_path):
     write(tmp_path / "bom.txt", "\ufeffHello there\n\nBody text.".encode("utf-8"))
     write(tmp_path / "wide.txt", "Wide title\n\nBody in utf-16.".encode("utf-16"))
@@ -329,7 +407,7 @@ def test_size_limit(tmp_path):
     files, _ = scan_archive(tmp_path)
     source = files[0]
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(loaders, "_read_bytes", lambda path: pytest.fail("file was read"))
+        mp.setattr(decode, "read_bytes", lambda path: pytest.fail("file was read"))
         result = load_file(source, max_chars=100)  # 500 bytes > 4 * 100
     assert reasons(result) == ["text exceeds 100 characters (size limit)"]
     assert load_file(source, max_chars=1000).documents  # under the limit it loads
@@ -457,7 +535,7 @@ def test_pdf_pages_and_metadata(tmp_path):
 
 def test_pdf_over_byte_bound_is_refused_unread(tmp_path, monkeypatch):
     write(tmp_path / "big.pdf", pdf_bytes([["Some text."]]))
-    monkeypatch.setattr(loaders, "open", lambda *a, **k: pytest.fail("pdf was opened"), raising=False)
+    monkeypatch.setattr(pdf, "open", lambda *a, **k: pytest.fail("pdf was opened"), raising=False)
     source = SourceFile(tmp_path / "big.pdf", "big.pdf", (tmp_path / "big.pdf").stat().st_size, "0" * 64)
     assert reasons(load_file(source, max_chars=10)) == ["file exceeds 200 bytes (size limit)"]
 
@@ -584,7 +662,7 @@ def test_json_list_single_object_and_invalid(tmp_path):
 
 def test_load_file_never_raises_on_parser_bugs(tmp_path, monkeypatch):
     write(tmp_path / "a.md", "# t\n\nbody")
-    monkeypatch.setitem(loaders._LOADERS, ".md", lambda *a: 1 / 0)
+    monkeypatch.setitem(load_module.LOADERS, ".md", lambda *a: 1 / 0)
     result = load(tmp_path, "a.md")
     assert result.documents == [] and reasons(result)[0].startswith("could not load: ZeroDivisionError")
 

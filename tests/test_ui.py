@@ -153,7 +153,7 @@ def test_short_time(iso, expected):
 
 
 def test_llm_label_never_loads_model(tmp_path):
-    assert "fake" in ui.llm_label(Settings(llm_backend="fake"))
+    assert "fake_llm:FakeLLM" in ui.llm_label(Settings(llm_backend="fake_llm:FakeLLM"))
     assert ui.llm_label(Settings(model="small")).endswith(".gguf (small)")
     assert ui.llm_label(Settings(model=str(tmp_path / "m.gguf"))) == "m.gguf"
 

@@ -1,0 +1,114 @@
+"""From the model's few-word reply to a checked answer: the direct answer, the passage sentence
+that supports it, and whether the archive states it at all.
+
+The model is asked for ``<answer> [n]`` (``prompts.ANSWER_INSTRUCTION``). ``parse_reply`` takes
+the direct answer and the passage ids it named; ``support`` finds, among the evidence passages,
+the sentence that states the direct answer (its names and numbers present, most of its content
+words) and is closest to the question; the shown answer is the direct answer followed by that
+sentence, both cited. A direct answer that no passage sentence states is not grounded: the
+pipeline refuses rather than show it.
+
+Limits: word overlap after stemming, so a correct paraphrase ("fourth" for "4th", "the economy"
+for "economic hardship") can fail the check and be refused; a wrong answer that names a word of
+the right sentence passes. Datelines ("SEOUL, 13 Nov -") are cut from quoted sentences.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from .chunking import sentence_spans
+from .text import content_terms, words
+from .types import Passage
+
+_MARKER = re.compile(r"\[\s*(?:passage\s*)?(\d{1,2})(?:\s*[,;]\s*\d{1,2})*\s*\]", re.I)
+_ANY_MARKER = re.compile(r"\[[^\]]{0,24}\]")
+_LEAD = re.compile(r"^\s*(?:answer|short answer|final answer)\s*[:\-]\s*", re.I)
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?(?:,\s*\d{1,2}\s+\w+\s+\d{4}|,?\s*\(\w+\))?\s*[-–—]+\s*")
+_PRONOUN_START = re.compile(r"^(he|she|they|it|this|that|these|those|his|her|their|its)\b", re.I)
+MAX_DIRECT_WORDS = 30
+# Share of the direct answer's content words a sentence (with its neighbours) must contain.
+MIN_COVERAGE = 0.6
+
+
+@dataclass
+class Reply:
+    direct: str  # the answer in a few words, without markers
+    cited: list[int]  # passage numbers the model named, in order
+
+
+def parse_reply(raw: str) -> Reply:
+    """``"Dalai Lama [2]"`` -> ``Reply("Dalai Lama", [2])``. Only the first line counts: the
+    model is asked for one, and anything after it is a habit of chatty models."""
+    text = raw.strip()
+    first = next((line for line in text.splitlines() if _ANY_MARKER.sub("", line).strip()), "")
+    cited = [int(n) for m in _MARKER.finditer(first) for n in re.findall(r"\d+", m.group(0))]
+    direct = _LEAD.sub("", _ANY_MARKER.sub(" ", first))
+    direct = " ".join(direct.split()).strip(" .;:,-–—\"'“”")
+    return Reply(direct, list(dict.fromkeys(cited)))
+
+
+def _numbers(text: str) -> set[str]:
+    return {w for w in words(text) if w[0].isdigit()}
+
+
+@dataclass
+class Support:
+    n: int  # 1-based passage number
+    start: int  # offsets into the passage text
+    end: int
+    sentence: str  # the quoted text (dateline removed)
+    coverage: float
+
+
+def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequence[int] = (),
+            relevance: dict[tuple[str, int], float] | None = None) -> Support | None:
+    """The passage sentence that best states ``direct`` as an answer to ``question``; None when
+    none does. ``relevance`` maps ``(doc_id, document offset)`` of a sentence to its evidence
+    score; sentences of passages the model cited are preferred on near ties."""
+    target = content_terms(direct)
+    numbers = _numbers(direct)
+    q_terms = content_terms(question)
+    if (not target and not numbers) or (target <= q_terms and not numbers - _numbers(question)):
+        # Nothing to find, or only the question's own words ("Olivia Rodrigo" for "who joined
+        # Olivia Rodrigo?"): that names no answer.
+        return None
+    best: tuple[float, Support] | None = None
+    for n, p in enumerate(passages, 1):
+        spans = sentence_spans(p.text)
+        terms = [content_terms(p.text[a:b]) for a, b in spans]
+        title_terms = content_terms(p.title or "")
+        for i, (a, b) in enumerate(spans):
+            own = terms[i]
+            near = own | (terms[i - 1] if i else set()) | title_terms
+            coverage = len(target & near) / len(target) if target else 1.0
+            if numbers - _numbers(p.text[max(spans[i - 1][0] if i else a, 0):b]):
+                continue
+            if coverage < MIN_COVERAGE or not (target & own or numbers):
+                continue
+            rel = (relevance or {}).get((p.doc_id, p.start + a))
+            if rel is None:
+                rel = len(q_terms & own) / (len(q_terms) or 1)
+            score = coverage + rel + (0.1 if n in cited else 0.0)
+            if best is None or score > best[0]:
+                start = a
+                if _PRONOUN_START.match(p.text[a:b]) and i:
+                    start = spans[i - 1][0]  # "He said ..." needs the sentence before it
+                quote = p.text[start:b]
+                cut = _DATELINE.match(quote)
+                if cut and len(quote) - cut.end() > 20:
+                    start += cut.end()
+                    quote = quote[cut.end():]
+                best = (score, Support(n, start, b, quote.strip(), coverage))
+    return best[1] if best else None
+
+
+def compose(direct: str, found: Support) -> str:
+    """The shown answer: the direct answer and its supporting sentence, both citing the passage.
+    When the direct answer is the sentence itself (a long reply), it is not repeated."""
+    sentence = found.sentence.rstrip()
+    if content_terms(direct) >= content_terms(sentence) or len(words(direct)) > MAX_DIRECT_WORDS:
+        return f"{sentence} [{found.n}]"
+    direct = direct[0].upper() + direct[1:] if direct else direct
+    return f"{direct} [{found.n}]\n\n{sentence} [{found.n}]"

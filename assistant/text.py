@@ -1,0 +1,75 @@
+"""Word-level text helpers shared by evidence selection, conversation handling and answer checks.
+
+One stopword list (English function words plus reporting verbs such as "said", which say nothing
+about the topic of a news sentence) and one stemmer (Snowball English, via PyStemmer, the same
+one the BM25 index uses).
+
+Limits: English only; stemming conflates some unrelated words ("new"/"news"); numbers keep
+their digits and commas are dropped ("9,000" -> "9000"); number words up to twenty become digits,
+so "one" the pronoun reads as "1".
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
+_WORD = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_][\w'’-]*")
+
+STOPWORDS = frozenset(
+    """
+    a about above after again against all almost also although am among an and any approximately
+    are around as at be because been before being below between both but by can could did do does
+    doing down during each either else ever every few for from further had has have having he her
+    here hers herself him himself his how however i if in into is it its itself just least less
+    let like made make many may me might more most much must my myself nearly next now of off on
+    once only onto or other our ours ourselves out over own per perhaps quite rather re really
+    roughly same several shall she should since so some such than that the their theirs them
+    themselves then there these they this those though through thus to too toward towards under
+    until up upon us very via was we were what whatever when where whether which while who whom
+    whose why will with within would yet you your yours yourself including still s t near across
+    along behind beyond despite inside outside amid throughout
+    said say says saying told tell tells according reported reports stated noted
+    recently recent latest new newly week weeks today yesterday year years month months
+    """.split()
+)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _STEMMER.stemWord(word)
+
+
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word and number tokens (thousands separators dropped, "two" -> "2")."""
+    out = []
+    for w in _WORD.findall(text.lower()):
+        w = w.replace(",", "").rstrip(".")
+        out.append(_NUMBER_WORDS.get(w, w))
+    return out
+
+
+_DEMONYM = re.compile(r"(?<=[a-z]{3})(?:ean|ian|can)$")
+
+
+def term(word: str) -> str:
+    """The comparable form of a lower-cased word: its stem, with a country adjective folded into
+    the country ("korean" -> "korea", "russian" -> "russia"; "canadian" stays apart) and a
+    possessive dropped."""
+    word = re.sub(r"['’]s$", "", word)
+    if _DEMONYM.search(word):
+        word = word[:-1]
+    return stem(word)
+
+
+def content_terms(text: str) -> set[str]:
+    """Comparable forms (``term``) of the content words of ``text`` (stopwords and one-letter
+    words removed)."""
+    return {term(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())}

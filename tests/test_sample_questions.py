@@ -1,0 +1,69 @@
+"""The shipped sample archive, asked as a new user would, with the real bundled model (slow).
+
+``tests/data/sample_questions.jsonl`` holds natural questions about the articles in ``archive/``
+with the fact each answer must contain; ``follows`` names the question asked just before it in the
+same chat (its answer is in the history), and ``answerable: false`` marks questions the archive
+cannot answer, which must be refused, also right after an on-topic turn.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.indexer import build_index
+from assistant.metrics import answer_in_text
+from assistant.pipeline import Assistant
+from assistant.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = [json.loads(line) for line in (ROOT / "tests/data/sample_questions.jsonl").read_text().splitlines() if line.strip()]
+BY_ID = {q["id"]: q for q in QUESTIONS}
+
+
+def test_the_set_is_well_formed():
+    assert len([q for q in QUESTIONS if q.get("answerable", True)]) >= 15
+    assert any(q.get("follows") for q in QUESTIONS if q.get("answerable", True))
+    assert any(q.get("follows") for q in QUESTIONS if not q.get("answerable", True))
+    for q in QUESTIONS:
+        assert q.get("follows") in (None, *BY_ID)
+        assert q.get("answer") or q.get("answerable") is False
+
+
+@pytest.fixture(scope="module")
+def sample_assistant(tmp_path_factory, embedder):
+    tmp = tmp_path_factory.mktemp("sample")
+    shutil.copytree(ROOT / "archive", tmp / "archive")
+    settings = Settings.from_env(archive=tmp / "archive", index=tmp / "index", llm_backend="llama", model="small")
+    build_index(settings, embedder=embedder)
+    return Assistant(settings, embedder=embedder)
+
+
+def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
+    if not q.get("follows"):
+        return []
+    before = BY_ID[q["follows"]]
+    if before["id"] not in answers:
+        answers[before["id"]] = assistant.ask(before["question"], history=_history(assistant, before, answers))
+    return [*_history(assistant, before, answers), {"role": "user", "content": before["question"]},
+            {"role": "assistant", "content": answers[before["id"]].answer}]
+
+
+@pytest.mark.slow
+def test_sample_questions_answered_right_and_cited(sample_assistant):
+    answers: dict = {}
+    failures = []
+    for q in QUESTIONS:
+        a = sample_assistant.ask(q["question"], history=_history(sample_assistant, q, answers))
+        answers.setdefault(q["id"], a)
+        if q.get("answerable", True):
+            ok = (not a.refused and answer_in_text(q["answer"], a.answer) and a.citations
+                  and all(c.supported for c in a.citations) and a.invalid_markers == 0)
+        else:
+            ok = a.refused
+        if not ok:
+            failures.append(f"{q['id']}: {q['question']!r} -> {a.answer!r} (refused={a.refused}, "
+                            f"citations={[(c.n, c.supported) for c in a.citations]})")
+    assert not failures, "\n".join(failures)
