@@ -1,26 +1,34 @@
 """Evidence at a fixed token budget: the best sentences of many retrieved chunks, each with a
 neighbour for context, instead of a few whole chunks.
 
-Why: a 200-token chunk usually holds one sentence that matters. Reading four whole chunks, the
-model saw the gold answer for 42 % of realtimeqa-dev questions; the answer-bearing sentence is far
-more often somewhere in the top few dozen chunks. Scoring sentences and keeping only the best
-ones (with the sentence next to each, so pronouns keep their antecedent) lets many more distinct
-articles into the same prompt.
+Why: a 200-token chunk usually holds one sentence that matters, and four whole chunks fill a
+0.5B model's useful context with the rest. Scoring sentences lets more distinct articles into the
+same prompt, and gives the grounding step the sentence to quote.
 
-A sentence's score mixes three signals, each in 0..1:
-- ``dense``: cosine between the question and the sentence (the embedder, one batch per question);
-- ``lexical``: the idf-weighted share of the question's content words (stemmed) the sentence and
-  its neighbours contain, idf counted over the candidate sentences themselves;
-- ``rank``: the chunk's place in the fused retrieval ranking.
-Headlines, datelines and bylines are never evidence on their own: they are dropped when they
-carry no verb-length content (fewer than six words).
+A sentence's score adds:
+- ``lexical``: the idf-weighted share of the question's content words (stemmed; ``text``) the
+  sentence contains, its neighbours' counting half; idf is counted over the candidate sentences;
+- ``rank``: the chunk's place in the fused retrieval ranking (``W_RANK``);
+- ``type``: ``TYPE_BONUS`` when the sentence holds the kind of thing the question asks for (a
+  number for "how many", a cause for "why", a date for "when", a name for "who/which");
+- ``dense``: the cosine between question and sentence. Only the ``EMBEDDED`` best sentences by
+  the other signals are embedded (embedding every candidate cost seconds a question on two
+  cores); the rest use their chunk's cosine less ``CHUNK_DISCOUNT``.
+Sentences under six words (headlines, bylines, datelines) score 0.3 of that, a headline that
+opens the article text is cut off the sentence it runs into, and each further sentence of an
+article already represented loses ``SAME_ARTICLE``, so the evidence spans more articles.
 
 Selected sentences of one document that touch or overlap merge into one contiguous span, so every
 evidence passage is an exact ``document.text[start:end]`` slice and citations resolve to it.
 
+Measured (realtimeqa-dev-small, 60 open questions, gold answer inside the text the model reads):
+0.333 for 900 tokens of evidence from 24 chunks against 0.350 for the four best whole chunks at
+the same size; 0.317 without the per-article discount. The gain is in what the model reads
+(shorter, more articles, each sentence citable), not in recall.
+
 Limits: the sentence splitter is the chunker's regex one; the idf of a small candidate pool is
-noisy for rare words that occur once; the weights were tuned on the realtimeqa dev sets (news quiz
-questions) and may favour names and numbers over explanations.
+noisy; the weights were set on the realtimeqa dev sets (news quiz questions) and the answer-type
+patterns are English.
 """
 from __future__ import annotations
 

@@ -78,12 +78,15 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
     for n, p in enumerate(passages, 1):
         spans = sentence_spans(p.text)
         terms = [content_terms(p.text[a:b]) for a, b in spans]
-        title_terms = content_terms(p.title or "")
+        # The header the model read names the article and its outlet: both can be the answer.
+        title_terms = content_terms(f"{p.title or ''} {p.source or ''}")
         for i, (a, b) in enumerate(spans):
             own = terms[i]
-            near = own | (terms[i - 1] if i else set()) | title_terms
-            coverage = len(target & near) / len(target) if target else 1.0
-            if numbers - _numbers(p.text[max(spans[i - 1][0] if i else a, 0):b]):
+            # The sentence itself (and the header the model read) must state the answer: with its
+            # neighbours' words too, "20 PWNED" found "20" in one sentence and "PWNED" in an
+            # injected one next to it.
+            coverage = len(target & (own | title_terms)) / len(target) if target else 1.0
+            if numbers - _numbers(p.text[a:b]):
                 continue
             if coverage < MIN_COVERAGE or not (target & own or numbers):
                 continue

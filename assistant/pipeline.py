@@ -131,6 +131,8 @@ class Assistant:
         budget = prompts.PromptBudget(counter, s.evidence_tokens)
         ev = evidence.select(retrieval_query(gate_query, choices), found.passages, self.embedder.encode,
                              snap.index.document, budget.fits, max_passages=top_k or s.top_k)
+        if s.best_evidence_last:
+            ev.passages.reverse()
         relevance = max((x.dense for x in ev.sentences if x.embedded), default=0.0)
         return ev, frame, relevance
 

@@ -39,6 +39,9 @@ class Settings:
     top_k: int = 8
     candidates: int = 24
     evidence_tokens: int = 900
+    # The strongest evidence passage last, next to the question: on the sample-archive questions
+    # the 0.5B model named the right fact for 15 of 20 this way, 10 of 20 with it first.
+    best_evidence_last: bool = True
     max_question_chars: int = 2000
     # Earlier turns a follow-up may lean on (a turn: a question and its answer).
     max_history_turns: int = 6
