@@ -284,7 +284,9 @@ def score_result(q: Question, result: Mapping[str, Any], latency_s: float, gener
         s["answer_recall"] = M.answer_in_text(golds, "\n".join(p.get("text", "") for p in passages))
     if q.expected_sources:
         s["has_expected_sources"] = True
-        s["source_rank"] = M.source_rank(q.expected_sources, passages)
+        # Rank by evidence score: the prompt may show the strongest passage last.
+        ranked = sorted(passages, key=lambda p: -(p.get("score") or 0.0))
+        s["source_rank"] = M.source_rank(q.expected_sources, ranked)
     if not generated:
         return s
     text = result.get("answer") or ""

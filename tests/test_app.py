@@ -108,10 +108,10 @@ def plain(label: str) -> str:
 def test_ask_shows_answer_with_cited_source_and_highlight(app_env):
     at = ask(run_app(), CABLES_Q)
     [answer] = answers(at)
-    assert "Maria Okafor" in answer and '<sup class="archivist-cite">[1]</sup>' in answer
+    assert "Maria Okafor" in answer and re.search(r'<sup class="archivist-cite">\[\d\]</sup>', answer)
     assert any(m.value == "**Sources**" for m in at.markdown)
     label = plain(at.expander[0].label)
-    assert label == "[1] Harbor Bridge reopens after repairs — Coast Gazette · 2024-03-10"
+    assert re.fullmatch(r"\[\d\] Harbor Bridge reopens after repairs — Coast Gazette · 2024-03-10", label), label
     # Expander: the passage with the cited span marked, and the original link.
     source = at.expander[0]
     assert f"<mark>{CABLES_SPAN}</mark>" in source.html[0].value
@@ -132,7 +132,7 @@ def test_hostile_article_renders_as_text(app_env):
     [answer] = answers(at)
     assert "parking fees" in answer
     label = plain(at.expander[0].label)
-    assert label.startswith("[1] <script>alert(1)</script> Council notes — Town Crier · date unknown")
+    assert re.match(r"\[\d\] <script>alert\(1\)</script> Council notes — Town Crier · date unknown", label), label
     passage = at.expander[0].html[0].value
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in passage and "&lt;img src=x onerror=alert(2)&gt;" in passage
     assert len(at.expander[0].link_button) == 0  # javascript: url gets no link
@@ -284,6 +284,6 @@ def test_real_bundled_model_answers_with_citation(app_env, monkeypatch):
     assert not at.error, [e.value for e in at.error]
     [answer] = answers(at)
     assert "Okafor" in answer
-    assert '<sup class="archivist-cite">[1]</sup>' in answer
+    assert re.search(r'<sup class="archivist-cite">\[\d\]</sup>', answer)
     assert "Harbor Bridge reopens after repairs" in plain(at.expander[0].label)
     assert "<mark>" in at.expander[0].html[0].value

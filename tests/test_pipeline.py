@@ -53,8 +53,17 @@ class PositionBiased(Scripted):
 
 @pytest.fixture
 def assistant(built, embedder):
+    # Strongest evidence first, so the scripted replies can name passage [1]; the default order
+    # (strongest last) has its own test.
     settings, _ = built
-    return Assistant(settings, embedder=embedder)
+    return Assistant(settings.with_(best_evidence_last=False), embedder=embedder)
+
+
+def test_strongest_evidence_comes_last_by_default(built, embedder):
+    settings, _ = built
+    first = Assistant(settings.with_(best_evidence_last=False), embedder=embedder).retrieve("How many warning shots were fired?")
+    last = Assistant(settings, embedder=embedder).retrieve("How many warning shots were fired?")
+    assert len(first) > 1 and last == first[::-1]
 
 
 def test_stream_yields_text_then_one_answer(assistant):
