@@ -119,17 +119,17 @@ class Assistant:
     def retrieve(self, query: str, filters: Filters = Filters(), top_k: int | None = None) -> list[Passage]:
         """The evidence passages the model would read for ``query``, without loading the model:
         the token budget is estimated at four characters a token."""
-        ev, _, _ = self._evidence(self.snapshot(), query, query, filters, top_k, None, _CharCounter())
+        ev, _, _ = self._evidence(self.snapshot(), query, filters, top_k, None, _CharCounter())
         return ev.passages
 
-    def _evidence(self, snap: _Snapshot, query: str, gate_query: str, filters: Filters, top_k: int | None,
+    def _evidence(self, snap: _Snapshot, query: str, filters: Filters, top_k: int | None,
                   choices: list[str] | None, counter) -> tuple[evidence.Evidence, timeframe.TimeFrame | None, float]:
         s = self.settings
         reference = filters.as_of or snap.index.status().last_date
         frame = timeframe.resolve(query, reference)
         found = snap.retriever.search(retrieval_query(query, choices), filters, s.candidates, window=frame)
         budget = prompts.PromptBudget(counter, s.evidence_tokens)
-        ev = evidence.select(retrieval_query(gate_query, choices), found.passages, self.embedder.encode,
+        ev = evidence.select(retrieval_query(query, choices), found.passages, self.embedder.encode,
                              snap.index.document, budget.fits, max_passages=top_k or s.top_k)
         if s.best_evidence_last:
             ev.passages.reverse()
@@ -150,12 +150,12 @@ class Assistant:
         counter = self.llm  # the model's own tokenizer sizes the evidence
 
         query = question
-        ev, frame, relevance = self._evidence(snap, question, question, filters, top_k, choices, counter)
+        ev, frame, relevance = self._evidence(snap, question, filters, top_k, choices, counter)
         if (not choices and history and relevance < s.min_relevance
                 and conversation.looks_like_follow_up(question)):
             # A real follow-up: the bare question found nothing, so search with the topic too.
             query = conversation.standalone(question, history)
-            ev, frame, relevance = self._evidence(snap, query, query, filters, top_k, choices, counter)
+            ev, frame, relevance = self._evidence(snap, query, filters, top_k, choices, counter)
         timings.retrieval_s = time.perf_counter() - t0
         answer = Answer(question=question, answer="", passages=ev.passages, query=query, as_of=filters.as_of,
                         timings=timings, relevance=round(relevance, 4),
