@@ -5,24 +5,22 @@ it, fit ``chunk_tokens`` (all-MiniLM-L6-v2 silently truncates past 256, so the b
 margin). Consecutive chunks share up to ``overlap`` tokens of trailing sentences. A single
 sentence longer than the budget is cut at word-piece boundaries (preferring whitespace).
 
-Limits: the sentence splitter is a regex (no abbreviation dictionary beyond a short list), so
-"U.S. officials" may start a new sentence; that only moves a chunk boundary, never loses text.
+Limits: sentences come from the shared rule-based splitter (``sentences``, English
+abbreviations); a wrong split only moves a chunk boundary, never loses text.
 Offsets are character offsets into ``Document.text``; ``chunk.text == text[start:end]``.
 """
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from .sentences import split_sentences
 from .types import Chunk, Document
 
 MAX_TITLE_TOKENS = 32
-
-_ABBREV = {"mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "st", "jr", "sr", "vs", "no", "inc", "co", "corp", "ltd", "u.s", "u.k", "u.n", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+|\n\s*\n|\n(?=\s*[-*•#])")
-
+# The version of the sentence rules in ``sentences``; bump it when they change.
+SPLITTER = "rules-2"
 
 class Tokenizer(Protocol):
     def token_offsets(self, text: str) -> list[tuple[int, int]]: ...
@@ -35,36 +33,22 @@ class ChunkingConfig:
     max_tokens: int = 256  # the model's hard limit, special tokens included
 
     def as_dict(self) -> dict:
-        return {"chunk_tokens": self.chunk_tokens, "overlap": self.overlap, "max_tokens": self.max_tokens, "title_in_embedding": True}
+        # "splitter" names the sentence rules: an index cut by other rules is rebuilt in full.
+        return {"chunk_tokens": self.chunk_tokens, "overlap": self.overlap, "max_tokens": self.max_tokens,
+                "title_in_embedding": True, "splitter": SPLITTER}
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence (start, end) spans covering every non-space character of ``text``."""
-    spans = []
-    start = 0
-    for m in _BOUNDARY.finditer(text):
-        end = m.start() + 1 if text[m.start()] in ".!?" else m.start()
-        # Keep closing quotes/brackets with their sentence.
-        while end < len(text) and text[end] in "\"'”’)]":
-            end += 1
-        if text[m.start()] == ".":
-            word = re.search(r"([\w.]+)$", text[start : m.start()])
-            if word and (word.group(1).lower() in _ABBREV or len(word.group(1)) == 1):
-                continue
-        if text[start:end].strip():
-            spans.append(_strip(text, start, end))
-        start = m.end()
-    if text[start:].strip():
-        spans.append(_strip(text, start, len(text)))
-    return spans
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    """The shared splitter's sentences, each widened back to where the previous one ended, so
+    the spans cover every non-space character (a list bullet stays in its chunk)."""
+    out = []
+    prev = 0
+    for a, b in split_sentences(text):
+        while prev < a and text[prev].isspace():
+            prev += 1
+        out.append((min(prev, a), b))
+        prev = b
+    return out
 
 
 def embedding_text(title: str, chunk_text: str) -> str:

@@ -29,9 +29,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from . import metrics as M
-from .citations import split_sentences
-from .prompts import LETTERS, parse_choice as prompt_parse_choice
+from .markers import parse_markers, strip_markers
 from .pipeline import retrieval_query
+from .prompts import LETTERS, parse_choice as prompt_parse_choice
+from .sentences import split_sentences
 from .types import Filters
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -237,9 +238,6 @@ def load_questions(path: Path) -> tuple[list[Question], list[str]]:
 # -------------------------------------------------------------------------------------- scoring
 
 
-_MARKER = re.compile(r"\[(\d+)\]")
-
-
 def _sentences(text: str) -> list[str]:
     # The checker's own splitter, so "cited sentence" means what it checked.
     return [text[a:b] for a, b in split_sentences(text)]
@@ -255,10 +253,10 @@ def citation_counts(result: Mapping[str, Any]) -> dict[str, int]:
     listed it in ``unsupported_sentences``."""
     text = result.get("answer") or ""
     unsupported = {s.strip() for s in result.get("unsupported_sentences") or []}
-    cited = [s for s in _sentences(text) if _MARKER.search(s)]
+    cited = [s for s in _sentences(text) if parse_markers(s)]
     valid = result.get("model_markers")
     return {
-        "valid_markers": len(_MARKER.findall(text)) if valid is None else int(valid),
+        "valid_markers": sum(len(m.numbers) for m in parse_markers(text)) if valid is None else int(valid),
         "invalid_markers": int(result.get("invalid_markers") or 0),
         "cited_sentences": len(cited),
         "supported_sentences": sum(1 for s in cited if s.strip() not in unsupported),
@@ -300,7 +298,7 @@ def score_result(q: Question, result: Mapping[str, Any], latency_s: float, gener
     elif q.answerable and golds:
         # EM/F1 on the direct answer (the few words the model wrote); "contains" on the whole
         # answer as shown, and on the direct answer alone.
-        direct = "" if refused else (result.get("direct") or _strip_markers(text))
+        direct = "" if refused else (result.get("direct") or strip_markers(text))
         s["em"] = M.exact_match(direct, golds)
         s["f1"] = M.token_f1(direct, golds)
         s["contains"] = not refused and M.answer_in_text(golds, text)
@@ -314,10 +312,6 @@ def score_result(q: Question, result: Mapping[str, Any], latency_s: float, gener
     s["generation_s"] = float(timings.get("generation_s") or 0.0)
     s["first_token_s"] = float(timings.get("first_token_s") or 0.0)
     return s
-
-
-def _strip_markers(text: str) -> str:
-    return re.sub(r"\[\d+(?:\s*,\s*\d+)*\]", " ", text)
 
 
 def parse_choice(text: str, choices: list[str]) -> int | None:

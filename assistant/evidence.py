@@ -26,7 +26,7 @@ Measured (realtimeqa-dev-small, 60 open questions, gold answer inside the text t
 the same size; 0.317 without the per-article discount. The gain is in what the model reads
 (shorter, more articles, each sentence citable), not in recall.
 
-Limits: the sentence splitter is the chunker's regex one; the idf of a small candidate pool is
+Limits: sentences come from the shared rule-based splitter (``sentences``); the idf of a small candidate pool is
 noisy; the weights were set on the realtimeqa dev sets (news quiz questions) and the answer-type
 patterns are English.
 """
@@ -39,7 +39,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .chunking import sentence_spans
+from .sentences import split_sentences
 from .text import content_terms
 from .types import Document, Passage
 
@@ -82,7 +82,7 @@ def split_candidates(passages: Sequence[Passage]) -> list[list[Sentence]]:
     seen: set[tuple[str, int]] = set()  # overlapping chunks repeat sentences
     for rank, p in enumerate(passages):
         sentences = []
-        for a, b in sentence_spans(p.text):
+        for a, b in split_sentences(p.text):
             a = _after_headline(p, a, b)
             if a < b and (p.doc_id, p.start + a) not in seen:
                 seen.add((p.doc_id, p.start + a))

@@ -18,12 +18,11 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .chunking import sentence_spans
+from .markers import parse_markers, strip_markers
+from .sentences import split_sentences
 from .text import content_terms, words
 from .types import Passage
 
-_MARKER = re.compile(r"\[\s*(?:passage\s*)?(\d{1,2})(?:\s*[,;]\s*\d{1,2})*\s*\]", re.I)
-_ANY_MARKER = re.compile(r"\[[^\]]{0,24}\]")
 _LEAD = re.compile(r"^\s*(?:answer|short answer|final answer)\s*[:\-]\s*", re.I)
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?(?:,\s*\d{1,2}\s+\w+\s+\d{4}|,?\s*\(\w+\))?\s*[-–—]+\s*")
 _PRONOUN_START = re.compile(r"^(he|she|they|it|this|that|these|those|his|her|their|its)\b", re.I)
@@ -42,9 +41,9 @@ def parse_reply(raw: str) -> Reply:
     """``"Dalai Lama [2]"`` -> ``Reply("Dalai Lama", [2])``. Only the first line counts: the
     model is asked for one, and anything after it is a habit of chatty models."""
     text = raw.strip()
-    first = next((line for line in text.splitlines() if _ANY_MARKER.sub("", line).strip()), "")
-    cited = [int(n) for m in _MARKER.finditer(first) for n in re.findall(r"\d+", m.group(0))]
-    direct = _LEAD.sub("", _ANY_MARKER.sub(" ", first))
+    first = next((line for line in text.splitlines() if strip_markers(line).strip()), "")
+    cited = [n for m in parse_markers(first) for n in m.numbers]
+    direct = _LEAD.sub("", strip_markers(first))
     direct = " ".join(direct.split()).strip(" .;:,-–—\"'“”")
     return Reply(direct, list(dict.fromkeys(cited)))
 
@@ -76,7 +75,7 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
         return None
     best: tuple[float, Support] | None = None
     for n, p in enumerate(passages, 1):
-        spans = sentence_spans(p.text)
+        spans = split_sentences(p.text)
         terms = [content_terms(p.text[a:b]) for a, b in spans]
         # The header the model read names the article and its outlet: both can be the answer.
         title_terms = content_terms(f"{p.title or ''} {p.source or ''}")

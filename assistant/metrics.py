@@ -18,6 +18,8 @@ import string
 from collections import Counter
 from typing import Any, Iterable, Mapping, Sequence
 
+from .markers import strip_markers
+
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _PUNCT = set(string.punctuation) | set("‘’“”–—…")
 
@@ -62,13 +64,10 @@ def token_f1(prediction: str, golds: str | Sequence[str]) -> float:
     return max(scores) if scores else 0.0
 
 
-_CITATION_MARKER = re.compile(r"\[[^\]]{0,24}\]")
-
-
 def answer_in_text(golds: str | Sequence[str], text: str) -> bool:
     """Whether any normalised gold appears in the normalised text as whole words; citation
     markers do not count as text ("4" is not found in "[4]", nor in "40")."""
-    hay = f" {normalize_answer(_CITATION_MARKER.sub(' ', text))} "
+    hay = f" {normalize_answer(strip_markers(text))} "
     for gold in _golds(golds):
         g = normalize_answer(gold)
         if g and f" {g} " in hay:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
+from .markers import strip_markers
 from .types import Passage
 
 REFUSAL = "The archive does not say."
@@ -148,7 +149,7 @@ class PromptBudget:
 def is_refusal(text: str) -> bool:
     """A reply that says the archive has no answer (markers and leading punctuation ignored), or
     an empty one."""
-    bare = re.sub(r"\[[^\]]{0,20}\]", " ", text).strip()
+    bare = strip_markers(text).strip()
     return not bare or bool(REFUSAL_RE.search(bare))
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 from urllib.parse import urlparse
 
+from assistant.markers import parse_markers
 from assistant.types import Answer, Citation, Document, Passage
 
 DATE_UNKNOWN = "date unknown"
@@ -31,7 +32,6 @@ FULL_TEXT_LIMIT = 200_000
 ARCHIVE_FORMATS = ".txt, .md, .html/.htm, .pdf, .json, .jsonl"
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:=^\"'])")
-_CITE = re.compile(r"\[(\d+)\]")
 
 
 # ---------------------------------------------------------------- escaping
@@ -172,7 +172,12 @@ def answer_html(text: str, unsupported: Iterable[str] = ()) -> tuple[str, list[s
     spans.sort()
 
     def fmt(segment: str) -> str:
-        return _CITE.sub(r'<sup class="archivist-cite">[\1]</sup>', escape_html(segment))
+        out, pos = [], 0
+        for m in parse_markers(segment):
+            numbers = ", ".join(str(n) for n in m.numbers)
+            out += [escape_html(segment[pos:m.start]), f'<sup class="archivist-cite">[{numbers}]</sup>']
+            pos = m.end
+        return "".join(out) + escape_html(segment[pos:])
 
     out, pos = [], 0
     for a, b in spans:

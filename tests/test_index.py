@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 
 import numpy as np
 import pytest
 
-from assistant.chunking import ChunkingConfig, chunk_document, embedding_text
+from assistant.chunking import ChunkingConfig, chunk_document, embedding_text, sentence_spans
 from assistant.indexer import build_index
 from assistant.ingest import ArchiveError
 from assistant.store import FORMAT_VERSION, MANIFEST, Index, IndexMismatch, IndexNotFound
@@ -59,6 +58,16 @@ def test_long_document_chunks_are_never_truncated(embedder):
     assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
     # Overlap: consecutive chunks share text.
     assert any(chunks[i].end > chunks[i + 1].start for i in range(len(chunks) - 1))
+
+
+def test_chunk_sentences_cover_every_character():
+    # The shared splitter trims list bullets off a sentence; chunks must still keep them.
+    text = "Dr. Kim met U.S. officials at 9 a.m. Monday. It rained.\n\n- First point here.\n- Second point."
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == [
+        "Dr. Kim met U.S. officials at 9 a.m. Monday.", "It rained.", "- First point here.", "- Second point."]
+    covered = set().union(*(range(a, b) for a, b in spans))
+    assert all(i in covered for i, c in enumerate(text) if not c.isspace())
 
 
 def test_no_change_rebuild_embeds_nothing(built, embedder):

@@ -2,7 +2,6 @@
 bundled Qwen2.5 0.5B GGUF through llama.cpp."""
 from __future__ import annotations
 
-import json
 import re
 
 import pytest

@@ -9,8 +9,8 @@ sentence that makes a claim is checked against the passages it cites.
 
 One module per concern, each stating its limits:
 
-* :mod:`.markers`: finding, stripping and rewriting ``[n]`` markers;
-* :mod:`.sentences`: splitting answers and passages into sentence spans;
+* :mod:`assistant.markers` (shared): finding, stripping and rewriting ``[n]`` markers;
+* :mod:`assistant.sentences` (shared): splitting answers and passages into sentence spans;
 * :mod:`.support`: the lexical support checker (scores, ``is_claim``, ``evaluate_checker``);
 * :mod:`.check`: ``check_answer``, resolving markers to passages and document spans;
 * :mod:`.attribution`: repairing the small model's citation habits before the check.
@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from .attribution import attribute_uncited, move_leading_markers
 from .check import CitationCheck, check_answer
-from .markers import parse_markers, strip_markers
-from .sentences import split_sentences
+from ..markers import parse_markers, strip_markers
+from ..sentences import split_sentences
 from .support import (SUPPORT_THRESHOLD, best_support_span, evaluate_checker, is_claim, is_supported,
                       support_score)
 

@@ -12,8 +12,8 @@ from typing import Sequence
 
 from assistant.types import Passage
 
-from .markers import parse_markers
-from .sentences import split_sentences
+from ..markers import parse_markers
+from ..sentences import split_sentences
 from .support import is_claim, is_supported, support_score
 
 _LEADING = re.compile(r"^(\s*)((?:\[\d{1,2}(?:\s*[,\u2013-]\s*\d{1,2})*\]\s*)+)(\S.*)$", re.M)

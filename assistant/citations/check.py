@@ -13,8 +13,8 @@ from typing import Mapping, Sequence
 
 from assistant.types import Citation, Passage
 
-from .markers import _apply_edits, parse_markers
-from .sentences import split_sentences
+from ..markers import _apply_edits, parse_markers
+from ..sentences import split_sentences
 from .support import SUPPORT_THRESHOLD, _analyse, _Analysis, _best_window, _merge, _score, is_claim
 
 @dataclass

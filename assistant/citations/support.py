@@ -36,8 +36,8 @@ from typing import Any, Iterable, Mapping, Sequence
 from assistant.prompts import REFUSAL_RE
 from assistant.text import STOPWORDS, stem
 
-from .markers import strip_markers
-from .sentences import split_sentences
+from ..markers import strip_markers
+from ..sentences import split_sentences
 
 # Weighted recall a claim must reach (after penalties). Kept >= 0.5 so that the halving penalties
 # (a missing number or negation mismatch) always push a perfect-recall claim below it.

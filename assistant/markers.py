@@ -1,8 +1,9 @@
-"""Citation markers: ``[1]``, ``[1, 3]``, ``[1-3]``, ``[Passage 2]`` in generated text.
+"""Citation markers: ``[1]``, ``[1, 3]``, ``[1-3]``, ``[Passage 2]`` in generated text. The one
+place that recognises them: answers, metrics, evaluation and the page all parse markers here.
 
 Limits: only square brackets count (no ``(1)``, no superscripts, no footnotes); numbers above
 :data:`MAX_MARKER_NUMBER` are text ("[2017]" is a year), and so is a markdown link ``[1](url)``.
-Whether a number names a passage the model saw is decided by :mod:`.check`, not here.
+Whether a number names a passage the model saw is decided by :mod:`assistant.citations.check`, not here.
 """
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Sentence spans of answers and passages, for citing and checking one sentence at a time.
+"""Sentence spans: the project's one sentence splitter, for chunking articles, choosing evidence
+sentences, grounding an answer and checking citations one sentence at a time.
 
 Blank lines and list bullets always break. A period does not end a sentence inside numbers
 ("3.5"), after titles ("Mr.", "Dr.") or initials ("J. Smith"), nor before a lowercase word; after
