@@ -279,7 +279,9 @@ def score_result(q: Question, result: Mapping[str, Any], latency_s: float, gener
     }
     golds = q.golds
     if q.answerable and golds:
-        s["answer_recall"] = M.answer_in_text(golds, "\n".join(p.get("text", "") for p in passages))
+        # The prompt shows each passage's title above its text: the model reads both.
+        read = "\n".join(f"{p.get('title') or ''}\n{p.get('text', '')}" for p in passages)
+        s["answer_recall"] = M.answer_in_text(golds, read)
     if q.expected_sources:
         s["has_expected_sources"] = True
         # Rank by evidence score: the prompt may show the strongest passage last.

@@ -51,6 +51,8 @@ MIN_WORDS = 6
 EMBEDDED = 48
 CHUNK_DISCOUNT = 0.1
 SAME_ARTICLE = 0.15
+NEIGHBOUR = 0
+_NEEDS_CONTEXT = re.compile(r"[\"“'‘]|(?:he|she|they|it|this|that|these|those|his|her|their|its|but|the (?:move|decision|plan|deal|company|group|man|woman|agency)|there)\b", re.I)
 
 
 @dataclass
@@ -219,7 +221,7 @@ def select(question: str, candidates: Sequence[Passage], encode: Callable[[list[
         start, end = s.doc_start, s.doc_end
         # The previous sentence when it scores close to the next: it holds the antecedents.
         pick = prev if nxt is None or (prev is not None and prev.score >= nxt.score - 0.05) else nxt
-        if pick is not None:
+        if pick is not None and (NEIGHBOUR == 1 or (NEIGHBOUR == 2 and _NEEDS_CONTEXT.match(s.text))):
             start, end = min(start, pick.doc_start), max(end, pick.doc_end)
         trial = _merge_span(spans, s.passage, start, end, s.score)
         if fits([_as_passage(document, *x) for x in trial]):

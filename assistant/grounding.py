@@ -59,6 +59,8 @@ class Support:
     end: int
     sentence: str  # the quoted text (dateline removed)
     coverage: float
+    relevance: float  # the stating sentence's evidence score (closeness to the question)
+    doc_start: int  # document offset of the stating sentence
 
 
 def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequence[int] = (),
@@ -104,7 +106,7 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
                 if cut and len(quote) - cut.end() > 20:
                     start += cut.end()
                     quote = quote[cut.end():]
-                best = (score, Support(n, start, b, quote.strip(), coverage))
+                best = (score, Support(n, start, b, quote.strip(), coverage, rel, p.start + a))
     return best[1] if best else None
 
 

@@ -189,6 +189,9 @@ class Assistant:
             # The model named something no passage states: not shown as an answer.
             yield from self._refuse(answer, t0)
             return
+        answer.support_score = round(found.relevance, 4)
+        answer.support_dense = next((round(x.dense, 4) for x in ev.sentences
+                                     if (x.passage.doc_id, x.doc_start) == (ev.passages[found.n - 1].doc_id, found.doc_start)), None)
         text = grounding.compose(reply.direct, found)
         answer.model_markers = int(found.n in reply.cited)
         answer.attributed_markers = int(found.n not in reply.cited)

@@ -200,6 +200,9 @@ class Answer:
     model_markers: int = 0
     attributed_markers: int = 0
     relevance: float = 0.0  # best question-sentence cosine among the candidates (refusal gate)
+    # The quoted sentence's evidence score and its own cosine to the question (answer check).
+    support_score: float | None = None
+    support_dense: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

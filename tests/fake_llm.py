@@ -21,35 +21,16 @@ import time
 from dataclasses import dataclass
 from typing import Iterator
 
-from assistant.citations import split_sentences
+from assistant.sentences import split_sentences
 from assistant.llm import GenerationStats, _decode_rate
 from assistant.prompts import ANSWER_INSTRUCTION, CHOICE_INSTRUCTION, REFUSAL
+from assistant.text import content_terms
 
 _HEADER = re.compile(r'^(?:\[(\d+)\]\s|<passage id="(\d+)")')
 _CHOICE = re.compile(r"^\s*(?:([A-J])[.)]|-)\s+(.*\S)")
-_WORD = re.compile(r"[^\W_]+")
-_STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself no nor not now of off on once only or other our ours
-    out over own same she should so some such than that the their theirs them themselves then
-    there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours yourself did does say said says
-    according archive article news report reported""".split()
-)
-
-
 def _content_words(text: str) -> set[str]:
-    words = set()
-    for w in _WORD.findall(text.lower()):
-        if w in _STOPWORDS or len(w) < 2:
-            continue
-        # Crude plural folding so "elections" meets "election"; enough for a fake.
-        if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-            w = w[:-1]
-        words.add(w)
-    return words
+    # The project's own content words (stopwords, stemming): the fake matches as the checker does.
+    return content_terms(text)
 
 
 @dataclass

@@ -144,6 +144,11 @@ def test_score_result_counts_citations_and_choice():
     s = score_result(q, {"answer": "Answer: A", "refused": False, "passages": [{"text": "the Dalai Lama said"}]},
                      0.5, generated=True)
     assert s["chosen_index"] == 0 and s["correct"] is True and s["answer_recall"] is True
+    # The model reads each passage's title too.
+    titled = {"answer": "A", "refused": False, "passages": [{"title": "Dalai Lama names heir", "text": "He said so."}]}
+    assert score_result(q, titled, 0.5, generated=True)["answer_recall"] is True
+    untitled = {"answer": "A", "refused": False, "passages": [{"title": "Heir named", "text": "He said so."}]}
+    assert score_result(q, untitled, 0.5, generated=True)["answer_recall"] is False
     result = {"answer": "Fog closed the airport [1]. Flights resumed [2]. It was cold.",
               "invalid_markers": 2, "unsupported_sentences": ["Flights resumed [2]."]}
     assert citation_counts(result) == {"valid_markers": 2, "invalid_markers": 2, "cited_sentences": 2,
