@@ -9,7 +9,8 @@ Steps of ``Assistant.stream``:
 3. Retrieval: ``settings.candidates`` chunks by hybrid dense + BM25 search under the filters.
 4. Refusal gate: when no candidate sentence comes close to the user's own question (best cosine
    below ``settings.min_relevance``) the answer is "The archive does not say." and the nearest
-   passages come back as closest matches.
+   passages come back as closest matches. After the model replies, a second gate refuses when
+   the sentence that states its answer is far from the question (``settings.min_support``).
 5. Evidence: the best sentences of all candidates, each with a neighbour, up to
    ``settings.evidence_tokens`` model tokens and ``top_k`` passages (``evidence``).
 6. Answer: the model replies with the fact in a few words and a passage id; the passage sentence
@@ -185,8 +186,9 @@ class Assistant:
         answer.direct = reply.direct
         relevance_of = {(x.passage.doc_id, x.doc_start): x.score for x in ev.sentences}
         found = grounding.support(reply.direct, question, ev.passages, reply.cited, relevance_of)
-        if found is None:
-            # The model named something no passage states: not shown as an answer.
+        if found is None or found.relevance < s.min_support:
+            # The model named something no passage states, or only a sentence far from the
+            # question states it: not shown as an answer.
             yield from self._refuse(answer, t0)
             return
         answer.support_score = round(found.relevance, 4)

@@ -54,6 +54,11 @@ class Settings:
     exact_search_limit: int = 50_000
     # Best query-sentence cosine below which retrieval counts as "nothing relevant".
     min_relevance: float = 0.3
+    # Evidence score (``evidence``: cosine + question words + rank) the passage sentence that
+    # states the model's answer must reach; below it the answer is refused. Measured on
+    # realtimeqa-dev-small: the answers it refuses were mostly wrong (the fact was not in the
+    # evidence and the model named something else). 0 turns the check off.
+    min_support: float = 1.0
     rrf_k: int = 60
     # BM25's share in the fusion relative to dense (1.0: equal).
     lexical_weight: float = 1.0

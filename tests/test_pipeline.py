@@ -101,6 +101,16 @@ def test_an_answer_no_passage_states_is_refused(assistant):
     assert answer.refused and answer.answer == REFUSAL and answer.direct == "Seven tanks"
 
 
+def test_an_answer_stated_only_far_from_the_question_is_refused(assistant):
+    # "Anna Berg" is stated, but by a bakery sentence that has nothing to do with the question.
+    assistant._llm = Scripted(["Anna Berg"])
+    answer = assistant.ask("How many warning shots were fired?")
+    assert answer.refused and answer.direct == "Anna Berg"
+    loose = Assistant(assistant.settings.with_(min_support=0.0), llm=Scripted(["Anna Berg"]), embedder=assistant.embedder)
+    shown = loose.ask("How many warning shots were fired?")
+    assert not shown.refused and "Anna Berg" in shown.answer and shown.support_score < assistant.settings.min_support
+
+
 @pytest.mark.parametrize("reply", ["[1] The archive does not say.", "The archive does not say [2].", "[1]", ""])
 def test_refusals_are_recognised_through_markers(assistant, reply):
     assistant._llm = Scripted([reply])
