@@ -10,7 +10,7 @@ Steps of ``Assistant.stream``:
 4. Refusal gate: when no candidate sentence comes close to the user's own question (best cosine
    below ``settings.min_relevance``) the answer is "The archive does not say." and the nearest
    passages come back as closest matches. After the model replies, a second gate refuses when
-   the sentence that states its answer is far from the question (``settings.min_support``).
+   the sentence that states its answer is far from a standalone question (``settings.min_support``).
 5. Evidence: the best sentences of all candidates, each with a neighbour, up to
    ``settings.evidence_tokens`` model tokens and ``top_k`` passages (``evidence``).
 6. Answer: the model replies with the fact in a few words and a passage id; the passage sentence
@@ -186,7 +186,10 @@ class Assistant:
         answer.direct = reply.direct
         relevance_of = {(x.passage.doc_id, x.doc_start): x.score for x in ev.sentences}
         found = grounding.support(reply.direct, question, ev.passages, reply.cited, relevance_of)
-        if found is None or found.relevance < s.min_support:
+        # A follow-up ("was he armed?") leans on the earlier turn, so its closeness to the
+        # stating sentence understates relevance: the distance check is for standalone questions.
+        elliptical = bool(history) and conversation.looks_like_follow_up(question)
+        if found is None or (found.relevance < s.min_support and not elliptical):
             # The model named something no passage states, or only a sentence far from the
             # question states it: not shown as an answer.
             yield from self._refuse(answer, t0)

@@ -109,6 +109,10 @@ def test_an_answer_stated_only_far_from_the_question_is_refused(assistant):
     loose = Assistant(assistant.settings.with_(min_support=0.0), llm=Scripted(["Anna Berg"]), embedder=assistant.embedder)
     shown = loose.ask("How many warning shots were fired?")
     assert not shown.refused and "Anna Berg" in shown.answer and shown.support_score < assistant.settings.min_support
+    # In a chat, an elliptical follow-up is not held to the distance check.
+    assistant._llm = Scripted(["Anna Berg"])
+    history = [{"role": "user", "content": "Who runs the valley bakery?"}, {"role": "assistant", "content": "Anna Berg."}]
+    assert not assistant.ask("And who won with her?", history=history).refused
 
 
 @pytest.mark.parametrize("reply", ["[1] The archive does not say.", "The archive does not say [2].", "[1]", ""])
