@@ -257,3 +257,19 @@ def _merge_span(spans: list[tuple[Passage, int, int, float]], p: Passage, start:
 def _as_passage(document: Callable[[str], Document], p: Passage, start: int, end: int, score: float) -> Passage:
     doc = document(p.doc_id)
     return replace(p, text=doc.text[start:end], start=start, end=end, score=score, page=doc.page_at(start))
+
+
+def whole_chunks(candidates: Sequence[Passage], fits: Callable[[list[Passage]], bool],
+                 max_passages: int = 4) -> Evidence:
+    """The best retrieved chunks, whole, in rank order while ``fits`` accepts them.
+
+    Multiple choice reads these instead of sentences: scoring option letters needs the context
+    around each option's mention, and on realtimeqa-dev-small four whole chunks scored 0.600
+    against 0.483 for the sentence evidence at the same budget."""
+    chosen: list[Passage] = []
+    for p in candidates:
+        if len(chosen) >= max_passages:
+            break
+        if fits(chosen + [p]):
+            chosen.append(p)
+    return Evidence(chosen, [])

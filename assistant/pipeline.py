@@ -12,7 +12,8 @@ Steps of ``Assistant.stream``:
    passages come back as closest matches. After the model replies, a second gate refuses when
    the sentence that states its answer is far from a standalone question (``settings.min_support``).
 5. Evidence: the best sentences of all candidates, each with a neighbour, up to
-   ``settings.evidence_tokens`` model tokens and ``top_k`` passages (``evidence``).
+   ``settings.evidence_tokens`` model tokens and ``top_k`` passages (``evidence``); a
+   multiple-choice question reads the four best whole chunks instead.
 6. Answer: the model replies with the fact in a few words and a passage id; the passage sentence
    that states it is quoted after it (``grounding``). A fact no passage states is refused.
    Multiple choice (``choices``; used by ``eval``) scores the option letters over every cyclic
@@ -42,6 +43,8 @@ from .types import Answer, Document, Filters, Passage, Timings
 
 
 DIRECT_TOKENS = 48
+# Whole chunks a multiple-choice question reads (see ``evidence.whole_chunks``).
+MC_CHUNKS = 4
 
 
 class QuestionTooLong(ValueError):
@@ -130,8 +133,11 @@ class Assistant:
         frame = timeframe.resolve(query, reference)
         found = snap.retriever.search(retrieval_query(query, choices), filters, s.candidates, window=frame)
         budget = prompts.PromptBudget(counter, s.evidence_tokens)
-        ev = evidence.select(retrieval_query(query, choices), found.passages, self.embedder.encode,
-                             snap.index.document, budget.fits, max_passages=top_k or s.top_k)
+        if choices:
+            ev = evidence.whole_chunks(found.passages, budget.fits, max_passages=top_k or MC_CHUNKS)
+        else:
+            ev = evidence.select(query, found.passages, self.embedder.encode,
+                                 snap.index.document, budget.fits, max_passages=top_k or s.top_k)
         if s.best_evidence_last:
             ev.passages.reverse()
         relevance = max((x.dense for x in ev.sentences if x.embedded), default=0.0)

@@ -201,6 +201,9 @@ def test_multiple_choice_is_scored_over_every_option_order(assistant):
     assert answer.answer.startswith("Answer: B. About 20\n\n")
     assert "fired about 20 warning shots" in answer.answer
     assert answer.citations and answer.citations[0].doc_id == "news.jsonl#fog"
+    # Letters are scored over whole retrieved chunks, not sentence spans.
+    chunks = {c.text for c in assistant.index.chunks}
+    assert answer.passages and all(p.text in chunks for p in answer.passages)
 
 
 def test_multiple_choice_without_scoring_parses_the_generated_letter(assistant):
