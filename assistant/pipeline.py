@@ -195,14 +195,15 @@ class Assistant:
         # A follow-up ("was he armed?") leans on the earlier turn, so its closeness to the
         # stating sentence understates relevance: the distance check is for standalone questions.
         elliptical = bool(history) and conversation.looks_like_follow_up(question)
+        if found is not None:
+            answer.support_score = round(found.relevance, 4)
+            answer.support_dense = next((round(x.dense, 4) for x in ev.sentences if (x.passage.doc_id, x.doc_start)
+                                         == (ev.passages[found.n - 1].doc_id, found.doc_start)), None)
         if found is None or (found.relevance < s.min_support and not elliptical):
             # The model named something no passage states, or only a sentence far from the
             # question states it: not shown as an answer.
             yield from self._refuse(answer, t0)
             return
-        answer.support_score = round(found.relevance, 4)
-        answer.support_dense = next((round(x.dense, 4) for x in ev.sentences
-                                     if (x.passage.doc_id, x.doc_start) == (ev.passages[found.n - 1].doc_id, found.doc_start)), None)
         text = grounding.compose(reply.direct, found)
         answer.model_markers = int(found.n in reply.cited)
         answer.attributed_markers = int(found.n not in reply.cited)

@@ -58,7 +58,7 @@ class Settings:
     # states the model's answer must reach; below it the answer is refused. Measured on
     # realtimeqa-dev-small: the answers it refuses were mostly wrong (the fact was not in the
     # evidence and the model named something else). 0 turns the check off.
-    min_support: float = 1.0
+    min_support: float = 0.9
     rrf_k: int = 60
     # BM25's share in the fusion relative to dense (1.0: equal).
     lexical_weight: float = 1.0
