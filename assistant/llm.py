@@ -277,7 +277,7 @@ def load_llm(settings: Any) -> LLM:
     Anything else, or a class that cannot be imported, raises ``ModelError``."""
     backend = settings.llm_backend
     if backend == "llama":
-        path = resolve_model(settings.model, settings.cache_dir)
+        path = resolve_model(settings.model, settings.cache_dir, f16=settings.llm_f16)
         return LlamaCppLLM(path, settings.n_ctx, settings.threads)
     module_name, _, class_name = str(backend).partition(":")
     if not module_name or not class_name:

@@ -8,6 +8,10 @@ first piece to last piece. Runs interleave bare and wrapper, alternating which g
 Goals: wrapper tokens/s >= 0.95 x bare, wrapper first-token time <= 1.1 x bare.
 
 Run: ``python benchmarks/bench_llm.py`` (env ``ARCHIVIST_*`` settings apply, e.g. ARCHIVIST_MODEL).
+
+``--f16`` instead compares the bundled model as shipped with its f16 copy (``gguf``,
+``Settings.llm_f16``) through ``LlamaCppLLM`` on the same prompt: first-token time (prompt
+evaluation) and decoding rate, with ratios. Goal: f16 first token <= 0.75 x shipped.
 """
 from __future__ import annotations
 
@@ -104,7 +108,7 @@ def _peak_rss_mb() -> float:
 def run(settings: Settings | None = None, runs: int = RUNS, max_tokens: int = MAX_TOKENS,
         prompt_tokens: int = TARGET_PROMPT_TOKENS) -> dict[str, Any]:
     settings = settings or Settings.from_env()
-    path = resolve_model(settings.model, settings.cache_dir)
+    path = resolve_model(settings.model, settings.cache_dir, f16=settings.llm_f16)
     t0 = time.perf_counter()
     wrapper = LlamaCppLLM(path, settings.n_ctx, settings.threads)
     load_s = time.perf_counter() - t0
@@ -155,6 +159,45 @@ def run(settings: Settings | None = None, runs: int = RUNS, max_tokens: int = MA
     return report
 
 
+def compare_f16(settings: Settings | None = None, runs: int = RUNS, max_tokens: int = 24,
+                prompt_tokens: int = 1200) -> dict[str, Any]:
+    """Shipped GGUF vs its f16 copy: median first-token time and decode rate of ``runs`` answers
+    to a ~``prompt_tokens`` prompt (about what one chat answer reads), KV cache cleared each time."""
+    settings = settings or Settings.from_env()
+    report: dict[str, Any] = {"model": settings.model, "runs": runs}
+    for label, f16 in (("shipped", False), ("f16", True)):
+        path = resolve_model(settings.model, settings.cache_dir, f16=f16)
+        llm = LlamaCppLLM(path, settings.n_ctx, settings.threads)
+        messages = build_messages(llm.count_tokens, prompt_tokens)
+        firsts, rates = [], []
+        for i in range(runs + 1):  # the first run is a warm-up (page faults of the mmapped weights)
+            llm._llm.reset()
+            measured = _measure(llm.stream_chat(messages, max_tokens=max_tokens))
+            if i:
+                firsts.append(measured["first_token_s"])
+                rates.append(llm.last_stats.tokens_per_s)
+        report[label] = {"file": path.name, "size_mb": round(path.stat().st_size / 1e6),
+                         "prompt_tokens": llm.last_stats.prompt_tokens,
+                         "first_token_s": round(statistics.median(firsts), 2),
+                         "decode_tokens_per_s": round(statistics.median(rates), 1)}
+        del llm
+    report["first_token_ratio"] = round(report["f16"]["first_token_s"] / report["shipped"]["first_token_s"], 3)
+    report["decode_ratio"] = round(report["f16"]["decode_tokens_per_s"] / report["shipped"]["decode_tokens_per_s"], 3)
+    report["goal_met"] = report["first_token_ratio"] <= 0.75
+    return report
+
+
+def _print_f16(report: dict[str, Any]) -> None:
+    print(f"model {report['model']}, median of {report['runs']}")
+    print(f"{'':<10}{'file MB':>9}{'prompt tok':>12}{'first token s':>15}{'decode tok/s':>14}")
+    for label in ("shipped", "f16"):
+        r = report[label]
+        print(f"{label:<10}{r['size_mb']:>9}{r['prompt_tokens']:>12}{r['first_token_s']:>15.2f}"
+              f"{r['decode_tokens_per_s']:>14.1f}")
+    print(f"{'ratio':<10}{'':>21}{report['first_token_ratio']:>15.3f}{report['decode_ratio']:>14.3f}"
+          f"   (goal first token <= 0.75: {'met' if report['goal_met'] else 'NOT met'})")
+
+
 def _print(report: dict[str, Any]) -> None:
     print(f"model {report['model']}  threads {report['threads']}  n_ctx {report['n_ctx']}  "
           f"load {report['load_s']} s  prompt {report['prompt_tokens']} tok  "
@@ -179,7 +222,12 @@ if __name__ == "__main__":
     parser.add_argument("--prompt-tokens", type=int, default=TARGET_PROMPT_TOKENS)
     parser.add_argument("--threads", type=int, default=None, help="llama.cpp threads (default: all cores)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--f16", action="store_true", help="compare the shipped GGUF with its f16 copy")
     args = parser.parse_args()
+    if args.f16:
+        report = compare_f16(Settings.from_env(n_threads=args.threads), args.runs)
+        print(__import__("json").dumps(report, indent=2)) if args.json else _print_f16(report)
+        raise SystemExit(0)
     report = run(Settings.from_env(n_threads=args.threads), args.runs, args.max_tokens, args.prompt_tokens)
     if args.json:
         import json

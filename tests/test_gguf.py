@@ -154,3 +154,27 @@ def test_real_small_model_assembles(tmp_path):
     with open(path, "rb") as f:
         assert f.read(4) == b"GGUF"
     assert resolve_model("small", tmp_path) == path
+
+
+def test_f16_is_only_for_models_measured_faster_that_way(fake_small, tmp_path):
+    path = resolve_model("small", tmp_path / "cache", f16=True)
+    assert path.name == "tiny.gguf"  # the fake bundle does not set f16_faster
+
+
+def test_a_failed_f16_copy_falls_back_to_the_shipped_file(fake_small, tmp_path, monkeypatch):
+    model, joined = fake_small
+    monkeypatch.setitem(BUNDLED, "small", replace(model, f16_faster=True))
+    path = resolve_model("small", tmp_path / "cache", f16=True)  # random bytes: llama.cpp refuses
+    assert path.name == "tiny.gguf" and path.read_bytes() == joined
+    assert gguf.last_f16_problem and gguf.last_f16_problem.startswith("f16 copy failed")
+    assert sorted(p.name for p in path.parent.iterdir()) == ["tiny.gguf", "tiny.gguf.sha256"]
+
+
+@pytest.mark.slow
+def test_real_small_model_f16_copy_is_made_once(tmp_path, monkeypatch):
+    path = resolve_model("small", tmp_path, f16=True)
+    assert path.name == "qwen2.5-coder-0.5b-instruct-q4_k_m.f16.gguf"
+    assert 1_200_000_000 < path.stat().st_size < 1_300_000_000
+    monkeypatch.setattr(gguf.subprocess, "run", lambda *a, **k: pytest.fail("converted twice"))
+    assert resolve_model("small", tmp_path, f16=True) == path
+    assert resolve_model("small", tmp_path) == path.with_name("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")
