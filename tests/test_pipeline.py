@@ -206,6 +206,15 @@ def test_multiple_choice_is_scored_over_every_option_order(assistant):
     assert answer.passages and all(p.text in chunks for p in answer.passages)
 
 
+def test_multiple_choice_reads_whole_chunks_whatever_the_open_question_budget(built, embedder):
+    settings, _ = built
+    tight = Assistant(settings.with_(evidence_tokens=40), embedder=embedder)
+    tight._llm = PositionBiased("About 20")
+    choices = ["About 5", "About 20", "About 100", "None"]
+    answer = tight.ask("How many warning shots did South Korean soldiers fire?", choices=choices)
+    assert len(answer.passages) >= 2  # 40 tokens would not hold a single whole chunk
+
+
 def test_multiple_choice_without_scoring_parses_the_generated_letter(assistant):
     choices = ["About 5", "About 20", "About 100", "None"]
     assistant._llm = Scripted(["Answer: B"])
