@@ -188,11 +188,23 @@ class Assistant:
                                      temperature=s.temperature, stop=["\n"], stats=stats):
             pieces.append(piece)
         raw = "".join(pieces).strip()
-        _fill(timings, stats)
         if prompts.is_refusal(raw):
+            _fill(timings, stats)
             yield from self._refuse(answer, t0)
             return
         reply = grounding.parse_reply(raw)
+        if grounding.echoes(reply.direct, question):
+            # The model restated the question (a frequent 0.5B habit): make it go on from its own
+            # words to the answer. Only the new tokens are evaluated (KV cache).
+            again = GenerationStats()
+            prefix = grounding.continuation_prefix(reply.direct, question)
+            more = "".join(llm.stream_chat(messages, max_tokens=min(s.max_answer_tokens, DIRECT_TOKENS),
+                                           temperature=s.temperature, stop=["\n"], prefix=prefix, stats=again))
+            if not prompts.is_refusal(more):
+                reply = grounding.parse_reply(more)
+            stats.completion_tokens += again.completion_tokens
+            stats.generation_s += again.prompt_eval_s + again.generation_s
+        _fill(timings, stats)
         answer.direct = reply.direct
         relevance_of = {(x.passage.doc_id, x.doc_start): x.score for x in ev.sentences}
         found = grounding.support(reply.direct, question, ev.passages, reply.cited, relevance_of)

@@ -41,7 +41,7 @@ class Settings:
     # Evidence passages the model reads at most (sentence spans, see ``evidence``), the chunks
     # they are chosen from, and the model tokens they may fill.
     top_k: int = 8
-    candidates: int = 24
+    candidates: int = 36
     evidence_tokens: int = 900
     # The strongest evidence passage last, next to the question: on the sample-archive questions
     # the 0.5B model named the right fact for 15 of 20 this way, 10 of 20 with it first.

@@ -5,8 +5,8 @@ about the topic of a news sentence) and one stemmer (Snowball English, via PySte
 one the BM25 index uses).
 
 Limits: English only; stemming conflates some unrelated words ("new"/"news"); numbers keep
-their digits and commas are dropped ("9,000" -> "9000"); number words up to twenty become digits,
-so "one" the pronoun reads as "1".
+their digits and commas are dropped ("9,000" -> "9000"); number words and ordinals up to twenty
+become digits (so "one" the pronoun reads as "1"; "first" and "second" stay words).
 """
 from __future__ import annotations
 
@@ -45,14 +45,24 @@ def stem(word: str) -> str:
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
+# Ordinals count as their number: "the fourth soldier to defect this year" states "4". "first" and
+# "second" stay words: they are far more often an adverb or a unit of time.
+_NUMBER_WORDS.update({w: str(i) for i, w in enumerate(
+    "third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth "
+    "sixteenth seventeenth eighteenth nineteenth twentieth".split(), start=3)})
+_ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th"})
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word and number tokens (thousands separators dropped, "two" -> "2")."""
+    """Lower-cased word and number tokens (thousands separators dropped, "two" -> "2", "fourth"
+    and "4th" -> "4")."""
     out = []
-    for w in _WORD.findall(text.lower()):
-        w = w.replace(",", "").rstrip(".")
-        out.append(_NUMBER_WORDS.get(w, w))
+    last_end = -1
+    for m in _WORD.finditer(text.lower()):
+        w = m.group().replace(",", "").rstrip(".")
+        if not (w in _ORDINAL_SUFFIX and m.start() == last_end and out and out[-1][0].isdigit()):
+            out.append(_NUMBER_WORDS.get(w, w))
+        last_end = m.end()
     return out
 
 

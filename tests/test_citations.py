@@ -167,6 +167,9 @@ def test_number_normalisation():
     assert not is_supported("The museum got $2 billion.", "The museum got $2 million.")
     assert is_supported("Prices rose 15 percent.", "Prices rose 15%.")
     assert not is_supported("Prices rose 15 percent.", "Prices rose 16%.")
+    assert is_supported("4", "He was the fourth North Korean soldier to defect this year.")
+    assert is_supported("He was the 4th soldier to defect.", "He was the fourth soldier to defect.")
+    assert not is_supported("5", "He was the fourth North Korean soldier to defect this year.")
 
 
 def test_antonym_contradiction():

@@ -22,12 +22,14 @@ class Scripted:
     def __init__(self, *replies: list[str]):
         self.replies = list(replies)
         self.prompts: list[str] = []
+        self.prefixes: list[str] = []
 
     def count_tokens(self, text):
         return len(text) // 4 + 1
 
     def stream_chat(self, messages, max_tokens, temperature=0.0, stop=None, prefix="", stats=None):
         self.prompts.append(messages[-1]["content"])
+        self.prefixes.append(prefix)
         if stats is not None:
             stats.prompt_tokens, stats.completion_tokens, stats.first_token_s = 123, 4, 0.01
         yield from self.replies[min(len(self.prompts), len(self.replies)) - 1]
@@ -113,6 +115,20 @@ def test_an_answer_stated_only_far_from_the_question_is_refused(assistant):
     assistant._llm = Scripted(["Anna Berg"])
     history = [{"role": "user", "content": "Who runs the valley bakery?"}, {"role": "assistant", "content": "Anna Berg."}]
     assert not assistant.ask("And who won with her?", history=history).refused
+
+
+def test_a_reply_that_restates_the_question_is_continued_to_the_answer(assistant):
+    assistant._llm = llm = Scripted(["The warning shots fired [1]"], ["about 20 [1]"])
+    answer = assistant.ask("How many warning shots were fired?")
+    assert llm.prefixes == ["", "The warning shots fired:"]
+    assert not answer.refused and answer.direct == "about 20" and answer.answer.startswith("About 20 [1]")
+    assert answer.timings.completion_tokens == 8  # both calls
+
+
+def test_a_restated_question_whose_continuation_names_nothing_is_refused(assistant):
+    assistant._llm = llm = Scripted(["Warning shots were fired"], ["The archive does not say."])
+    answer = assistant.ask("Why were warning shots fired?")
+    assert llm.prefixes[-1] == "Warning shots were fired because" and answer.refused
 
 
 @pytest.mark.parametrize("reply", ["[1] The archive does not say.", "The archive does not say [2].", "[1]", ""])

@@ -1,0 +1,46 @@
+"""The few-word reply parsed, checked against the passages, and a restated question recognised."""
+from __future__ import annotations
+
+from assistant import grounding
+from assistant.types import Passage
+
+
+def _passage(text: str, title: str = "Warning shots at the border") -> Passage:
+    return Passage(chunk_id=0, doc_id="d", text=text, start=0, end=len(text), title=title,
+                   published="2017-12-21", source="Harbour Times", url=None, path="d.txt")
+
+
+def test_reply_is_split_into_the_direct_answer_and_its_passage_ids():
+    assert grounding.parse_reply("Answer: about 20 [2][3].\nMore text [4]") == grounding.Reply("about 20", [2, 3])
+
+
+def test_a_reply_that_only_restates_the_question_is_an_echo():
+    q = "What is the name of the new political party announced by tech billionaire Elon Musk?"
+    assert grounding.echoes("The new political party announced by tech billionaire Elon Musk", q)
+    assert not grounding.echoes("America Party", q)
+    assert not grounding.echoes("", q)  # nothing at all is not an echo but an empty reply
+    # A number the question lacks is an answer even when every word is the question's.
+    assert not grounding.echoes("20 warning shots", "How many warning shots were fired?")
+
+
+def test_an_echo_is_resumed_where_the_answer_must_follow():
+    assert grounding.continuation_prefix("Syrian minority group.", "Israel struck in support of which Syrian minority group?") \
+        == "Syrian minority group:"
+    assert grounding.continuation_prefix("The agency suspended 140 employees", "Why did the agency suspend 140 employees?") \
+        == "The agency suspended 140 employees because"
+
+
+def test_support_finds_the_sentence_that_states_the_answer():
+    p = _passage("The guards came close to the line. South Korean soldiers fired about 20 warning shots. "
+                 "No one was hurt.")
+    found = grounding.support("about 20", "How many warning shots were fired?", [p])
+    assert found is not None and found.n == 1 and found.sentence == "South Korean soldiers fired about 20 warning shots."
+    assert grounding.support("Seven tanks", "How many warning shots were fired?", [p]) is None
+    assert grounding.support("warning shots", "How many warning shots were fired?", [p]) is None  # an echo
+
+
+def test_an_ordinal_in_the_passage_states_the_number():
+    p = _passage("Officials said he was the fourth North Korean soldier to defect to the South this year.")
+    found = grounding.support("4", "How many North Korean soldiers have defected this year?", [p])
+    assert found is not None and "fourth" in found.sentence
+    assert grounding.support("5", "How many North Korean soldiers have defected this year?", [p]) is None
