@@ -26,6 +26,7 @@ from .types import Passage
 _LEAD = re.compile(r"^\s*(?:answer|short answer|final answer)\s*[:\-]\s*", re.I)
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?(?:,\s*\d{1,2}\s+\w+\s+\d{4}|,?\s*\(\w+\))?\s*[-–—]+\s*")
 _PRONOUN_START = re.compile(r"^(he|she|they|it|this|that|these|those|his|her|their|its)\b", re.I)
+_YES_NO = re.compile(r"^\s*(?:yes|no)\b[\s,.;:!-]*", re.I)
 MAX_DIRECT_WORDS = 30
 # Share of the direct answer's content words a sentence (with its neighbours) must contain.
 MIN_COVERAGE = 0.6
@@ -85,6 +86,10 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
     """The passage sentence that best states ``direct`` as an answer to ``question``; None when
     none does. ``relevance`` maps ``(doc_id, document offset)`` of a sentence to its evidence
     score; sentences of passages the model cited are preferred on near ties."""
+    # "Yes" / "No" is the reply's stance, not a fact a sentence states: a bare "No" once
+    # quoted "No further exchange of fire was reported" for "was he armed?". What follows it
+    # ("No, he was unarmed") is what must be stated.
+    direct = _YES_NO.sub("", direct)
     target = content_terms(direct)
     numbers = _numbers(direct)
     q_terms = content_terms(question)

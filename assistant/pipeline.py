@@ -5,7 +5,8 @@ Steps of ``Assistant.stream``:
 1. Conversation: a follow-up-shaped question ("and the South?", "why?") that does not retrieve
    well on its own is searched with the previous question's topic words (``conversation``).
 2. Time: a relative time in the question ("this week", "on Tuesday") becomes a date window
-   against ``as_of`` or the newest article (``timeframe``); retrieval prefers articles inside it.
+   against ``as_of`` or the newest article (``timeframe``); retrieval prefers articles inside it,
+   or, when the question names no time, articles close to that day (``recency_boost``).
 3. Retrieval: ``settings.candidates`` chunks by hybrid dense + BM25 search under the filters.
 4. Refusal gate: when no candidate sentence comes close to the user's own question (best cosine
    below ``settings.min_relevance``) the answer is "The archive does not say." and the nearest
@@ -102,7 +103,8 @@ class Assistant:
     def _load_snapshot(self) -> _Snapshot:
         index = Index.load(self.settings.index, self.settings.embedding_model)
         s = self.settings
-        return _Snapshot(index, Retriever(index, self.embedder, s.rrf_k, s.dedupe_threshold, s.lexical_weight))
+        return _Snapshot(index, Retriever(index, self.embedder, s.rrf_k, s.dedupe_threshold, s.lexical_weight,
+                                           s.recency_boost))
 
     @property
     def index(self) -> Index:
@@ -134,7 +136,8 @@ class Assistant:
         s = self.settings
         reference = filters.as_of or snap.index.status().last_date
         frame = timeframe.resolve(query, reference)
-        found = snap.retriever.search(retrieval_query(query, choices), filters, s.candidates, window=frame)
+        found = snap.retriever.search(retrieval_query(query, choices), filters, s.candidates, window=frame,
+                                       reference=reference)
         tokens = max(s.evidence_tokens, MC_TOKENS) if choices else s.evidence_tokens
         budget = prompts.PromptBudget(counter, tokens)
         if choices:

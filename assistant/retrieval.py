@@ -1,7 +1,8 @@
 """Hybrid retrieval: dense (FAISS) + lexical (BM25) candidates fused by reciprocal rank.
 
 Steps: filter mask from publication dates / outlets / ``as_of`` -> top ``CANDIDATES`` from each
-retriever -> reciprocal-rank fusion (k=60) -> near-duplicate collapse -> ``top_k`` passages.
+retriever -> reciprocal-rank fusion (k=60) -> time preference (the question's own window, else
+recency before the reference day) -> near-duplicate collapse -> ``top_k`` passages.
 
 Near-duplicates: wire copies of one story run by several outlets would otherwise fill every slot.
 Candidates whose word 5-shingle Jaccard similarity is at least ``dedupe_threshold`` collapse into
@@ -26,6 +27,10 @@ CANDIDATES = 50
 # in the fusion; reports often follow an event by a day or two, hence the slack after the window.
 WINDOW_BOOST = 0.5
 WINDOW_SLACK_DAYS = 2
+# Without such a window, news is read as of the reference day (``as_of`` or the newest article):
+# a chunk's fused score gains up to ``recency_boost`` (``Settings``), halving every
+# RECENCY_HALF_LIFE_DAYS of its article's age; undated articles gain nothing.
+RECENCY_HALF_LIFE_DAYS = 7.0
 _WORD = re.compile(r"\w+")
 
 
@@ -112,7 +117,7 @@ def _merge(existing: list[str], new: str | None, own: str | None) -> list[str]:
 
 class Retriever:
     def __init__(self, index: Index, embedder, rrf_k: int = 60, dedupe_threshold: float = 0.8,
-                 lexical_weight: float = 1.0):
+                 lexical_weight: float = 1.0, recency_boost: float = 0.0):
         self.index = index
         self.embedder = embedder
         # One query is too small to split across cores; OpenMP threads only contend with
@@ -121,11 +126,13 @@ class Retriever:
         self.rrf_k = rrf_k
         self.lexical_weight = lexical_weight
         self.dedupe_threshold = dedupe_threshold
+        self.recency_boost = recency_boost
 
     def search(self, query: str, filters: Filters = Filters(), top_k: int = 6,
-               window: TimeFrame | None = None) -> RetrievalResult:
+               window: TimeFrame | None = None, reference: str | None = None) -> RetrievalResult:
         """Top passages for ``query``. Chunks of articles dated inside ``window`` (a relative time
-        the question named, see ``timeframe``) get their fused score raised by ``WINDOW_BOOST``."""
+        the question named, see ``timeframe``) get their fused score raised by ``WINDOW_BOOST``;
+        without a window, recent articles before the ``reference`` day gain ``recency_boost``."""
         index = self.index
         allowed = allowed_chunks(index, filters)
         if not index.chunks or (allowed is not None and len(allowed) == 0):
@@ -142,6 +149,12 @@ class Retriever:
                 day = int(index.doc_published[index.chunk_doc[cid]])
                 if lo <= day <= hi:
                     fused[cid] *= 1 + WINDOW_BOOST
+        elif reference is not None and self.recency_boost > 0:
+            ref = date_ordinal(reference)
+            for cid in fused:
+                day = int(index.doc_published[index.chunk_doc[cid]])
+                if day and day <= ref:
+                    fused[cid] *= 1 + self.recency_boost * 0.5 ** ((ref - day) / RECENCY_HALF_LIFE_DAYS)
         order = sorted(fused, key=lambda c: -fused[c])
         passages = []
         for cid in order:

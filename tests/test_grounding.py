@@ -44,3 +44,10 @@ def test_an_ordinal_in_the_passage_states_the_number():
     found = grounding.support("4", "How many North Korean soldiers have defected this year?", [p])
     assert found is not None and "fourth" in found.sentence
     assert grounding.support("5", "How many North Korean soldiers have defected this year?", [p]) is None
+
+
+def test_yes_or_no_alone_states_nothing():
+    p = _passage("No further exchange of fire was reported. The soldier was unarmed, officials said.")
+    assert grounding.support("No", "Was he armed?", [p]) is None
+    found = grounding.support("No, he was unarmed", "Was he armed?", [p])
+    assert found is not None and "unarmed" in found.sentence

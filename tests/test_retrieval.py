@@ -32,6 +32,17 @@ def test_window_raises_articles_from_those_days(retriever):
     assert plain[0].doc_id != "news.jsonl#jsa" and nov[0].doc_id == "news.jsonl#jsa"
 
 
+def test_recency_raises_articles_close_to_the_reference_day(built, embedder):
+    settings, _ = built
+    q = "North Korean soldier crossed the border"
+    plain = Retriever(Index.load(settings.index, "bundled"), embedder).search(q, top_k=3, reference="2017-11-14").passages
+    recent = Retriever(Index.load(settings.index, "bundled"), embedder, recency_boost=1.0)
+    assert plain[0].doc_id != "news.jsonl#jsa"
+    assert recent.search(q, top_k=3, reference="2017-11-14").passages[0].doc_id == "news.jsonl#jsa"
+    # Articles after the reference day gain nothing, and a question's own window overrides.
+    assert recent.search(q, top_k=3, reference="2017-12-21").passages[0].doc_id == "news.jsonl#fog"
+
+
 def test_date_and_source_filters(retriever):
     q = "North Korean soldier defected"
     ids = lambda f: {p.doc_id for p in retriever.search(q, f, top_k=10).passages}
