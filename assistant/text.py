@@ -47,9 +47,10 @@ _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "seventeen eighteen nineteen twenty".split())}
 # Ordinals count as their number: "the fourth soldier to defect this year" states "4". "first" and
 # "second" stay words: they are far more often an adverb or a unit of time.
-_NUMBER_WORDS.update({w: str(i) for i, w in enumerate(
+ORDINALS = {w: i for i, w in enumerate(
     "third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth "
-    "sixteenth seventeenth eighteenth nineteenth twentieth".split(), start=3)})
+    "sixteenth seventeenth eighteenth nineteenth twentieth".split(), start=3)}
+_NUMBER_WORDS.update({w: str(i) for w, i in ORDINALS.items()})
 _ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th"})
 
 

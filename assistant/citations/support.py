@@ -34,7 +34,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from assistant.prompts import REFUSAL_RE
-from assistant.text import STOPWORDS, stem
+from assistant.text import ORDINALS, STOPWORDS, stem
 
 from ..markers import strip_markers
 from ..sentences import split_sentences
@@ -86,11 +86,6 @@ _UNITS = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "dozen": 12,
 }
-# Ordinals state their number ("the fourth soldier" supports "4"); "first" and "second" are more
-# often an adverb or a unit of time.
-_ORDINALS = {w: i for i, w in enumerate(
-    "third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth "
-    "sixteenth seventeenth eighteenth nineteenth twentieth".split(), start=3)}
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12}
 _SUFFIX_SCALES = {"k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
@@ -189,9 +184,10 @@ def _analyse(text: str) -> _Analysis:
             i += 1
             first_word = False
             continue
-        if kind == "word" and low in _ORDINALS:
-            a.all_numbers.add(_fmt(_ORDINALS[low]))
-            a.numbers.append(_fmt(_ORDINALS[low]))
+        if kind == "word" and low in ORDINALS:
+            # "the fourth soldier" states "4" (``text.ORDINALS``: from "third" on)
+            a.all_numbers.add(_fmt(ORDINALS[low]))
+            a.numbers.append(_fmt(ORDINALS[low]))
             a.all_words.add(low)
             i += 1
             first_word = False
