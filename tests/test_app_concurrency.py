@@ -47,10 +47,24 @@ def overlapping_runs(monkeypatch):
     Runtime in a process-global slot for each run and clears it when the run ends, and patches
     ``config.get_option`` for the run's duration; with runs overlapping, the first to end would
     pull the Runtime from under the others ("Runtime hasn't been created!"). Here the last mock
-    installed stays visible, and ``config.get_option`` is restored after the test. This changes
-    the harness only, not the app or Streamlit's own sharing of ``st.cache_resource``."""
+    installed stays visible, and ``config.get_option`` is restored after the test. Each AppTest
+    run also compiles the script in a ScriptCache of its own, where a server has one whose lock
+    serialises compiling; compiled concurrently, CPython 3.11's AST validator races ("SystemError:
+    AST constructor recursion depth mismatch", seen once on a fresh clone), so compiling is
+    serialised here as the server does. This changes the harness only, not the app or Streamlit's
+    own sharing of ``st.cache_resource``."""
     from streamlit import config
     from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    compiling = threading.Lock()
+    real_get_bytecode = ScriptCache.get_bytecode
+
+    def get_bytecode(self, script_path):
+        with compiling:
+            return real_get_bytecode(self, script_path)
+
+    monkeypatch.setattr(ScriptCache, "get_bytecode", get_bytecode)
 
     last: dict = {}
     real_instance = Runtime.instance.__func__
