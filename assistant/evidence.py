@@ -10,7 +10,8 @@ A sentence's score adds:
   sentence contains, its neighbours' counting half; idf is counted over the candidate sentences;
 - ``rank``: the chunk's place in the fused retrieval ranking (``W_RANK``);
 - ``type``: ``TYPE_BONUS`` when the sentence holds the kind of thing the question asks for (a
-  number for "how many", a cause for "why", a date for "when", a name for "who/which");
+  number for "how many", a cause for "why", a date for "when", a name for "who/which", an
+  attribution for "which newspaper");
 - ``dense``: the cosine between question and sentence. Only the ``EMBEDDED`` best sentences by
   the other signals are embedded (embedding every candidate cost seconds a question on two
   cores); the rest use their chunk's cosine less ``CHUNK_DISCOUNT``.
@@ -133,10 +134,17 @@ _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|el
 _WHEN = re.compile(r"\b(\d{4}|january|february|march|april|may|june|july|august|september|october|november|december|"
                    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|ago)\b", re.I)
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+# "Which newspaper reported ...?": the outlet that carried the article (its header), or the one a
+# report attributes the fact to ("According to the Korea JoongAng Daily, ...").
+OUTLET_QUESTION = re.compile(r"\b(?:newspapers?|outlets?|publications?|magazines?|papers?|broadcasters?|websites?|"
+                             r"news (?:agency|agencies|site|organi[sz]ations?|channel))\b", re.I)
+ATTRIBUTION = re.compile(r"\b(?:according to|(?:reported|quoted|cited) by|citing)\b", re.I)
 
 
 def answer_type(question: str) -> re.Pattern | None:
     q = question.lower()
+    if OUTLET_QUESTION.search(q):
+        return ATTRIBUTION
     if re.search(r"\bwhy\b|\bwhat (?:caused|led|prompted|drove)\b|\breasons?\b", q):
         return _CAUSAL
     if re.search(r"\bhow (?:many|much|old|long|far|big|large)\b|\bwhat (?:percentage|share|number|amount)\b", q):

@@ -18,9 +18,10 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from .evidence import ATTRIBUTION, OUTLET_QUESTION
 from .markers import parse_markers, strip_markers
 from .sentences import split_sentences
-from .text import content_terms, words
+from .text import content_terms, term, words
 from .types import Passage
 
 _LEAD = re.compile(r"^\s*(?:answer|short answer|final answer)\s*[:\-]\s*", re.I)
@@ -59,6 +60,24 @@ def echoes(direct: str, question: str) -> bool:
     announced by Elon Musk?"): it has words but none, and no number, the question lacks."""
     target, numbers = content_terms(direct), _numbers(direct)
     return bool(target or numbers) and target <= content_terms(question) and not numbers - _numbers(question)
+
+
+def stance(direct: str) -> str | None:
+    """"Yes" or "No" when that is all the reply says (a yes/no question answered without the
+    fact), else None."""
+    m = _YES_NO.match(direct)
+    return m.group(0).strip(" ,.;:!-").capitalize() if m and not direct[m.end():].strip() else None
+
+
+def resume_prefix(direct: str, question: str) -> str | None:
+    """Where to make the model go on when its reply states nothing a sentence could support: a
+    bare "No" resumes as "No," (so "Was he armed?" draws "No, he was unarmed", a statement the
+    archive can be checked against), a restated question as ``continuation_prefix``; None when
+    the reply needs no continuation."""
+    said = stance(direct)
+    if said:
+        return f"{said},"
+    return continuation_prefix(direct, question) if echoes(direct, question) else None
 
 
 def continuation_prefix(echo: str, question: str) -> str:
@@ -118,16 +137,51 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
             # scores run up to about 2.5, so coverage is weighted to outrank them).
             score = 3 * coverage + rel + (0.1 if n in cited else 0.0)
             if best is None or score > best[0]:
-                start = a
-                if _PRONOUN_START.match(p.text[a:b]) and i:
-                    start = spans[i - 1][0]  # "He said ..." needs the sentence before it
-                quote = p.text[start:b]
-                cut = _DATELINE.match(quote)
-                if cut and len(quote) - cut.end() > 20:
-                    start += cut.end()
-                    quote = quote[cut.end():]
-                best = (score, Support(n, start, b, quote.strip(), coverage, rel, p.start + a))
+                best = (score, _quoted(n, p, spans, i, coverage, rel))
+    if best is None and OUTLET_QUESTION.search(question):
+        return _reported_by(target, question, passages, cited, relevance)
     return best[1] if best else None
+
+
+def _reported_by(target: set[str], question: str, passages: Sequence[Passage], cited: Sequence[int],
+                 relevance: dict[tuple[str, int], float] | None) -> Support | None:
+    """"Which newspaper reported ...?" answered with the outlet that carried the article, which
+    only its header names (no report names the paper it appears in): the sentence of that outlet's
+    passages closest to the question, preferring one that attributes the fact ("According to the
+    Korea JoongAng Daily, ..."), which shows where the report itself got it."""
+    # What was reported: the question without its asking for an outlet. A quoted sentence must
+    # name some of it ("No further exchange of fire was reported" is no report of a shooting).
+    subject = content_terms(OUTLET_QUESTION.sub(" ", question)) - {term("report"), term("reported")}
+    best: tuple[float, Support] | None = None
+    for n, p in enumerate(passages, 1):
+        outlet = content_terms(p.source or "")
+        if not target or len(target & outlet) / len(target) < MIN_COVERAGE:
+            continue
+        spans = split_sentences(p.text)
+        for i, (a, b) in enumerate(spans):
+            own = content_terms(p.text[a:b])
+            if subject and not subject & own:
+                continue
+            rel = (relevance or {}).get((p.doc_id, p.start + a))
+            if rel is None:
+                rel = len(subject & own) / (len(subject) or 1)
+            score = rel + (0.5 if ATTRIBUTION.search(p.text[a:b]) else 0.0) + (0.1 if n in cited else 0.0)
+            if best is None or score > best[0]:
+                best = (score, _quoted(n, p, spans, i, len(target & outlet) / len(target), rel))
+    return best[1] if best else None
+
+
+def _quoted(n: int, p: Passage, spans: list[tuple[int, int]], i: int, coverage: float, rel: float) -> Support:
+    """Sentence ``i`` of passage ``n`` as the quote: with the sentence before it when it opens
+    with a pronoun ("He said ..." needs its antecedent), without a leading dateline."""
+    a, b = spans[i]
+    start = spans[i - 1][0] if i and _PRONOUN_START.match(p.text[a:b]) else a
+    quote = p.text[start:b]
+    cut = _DATELINE.match(quote)
+    if cut and len(quote) - cut.end() > 20:
+        start += cut.end()
+        quote = quote[cut.end():]
+    return Support(n, start, b, quote.strip(), coverage, rel, p.start + a)
 
 
 def compose(direct: str, found: Support) -> str:

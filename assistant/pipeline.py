@@ -196,15 +196,19 @@ class Assistant:
             yield from self._refuse(answer, t0)
             return
         reply = grounding.parse_reply(raw)
-        if grounding.echoes(reply.direct, question):
-            # The model restated the question (a frequent 0.5B habit): make it go on from its own
-            # words to the answer. Only the new tokens are evaluated (KV cache).
+        prefix = grounding.resume_prefix(reply.direct, question)
+        if prefix is not None:
+            # The model restated the question (a frequent 0.5B habit) or said only "Yes"/"No":
+            # make it go on from its own words to the fact. Only the new tokens are evaluated
+            # (KV cache).
             again = GenerationStats()
-            prefix = grounding.continuation_prefix(reply.direct, question)
             more = "".join(llm.stream_chat(messages, max_tokens=min(s.max_answer_tokens, DIRECT_TOKENS),
                                            temperature=s.temperature, stop=["\n"], prefix=prefix, stats=again))
             if not prompts.is_refusal(more):
+                said = grounding.stance(reply.direct)
                 reply = grounding.parse_reply(more)
+                if said:
+                    reply.direct = f"{said}, {reply.direct}"
             stats.completion_tokens += again.completion_tokens
             stats.generation_s += again.prompt_eval_s + again.generation_s
         _fill(timings, stats)

@@ -1,6 +1,8 @@
 """The few-word reply parsed, checked against the passages, and a restated question recognised."""
 from __future__ import annotations
 
+import pytest
+
 from assistant import grounding
 from assistant.types import Passage
 
@@ -51,3 +53,22 @@ def test_yes_or_no_alone_states_nothing():
     assert grounding.support("No", "Was he armed?", [p]) is None
     found = grounding.support("No, he was unarmed", "Was he armed?", [p])
     assert found is not None and "unarmed" in found.sentence
+
+
+@pytest.mark.parametrize("reply, expected", [("No", "No,"), ("yes.", "Yes,"), ("No, he was unarmed", None),
+                                             ("Was he armed", "Was he armed:"), ("unarmed", None)])
+def test_a_bare_stance_or_a_restated_question_is_resumed(reply, expected):
+    assert grounding.resume_prefix(reply, "Was he armed?") == expected
+
+
+def test_an_outlet_named_only_in_the_header_answers_a_which_newspaper_question():
+    other = _passage("The bakery won a prize for its sourdough loaf.")
+    p = _passage("The soldier is recovering. According to the Korea JoongAng Daily, he had been shot in the "
+                 "shoulder and the elbow.")
+    found = grounding.support("Harbour Times", "Which newspaper reported where the defector had been shot?", [other, p])
+    assert found is not None and found.n == 2 and "JoongAng" in found.sentence
+    # A sentence that names nothing of what was reported is no report of it.
+    quiet = _passage("No further exchange of fire was reported.")
+    assert grounding.support("Harbour Times", "Which newspaper reported where the defector had been shot?", [quiet]) is None
+    # Any other question answered with the outlet's name is not grounded by the header alone.
+    assert grounding.support("Harbour Times", "Who shot the defector?", [p]) is None

@@ -131,6 +131,26 @@ def test_a_restated_question_whose_continuation_names_nothing_is_refused(assista
     assert llm.prefixes[-1] == "Warning shots were fired because" and answer.refused
 
 
+def test_a_bare_yes_or_no_is_resumed_to_the_fact_it_stands_for(assistant):
+    assistant._llm = llm = Scripted(["Yes"], ["he was shot in the shoulder and elbow [1]"])
+    history = [{"role": "user", "content": "How did the soldier cross at the Joint Security Area?"},
+               {"role": "assistant", "content": "He ran across under gunfire."}]
+    answer = assistant.ask("Was he wounded?", history=history)
+    assert llm.prefixes == ["", "Yes,"]
+    assert not answer.refused and answer.direct == "Yes, he was shot in the shoulder and elbow"
+    assert answer.answer.startswith("Yes, he was shot in the shoulder and elbow [1]") and "elbow" in answer.citations[0].quote
+
+
+def test_a_which_newspaper_question_is_answered_by_the_outlet_with_its_report(assistant):
+    assistant._llm = Scripted(["Capital Daily [1]"])
+    answer = assistant.ask("Which newspaper reported where the wounded soldier was shot?")
+    assert not answer.refused and answer.answer.startswith("Capital Daily [")
+    # The outlet's own report of it is quoted after the name.
+    assert answer.citations and all(c.source == "Capital Daily" for c in answer.citations)
+    assert "shot in the shoulder" in answer.answer
+    assert not answer.unsupported_sentences
+
+
 @pytest.mark.parametrize("reply", ["[1] The archive does not say.", "The archive does not say [2].", "[1]", ""])
 def test_refusals_are_recognised_through_markers(assistant, reply):
     assistant._llm = Scripted([reply])

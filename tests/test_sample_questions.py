@@ -51,11 +51,11 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
             {"role": "assistant", "content": answers[before["id"]].answer}]
 
 
-# Measured with the bundled 0.5B model (README, Quality): 10 of the 16 answerable questions right
+# Measured with the bundled 0.5B model (README, Quality): 11 of the 16 answerable questions right
 # and cited, every off-archive question refused. The 0.5B model still misses "why" questions
 # whose answer sentence shares few words with the question; the bar is set one below that figure
 # so a regression in retrieval, evidence, prompt or grounding fails here.
-MIN_RIGHT = 9
+MIN_RIGHT = 10
 
 
 @pytest.mark.slow

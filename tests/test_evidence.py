@@ -1,0 +1,44 @@
+"""Sentence evidence chosen from retrieved chunks (``assistant.evidence``), with the real embedder."""
+from __future__ import annotations
+
+from assistant import evidence
+from assistant.types import Document, Passage
+
+
+def _doc(doc_id: str, title: str, text: str, published: str) -> Document:
+    return Document(id=doc_id, text=text, title=title, published=published, source="Wire", url=None, path=doc_id)
+
+
+def _chunk(doc: Document, rank: int) -> Passage:
+    return Passage(chunk_id=rank, doc_id=doc.id, text=doc.text, start=0, end=len(doc.text), title=doc.title,
+                   published=doc.published, source=doc.source, url=None, path=doc.path, dense_score=0.5)
+
+
+OLD = _doc("old", "Final result", "Storm City won the league final against Port Ellis. "
+           "The bakery on the corner sold out of bread before noon.", "2022-07-31")
+NEW = _doc("new", "Final result", "Storm City won the league final against Lindholm. "
+           "Fans gathered in the square after the match ended.", "2025-07-27")
+DOCS = {d.id: d for d in (OLD, NEW)}
+
+
+def _select(encode, budget=1000):
+    fits = lambda ps: sum(len(p.text) for p in ps) <= budget  # noqa: E731
+    return evidence.select("Who did Storm City beat in the league final?", [_chunk(OLD, 0), _chunk(NEW, 1)],
+                           encode, DOCS.__getitem__, fits)
+
+
+def test_evidence_spans_are_exact_document_slices_within_the_budget(embedder):
+    ev = _select(embedder.encode, budget=120)
+    assert ev.passages and sum(len(p.text) for p in ev.passages) <= 120
+    for p in ev.passages:
+        assert DOCS[p.doc_id].text[p.start:p.end] == p.text
+    assert "league final" in ev.passages[0].text
+
+
+def test_answer_type_of_common_questions():
+    assert evidence.answer_type("Why are soldiers defecting?") is evidence._CAUSAL
+    assert evidence.answer_type("How many shots were fired?") is evidence._NUMBER
+    assert evidence.answer_type("When did he cross?") is evidence._WHEN
+    assert evidence.answer_type("Which country hosted the summit?") is evidence._NAME
+    assert evidence.answer_type("Which newspaper reported the shooting?") is evidence.ATTRIBUTION
+    assert evidence.answer_type("What happened at the border?") is None
