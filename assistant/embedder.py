@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -27,6 +28,8 @@ os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
 
 BUNDLED_NAME = "all-MiniLM-L6-v2"
 SMALL_BATCH = 64
+# Vectors ``encode_cached`` keeps (384 floats each for MiniLM: ~30 MB).
+CACHED_VECTORS = 20_000
 # Held around every tokenizer call and forward pass, in every Embedder of the process.
 MODEL_LOCK = threading.RLock()
 
@@ -163,6 +166,8 @@ class Embedder:
         self.max_tokens = int(self.model.max_seq_length)
         self.tokenizer = self.model.tokenizer
         self._fingerprint: str | None = None
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vectors_lock = threading.Lock()
 
     @property
     def fingerprint(self) -> str:
@@ -216,6 +221,26 @@ class Embedder:
             if progress:
                 progress(i + len(part), len(texts))
         return out
+
+
+    def encode_cached(self, texts: list[str]) -> np.ndarray:
+        """``encode`` for texts that come back: evidence sentences (a chat's follow-ups read the
+        same articles, and embedding ~48 sentences is most of a question's retrieval time on two
+        cores). Vectors are kept per text, the least recently used dropped beyond
+        ``CACHED_VECTORS``; the same text always gets the same vector, so no index version is
+        involved."""
+        with self._vectors_lock:
+            known = {t: self._vectors[t] for t in texts if t in self._vectors}
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            known.update(zip(missing, self.encode(missing)))
+        with self._vectors_lock:
+            for t in dict.fromkeys(texts):
+                self._vectors[t] = known[t]
+                self._vectors.move_to_end(t)
+            while len(self._vectors) > CACHED_VECTORS:
+                self._vectors.popitem(last=False)
+        return np.stack([known[t] for t in texts]) if texts else np.zeros((0, self.dimension), dtype=np.float32)
 
 
 @lru_cache(maxsize=4)

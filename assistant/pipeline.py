@@ -33,6 +33,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from . import conversation, evidence, grounding, prompts, timeframe
 from .citations import check_answer
 from .embedder import load_embedder
@@ -125,6 +127,12 @@ class Assistant:
 
     # ------------------------------------------------------------------ answering
 
+    def _encode_sentences(self, texts: list[str]) -> np.ndarray:
+        # Evidence sentences recur across a chat's questions: an embedder that keeps their
+        # vectors (``Embedder.encode_cached``) embeds each once.
+        cached = getattr(self.embedder, "encode_cached", None)
+        return cached(texts) if cached is not None else self.embedder.encode(texts)
+
     def retrieve(self, query: str, filters: Filters = Filters(), top_k: int | None = None) -> list[Passage]:
         """The evidence passages the model would read for ``query``, without loading the model:
         the token budget is estimated at four characters a token."""
@@ -143,7 +151,7 @@ class Assistant:
         if choices:
             ev = evidence.whole_chunks(found.passages, budget.fits, max_passages=top_k or MC_CHUNKS)
         else:
-            ev = evidence.select(query, found.passages, self.embedder.encode,
+            ev = evidence.select(query, found.passages, self._encode_sentences,
                                  snap.index.document, budget.fits, max_passages=top_k or s.top_k)
         if s.best_evidence_last:
             ev.passages.reverse()

@@ -42,3 +42,22 @@ def test_answer_type_of_common_questions():
     assert evidence.answer_type("Which country hosted the summit?") is evidence._NAME
     assert evidence.answer_type("Which newspaper reported the shooting?") is evidence.ATTRIBUTION
     assert evidence.answer_type("What happened at the border?") is None
+
+
+def test_cached_sentence_vectors_match_fresh_ones_and_stay_bounded(embedder, monkeypatch):
+    import numpy as np
+
+    from assistant import embedder as embedder_module
+
+    texts = ["The guards withdrew after the shots.", "Fog covered the border.", "The guards withdrew after the shots."]
+    fresh = embedder.encode(texts)
+    assert np.allclose(embedder.encode_cached(texts), fresh, atol=1e-5)
+    calls = []
+    real = embedder.encode
+    monkeypatch.setattr(embedder, "encode", lambda t: calls.append(list(t)) or real(t))
+    again = embedder.encode_cached(["Fog covered the border.", "A new sentence about the border."])
+    assert calls == [["A new sentence about the border."]]  # only the unseen text is embedded
+    assert np.allclose(again[0], fresh[1], atol=1e-5)
+    monkeypatch.setattr(embedder_module, "CACHED_VECTORS", 2)
+    embedder.encode_cached(["one more sentence", "and another one"])
+    assert len(embedder._vectors) == 2
