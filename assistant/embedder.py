@@ -192,15 +192,20 @@ class Embedder:
         texts: list[str],
         batch_size: int = 64,
         progress: Callable[[int, int], None] | None = None,
+        alone: bool = False,
     ) -> np.ndarray:
+        """Vectors of ``texts``. ``alone``: the caller knows no model of this process is computing
+        now, so a small call may use every core too."""
         import torch
 
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        # A query or a handful of sentences: one thread is as fast on an idle machine and 30x
-        # faster on a busy one (measured 14 ms vs 490 ms with 2 threads while llama.cpp runs).
+        # A query or a handful of sentences: one thread is 30x faster on a busy machine (measured
+        # 14 ms vs 490 ms with 2 threads while llama.cpp runs), and as fast on an idle one for a
+        # query; 49 evidence sentences on an idle machine take 0.6 s with 2 threads against 1.05-1.3 s
+        # with one, hence ``alone``.
         # The thread count is process-global: it is set and restored inside the model lock, per
         # slice, so a question encoded during a build neither slows the build nor inherits it.
-        small = len(texts) <= SMALL_BATCH
+        small = len(texts) <= SMALL_BATCH and not alone
         # sentence-transformers sorts each call's texts by length, so padding waste shrinks with
         # the call size; 16 batches per call keeps that gain and still reports progress often.
         step = batch_size * 16
@@ -222,8 +227,7 @@ class Embedder:
                 progress(i + len(part), len(texts))
         return out
 
-
-    def encode_cached(self, texts: list[str]) -> np.ndarray:
+    def encode_cached(self, texts: list[str], alone: bool = False) -> np.ndarray:
         """``encode`` for texts that come back: evidence sentences (a chat's follow-ups read the
         same articles, and embedding ~48 sentences is most of a question's retrieval time on two
         cores). Vectors are kept per text, the least recently used dropped beyond
@@ -233,7 +237,7 @@ class Embedder:
             known = {t: self._vectors[t] for t in texts if t in self._vectors}
         missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
-            known.update(zip(missing, self.encode(missing)))
+            known.update(zip(missing, self.encode(missing, alone=alone)))
         with self._vectors_lock:
             for t in dict.fromkeys(texts):
                 self._vectors[t] = known[t]

@@ -6,11 +6,16 @@ the direct answer and the passage ids it named; ``support`` finds, among the evi
 the sentence that states the direct answer (its names and numbers present, most of its content
 words) and is closest to the question; the shown answer is the direct answer followed by that
 sentence, both cited. A direct answer that no passage sentence states is not grounded: the
-pipeline refuses rather than show it.
+pipeline refuses rather than show it. Two replies are resumed rather than checked as they are
+(``resume_prefix``): one that only restates the question, and a bare "Yes"/"No". An outlet named
+in answer to "which newspaper reported ...?" is grounded by the passage header, since a report
+never names the paper it appears in.
 
 Limits: word overlap after stemming, so a correct paraphrase ("fourth" for "4th", "the economy"
 for "economic hardship") can fail the check and be refused; a wrong answer that names a word of
-the right sentence passes. Datelines ("SEOUL, 13 Nov -") are cut from quoted sentences.
+the right sentence passes; when several outlets in the evidence report the subject, any of them
+named passes the outlet check (the support gate still weighs its sentence). Datelines ("SEOUL,
+13 Nov -") are cut from quoted sentences.
 """
 from __future__ import annotations
 
@@ -151,7 +156,7 @@ def _reported_by(target: set[str], question: str, passages: Sequence[Passage], c
     Korea JoongAng Daily, ..."), which shows where the report itself got it."""
     # What was reported: the question without its asking for an outlet. A quoted sentence must
     # name some of it ("No further exchange of fire was reported" is no report of a shooting).
-    subject = content_terms(OUTLET_QUESTION.sub(" ", question)) - {term("report"), term("reported")}
+    subject = content_terms(OUTLET_QUESTION.sub(" ", question)) - {term("report")}
     best: tuple[float, Support] | None = None
     for n, p in enumerate(passages, 1):
         outlet = content_terms(p.source or "")

@@ -72,6 +72,11 @@ class LLM(Protocol):
         score. Optional: callers fall back to parsing a generated answer without it."""
         ...
 
+    def busy(self) -> bool:
+        """Whether the model is computing right now (other work then keeps to one core).
+        Optional: without it the model is taken to be busy."""
+        ...
+
 
 def _decode_rate(tokens: int, seconds: float) -> float:
     # The first token comes out of prompt evaluation; the rest are the decoding steps.
@@ -157,6 +162,10 @@ class LlamaCppLLM:
             logits = np.ctypeslib.as_array(llama._ctx.get_logits(), shape=(llama.n_vocab(),))[letters]
             probs = np.exp(logits - logits.max())
             return (probs / probs.sum()).tolist()
+
+    def busy(self) -> bool:
+        """Whether a prompt is being evaluated or a reply generated right now."""
+        return self._lock.locked()
 
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))

@@ -130,8 +130,12 @@ class Assistant:
     def _encode_sentences(self, texts: list[str]) -> np.ndarray:
         # Evidence sentences recur across a chat's questions: an embedder that keeps their
         # vectors (``Embedder.encode_cached``) embeds each once.
+        # While no answer of this process is being generated, the embedder may use every core.
         cached = getattr(self.embedder, "encode_cached", None)
-        return cached(texts) if cached is not None else self.embedder.encode(texts)
+        if cached is None:
+            return self.embedder.encode(texts)
+        busy = getattr(self._llm, "busy", None) if self._llm is not None else (lambda: False)
+        return cached(texts, alone=busy is not None and not busy())
 
     def retrieve(self, query: str, filters: Filters = Filters(), top_k: int | None = None) -> list[Passage]:
         """The evidence passages the model would read for ``query``, without loading the model:

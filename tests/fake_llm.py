@@ -106,6 +106,9 @@ class FakeLLM:
         self.n_ctx = n_ctx
         self.last_stats: GenerationStats | None = None
 
+    def busy(self) -> bool:
+        return getattr(self, "_generating", False)
+
     def count_tokens(self, text: str) -> int:
         return len(text) // 4 + 1
 
@@ -164,10 +167,14 @@ class FakeLLM:
                 text = text[: text.index(s)]
         words = text.split()[: max(max_tokens, 0)]
         first = None
-        for i, word in enumerate(words):
-            if first is None:
-                first = time.perf_counter()
-            yield word if i == 0 else " " + word
+        self._generating = True
+        try:
+            for i, word in enumerate(words):
+                if first is None:
+                    first = time.perf_counter()
+                yield word if i == 0 else " " + word
+        finally:
+            self._generating = False
         ended = time.perf_counter()
         prompt = sum(self.count_tokens(m.get("content") or "") for m in messages)
         first_token_s = (first or ended) - started

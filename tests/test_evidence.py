@@ -54,7 +54,7 @@ def test_cached_sentence_vectors_match_fresh_ones_and_stay_bounded(embedder, mon
     assert np.allclose(embedder.encode_cached(texts), fresh, atol=1e-5)
     calls = []
     real = embedder.encode
-    monkeypatch.setattr(embedder, "encode", lambda t: calls.append(list(t)) or real(t))
+    monkeypatch.setattr(embedder, "encode", lambda t, **kw: calls.append(list(t)) or real(t, **kw))
     again = embedder.encode_cached(["Fog covered the border.", "A new sentence about the border."])
     assert calls == [["A new sentence about the border."]]  # only the unseen text is embedded
     assert np.allclose(again[0], fresh[1], atol=1e-5)

@@ -59,7 +59,12 @@ def test_llm_contract(llm):
     short, long = "harbour", "harbour storm repairs " * 40
     assert 0 < llm.count_tokens(short) < llm.count_tokens(long)
 
-    list(llm.stream_chat(MESSAGES, max_tokens=3))
+    stream = llm.stream_chat(MESSAGES, max_tokens=3)
+    assert not llm.busy()
+    next(stream)
+    assert llm.busy()  # other work (sentence embedding) keeps to one core meanwhile
+    list(stream)
+    assert not llm.busy()
     assert 1 <= llm.last_stats.completion_tokens <= 3
     assert llm.n_ctx == 2048
 
