@@ -238,6 +238,9 @@ def test_interrupt_keeps_answers_and_reports(settings, questions_file, tmp_path)
 class _NoLLM:
     name = "none"
 
+    def busy(self):  # asked before embedding evidence sentences: whether cores are free
+        return False
+
     def __getattr__(self, item):
         raise AssertionError("retrieval-only runs must not generate")
 
