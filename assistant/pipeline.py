@@ -4,9 +4,10 @@
 Steps of ``Assistant.stream``:
 1. Conversation: a follow-up-shaped question ("and the South?", "why?") that does not retrieve
    well on its own is searched with the previous question's topic words (``conversation``).
-2. Time: a relative time in the question ("this week", "on Tuesday") becomes a date window
-   against ``as_of`` or the newest article (``timeframe``); retrieval prefers articles inside it,
-   or, when the question names no time, articles close to that day (``recency_boost``).
+2. Time: a relative time in the question ("this week", "on Tuesday") or a year becomes a date
+   window against ``as_of`` or the newest article (``timeframe``); retrieval prefers articles
+   inside it, and evidence from well before it is dropped; when the question names no time,
+   retrieval prefers articles close to that day (``recency_boost``).
 3. Retrieval: ``settings.candidates`` chunks by hybrid dense + BM25 search under the filters.
 4. Refusal gate: when no candidate sentence comes close to the user's own question (best cosine
    below ``settings.min_relevance``) the answer is "The archive does not say." and the nearest
@@ -150,12 +151,15 @@ class Assistant:
         frame = timeframe.resolve(query, reference)
         found = snap.retriever.search(retrieval_query(query, choices), filters, s.candidates, window=frame,
                                        reference=reference)
+        # Older events of the same kind crowd out the one asked about (the 2022 final for a
+        # question on the 2025 one): evidence from well before the question's window is dropped.
+        candidates = timeframe.drop_stale(found.passages, frame)
         tokens = max(s.evidence_tokens, MC_TOKENS) if choices else s.evidence_tokens
         budget = prompts.PromptBudget(counter, tokens)
         if choices:
-            ev = evidence.whole_chunks(found.passages, budget.fits, max_passages=top_k or MC_CHUNKS)
+            ev = evidence.whole_chunks(candidates, budget.fits, max_passages=top_k or MC_CHUNKS)
         else:
-            ev = evidence.select(query, found.passages, self._encode_sentences,
+            ev = evidence.select(query, candidates, self._encode_sentences,
                                  snap.index.document, budget.fits, max_passages=top_k or s.top_k)
         if s.best_evidence_last:
             ev.passages.reverse()

@@ -176,6 +176,35 @@ def test_relative_time_is_resolved_against_as_of(assistant):
     assert answer.timeframe == {"phrase": "this week", "start": "2017-12-23", "end": "2017-12-29"}
 
 
+EUROS = [
+    {"id": "final-2022", "title": "England win Euro 2022", "published": "2022-07-31", "source": "Sports Wire",
+     "text": "England beat Germany 2-1 after extra time on Sunday to win the women's Euros final at Wembley."},
+    {"id": "final-2025", "title": "England retain the Euros", "published": "2025-07-27", "source": "Sports Wire",
+     "text": "England beat Spain on penalties on Sunday to win the women's Euros final in Basel."},
+    {"id": "parade-2025", "title": "Lionesses parade", "published": "2025-07-29", "source": "City Post",
+     "text": "Fans lined the Mall as the women's Euros winners paraded the trophy."},
+    {"id": "coach-2025", "title": "Coach reflects on Euros win", "published": "2025-07-30", "source": "City Post",
+     "text": "The coach said the women's Euros final was the hardest match of her career."},
+]
+
+
+@pytest.mark.parametrize("question, older_read", [
+    ("England beat which nation to win the 2025 women's Euros final?", False),
+    ("Which nation did England beat in a women's Euros final?", True),
+])
+def test_evidence_from_before_the_year_asked_about_is_dropped(tmp_path, embedder, question, older_read):
+    # An older event of the same kind (the 2022 final) is what a small model answered with.
+    from assistant.settings import Settings
+
+    archive = write_archive(tmp_path / "a", EUROS)
+    settings = Settings(archive=archive, index=tmp_path / "i", cache_dir=tmp_path / "c")
+    build_index(settings, embedder=embedder)
+    llm = Scripted(["Spain [1]"])
+    answer = Assistant(settings, llm=llm, embedder=embedder).ask(question, filters=Filters(as_of="2025-08-01"))
+    assert ("Germany" in llm.prompts[0]) is older_read
+    assert (answer.timeframe is None) is older_read and "Spain" in llm.prompts[0]
+
+
 def test_real_follow_up_is_searched_with_the_topic(assistant):
     history = [{"role": "user", "content": "What happened at the Joint Security Area?"},
                {"role": "assistant", "content": "A soldier defected [1]."}]

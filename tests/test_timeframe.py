@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.timeframe import resolve
+from assistant.timeframe import drop_stale, resolve
+from assistant.types import Passage
 
 REF = "2025-07-09"
 
@@ -28,3 +29,29 @@ def test_no_window():
     assert resolve("How many warning shots were fired?", REF) is None
     assert resolve("What did the New York court decide?", REF) is None  # a name, not "new"
     assert resolve("What happened this week?", None) is None
+
+
+def test_a_year_is_the_window_when_no_relative_time_is_named():
+    frame = resolve("Which artist received the most 2025 MTV Video Music Awards nominations?", REF)
+    assert (frame.start, frame.end, frame.phrase) == ("2025-01-01", REF, "2025")
+    assert resolve("Who won the 2017 election?", REF).end == "2017-12-31"
+    # A relative phrase is narrower than the year; a later year is the future, not a window.
+    assert resolve("England beat which nation on Sunday to win the 2025 women's Euros?", REF).phrase == "on Sunday"
+    assert resolve("Which politician decided against running for governor in 2026?", REF) is None
+
+
+def _passage(doc_id: str, published: str | None) -> Passage:
+    return Passage(chunk_id=0, doc_id=doc_id, text="text", start=0, end=4, title="", published=published,
+                   source="", url=None, path="")
+
+
+def test_evidence_from_well_before_the_window_is_dropped_when_enough_is_left():
+    frame = resolve("Who won the 2025 final?", REF)
+    old, undated, december = _passage("old", "2024-06-30"), _passage("undated", None), _passage("dec", "2024-12")
+    recent = [_passage(f"new{i}", "2025-07-0%d" % i) for i in range(1, 3)]
+    kept = drop_stale([old, *recent, undated, december], frame)
+    # Undated articles stay, and so does a month date whose period reaches the window's slack.
+    assert [p.doc_id for p in kept] == ["new1", "new2", "undated", "dec"]
+    # Too little would be left: nothing is dropped.
+    assert drop_stale([old, *recent], frame) == [old, *recent]
+    assert drop_stale([old, *recent], None) == [old, *recent]
