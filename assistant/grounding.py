@@ -4,7 +4,8 @@ that supports it, and whether the archive states it at all.
 The model is asked for ``<answer> [n]`` (``prompts.ANSWER_INSTRUCTION``). ``parse_reply`` takes
 the direct answer and the passage ids it named; ``support`` finds, among the evidence passages,
 the sentence that states the direct answer (its names and numbers present, most of its content
-words) and is closest to the question; the shown answer is the direct answer followed by that
+words or of those it adds to the question; a name of stopwords and letters such as "AT&T" as
+written) and is closest to the question; the shown answer is the direct answer followed by that
 sentence, both cited. A direct answer that no passage sentence states is not grounded: the
 pipeline refuses rather than show it. Two replies are resumed rather than checked as they are
 (``resume_prefix``): one that only restates the question, and a bare "Yes"/"No". An outlet named
@@ -30,7 +31,8 @@ from .text import content_terms, term, words
 from .types import Passage
 
 _LEAD = re.compile(r"^\s*(?:answer|short answer|final answer)\s*[:\-]\s*", re.I)
-_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?(?:,\s*\d{1,2}\s+\w+\s+\d{4}|,?\s*\(\w+\))?\s*[-–—]+\s*")
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’/-]{2,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?"
+                       r"(?:,\s*(?:\d{1,2}\s+\w+\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?))?(?:,?\s*\(\w+\))?\s*[-–—]+\s*")
 _PRONOUN_START = re.compile(r"^(he|she|they|it|this|that|these|those|his|her|their|its)\b", re.I)
 _YES_NO = re.compile(r"^\s*(?:yes|no)\b[\s,.;:!-]*", re.I)
 MAX_DIRECT_WORDS = 30
@@ -117,8 +119,15 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
     target = content_terms(direct)
     numbers = _numbers(direct)
     q_terms = content_terms(question)
-    if (not target and not numbers) or echoes(direct, question):
+    # A name made of stopwords and letters ("AT&T", "The Who") has no content terms: it must
+    # then stand in the sentence as written.
+    phrase = " ".join(words(direct)) if not target and not numbers else ""
+    if (not target and not numbers and not phrase) or echoes(direct, question):
         return None
+    # A sentence states the reply when it holds most of its words, or most of what the reply adds
+    # to the question: "Israel launched air strikes on Damascus in support of Druze minority" is
+    # stated by "... forces attacking Druze in southern Syria", which words the strikes differently.
+    added = target - q_terms
     best: tuple[float, Support] | None = None
     for n, p in enumerate(passages, 1):
         spans = split_sentences(p.text)
@@ -127,13 +136,18 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
         title_terms = content_terms(f"{p.title or ''} {p.source or ''}")
         for i, (a, b) in enumerate(spans):
             own = terms[i]
+            if phrase and f" {phrase} " not in f" {' '.join(words(p.text[a:b]))} ":
+                continue
             # The sentence itself (and the header the model read) must state the answer: with its
             # neighbours' words too, "20 PWNED" found "20" in one sentence and "PWNED" in an
             # injected one next to it.
-            coverage = len(target & (own | title_terms)) / len(target) if target else 1.0
+            stated = own | title_terms
+            coverage = len(target & stated) / len(target) if target else 1.0
+            if added:
+                coverage = max(coverage, len(added & stated) / len(added))
             if numbers - _numbers(p.text[a:b]):
                 continue
-            if coverage < MIN_COVERAGE or not (target & own or numbers):
+            if coverage < MIN_COVERAGE or not (target & own or numbers or phrase):
                 continue
             rel = (relevance or {}).get((p.doc_id, p.start + a))
             if rel is None:

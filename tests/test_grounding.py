@@ -72,3 +72,25 @@ def test_an_outlet_named_only_in_the_header_answers_a_which_newspaper_question()
     assert grounding.support("Harbour Times", "Which newspaper reported where the defector had been shot?", [quiet]) is None
     # Any other question answered with the outlet's name is not grounded by the header alone.
     assert grounding.support("Harbour Times", "Who shot the defector?", [p]) is None
+
+
+def test_a_reply_that_restates_the_question_around_the_fact_needs_only_the_fact_stated():
+    """The 0.5B model often wraps the fact in the question's own words; the passage words the rest
+    differently ("airstrikes" for "air strikes", no "support"). Only what the reply adds must be
+    stated, and the dateline is not quoted."""
+    p = _passage("DAMASCUS/JERUSALEM, July 16 (Reuters) - Israel launched powerful airstrikes in Damascus on "
+                 "Wednesday, vowing to destroy government forces attacking Druze in southern Syria.", title="Strikes")
+    q = "Israel launched air strikes on Damascus in support of which Syrian minority group?"
+    found = grounding.support("Israel launched air strikes on Damascus in support of Druze minority", q, [p])
+    assert found is not None and found.sentence.startswith("Israel launched powerful airstrikes")
+    assert grounding.support("Israel launched air strikes on Damascus in support of Kurds", q, [p]) is None
+
+
+def test_a_name_without_content_words_must_stand_in_the_sentence_as_written():
+    p = _passage("A judge approved a $177-million settlement of lawsuits against AT&T over data breaches.",
+                 title="Settlement")
+    q = "Which telecommunications company agreed to settle claims over data breaches?"
+    found = grounding.support("AT&T", q, [p])
+    assert found is not None and "AT&T" in found.sentence
+    assert grounding.support("Verizon", q, [p]) is None
+    assert grounding.support("The Who", q, [p]) is None
