@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.evaluation import (ANSWERS_FILE, citation_counts, clean_text, load_questions, parse_question,
+from assistant.evaluation import (ANSWERS_FILE, Question, citation_counts, clean_text, load_questions, parse_question,
                                   run_eval, score_result)
 from assistant.indexer import build_index
 from assistant.pipeline import Assistant
@@ -273,3 +273,22 @@ def test_a_failing_question_is_listed_and_retried(settings, questions_file, tmp_
     assistant.ask = real_ask
     again = run_eval(assistant, questions, tmp_path / "out")
     assert again.answered == 1 and again.metrics["n"] == 5 and again.metrics["errors"] == 0
+
+
+def test_answer_ceiling_script_finds_where_the_answer_is(settings, embedder):
+    """scripts/answer_ceiling.py: the gold answer is in the archive, the chunks and the evidence
+    as of a day after its article, and nowhere as of a day before it."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "answer_ceiling.py"
+    spec = importlib.util.spec_from_file_location("answer_ceiling", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    vote = "How did the council vote on the budget?"
+    questions = [Question("after", vote, ["7-2"], as_of="2024-03-13"),
+                 Question("before", vote, ["7-2"], as_of="2024-03-11"),
+                 Question("absent", "Who designed the bridge?", ["Paul Smith"], as_of="2024-12-31")]
+    rows = {r["id"]: r for r in module.ceiling(Assistant(settings, embedder=embedder), questions, 8)}
+    assert rows["after"]["archive"] and rows["after"]["first_chunk"] == 0 and rows["after"]["read"], rows
+    assert rows["before"] == {"id": "before", "archive": False, "first_chunk": None, "read": False}
+    assert rows["absent"] == {"id": "absent", "archive": False, "first_chunk": None, "read": False}
