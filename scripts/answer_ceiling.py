@@ -12,9 +12,9 @@ appears in
   characters a token, so it can differ from a model run by a question or two).
 No language model is loaded; the embedder is.
 
-Read the archive figure as an upper bound on any answer measure: a gold string also turns up by
-chance ("Peru" in a football report, "45" in a score), and a paraphrased answer is not found, so
-the archive figure overstates what the archive answers. The chunk counts are read off one search
+Read the archive figure as an upper bound on the ``contains`` measure, and a loose one: a gold
+string also turns up by chance ("Peru" in a football report, "45" in a score); an answer the
+archive words differently is missed here, but ``contains`` would not count it either. The chunk counts are read off one search
 of the largest N (a cut that keeps at least three chunks can differ at small N).
 """
 from __future__ import annotations
