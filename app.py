@@ -70,6 +70,8 @@ def run_build(assistant, settings: Settings, full: bool = False) -> bool:
         bar.empty()
     assistant.reload_index()
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    if report.reread:
+        skipped = f", {report.reread} re-read with improved text extraction" + skipped
     if report.wrote:
         text = (
             f"Index built in {report.seconds:.1f}s: {report.documents:,} articles, {report.chunks:,} chunks "

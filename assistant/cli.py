@@ -82,7 +82,8 @@ def index(
     out.print(
         f"index {state} at {settings.index}: {report.files_seen} files seen, {report.added} added, "
         f"{report.updated} updated, {report.removed} removed, {report.unchanged} unchanged, "
-        f"{len(report.skipped)} skipped; {report.documents} articles, {report.chunks} chunks "
+        + (f"{report.reread} re-read (text extraction improved), " if report.reread else "")
+        + f"{len(report.skipped)} skipped; {report.documents} articles, {report.chunks} chunks "
         f"({report.embedded_chunks} embedded) in {report.seconds:.1f} s"
         + (f"; full rebuild: {report.reason}" if report.reason else ""),
         highlight=False,

@@ -19,6 +19,11 @@ Sentences under six words (headlines, bylines, datelines) score 0.3 of that, a h
 opens the article text is cut off the sentence it runs into, and each further sentence of an
 article already represented loses ``SAME_ARTICLE``, so the evidence spans more articles.
 
+A selected sentence is read with its better-scoring neighbour, except one that opens by referring
+back ("The first is ...", "He said ..."): it brings the sentence before it, from the article when
+the retrieved chunk cut that off, and the one before that when it refers back too. On realtimeqa-dev
+(150 questions) this read the gold answer for 49 questions instead of 48.
+
 Selected sentences of one document that touch or overlap merge into one contiguous span, so every
 evidence passage is an exact ``document.text[start:end]`` slice and citations resolve to it.
 
@@ -57,6 +62,10 @@ MIN_WORDS = 6
 EMBEDDED = 48
 CHUNK_DISCOUNT = 0.1
 SAME_ARTICLE = 0.15
+# A sentence that opens by pointing back needs the one before it to be understood.
+REFERS_BACK = re.compile(r"^\W*(?:he|she|they|it|its|his|her|their|this|that|these|those|such|both|"
+                         r"the (?:first|second|third|former|latter|other|others|same)|"
+                         r"(?:another|a second|a third) (?:reason|factor|pressure|cause))\b", re.I)
 
 
 @dataclass
@@ -230,14 +239,34 @@ def select(question: str, candidates: Sequence[Passage], encode: Callable[[list[
         prev = g[si - 1] if si > 0 else None
         nxt = g[si + 1] if si + 1 < len(g) else None
         start, end = s.doc_start, s.doc_end
-        # The previous sentence when it scores close to the next: it holds the antecedents.
-        pick = prev if nxt is None or (prev is not None and prev.score >= nxt.score - 0.05) else nxt
-        if pick is not None:
-            start, end = min(start, pick.doc_start), max(end, pick.doc_end)
+        if REFERS_BACK.match(s.text):
+            # "The second is ...", "He said ...": the sentence before holds what it refers to.
+            start = _referent_start(document(s.passage.doc_id), s.doc_start)
+        else:
+            # The previous sentence when it scores close to the next: it holds the antecedents.
+            pick = prev if nxt is None or (prev is not None and prev.score >= nxt.score - 0.05) else nxt
+            if pick is not None:
+                start, end = min(start, pick.doc_start), max(end, pick.doc_end)
         trial = _merge_span(spans, s.passage, start, end, s.score)
         if fits([_as_passage(document, *x) for x in trial]):
             spans = trial
     return Evidence([_as_passage(document, *x) for x in spans], ranked)
+
+
+def _referent_start(doc: Document, start: int) -> int:
+    """Where the sentence before document offset ``start`` begins (the retrieved chunk may have
+    cut it off), or the one before that when it refers back too ("The first is ..." after
+    "Analysts point to two pressures.")."""
+    low = max(0, start - 600)
+    spans = split_sentences(doc.text[low:start])
+    # The window's first span may be a cut sentence: taken only when the window is the text's start.
+    whole = spans if low == 0 else spans[1:]
+    if not whole:
+        return start
+    a, b = whole[-1]
+    if len(whole) > 1 and REFERS_BACK.match(doc.text[low + a:low + b]):
+        a = whole[-2][0]
+    return low + a
 
 
 def _diversify(ranked: list[Sentence]) -> list[Sentence]:

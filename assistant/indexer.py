@@ -3,8 +3,10 @@
 Change detection is two-level: a file whose sha256 is unchanged is not even parsed; in a changed
 file (say a jsonl export with one edited record) only documents whose content hash changed are
 re-chunked and re-embedded, the rest reuse their stored vectors. A build with no change writes
-nothing and embeds nothing. Chunking settings or the embedding model differing from the stored
-index force a full rebuild (the old vectors would not be comparable).
+nothing and embeds nothing. A change of the loaders (``ingest.EXTRACTION_VERSION``) re-reads
+every file once, re-embedding only the articles that come out different. Chunking settings or
+the embedding model differing from the stored index force a full rebuild (the old vectors would
+not be comparable).
 
 The FAISS and BM25 structures are rebuilt from stored vectors and texts on every build that
 writes: cheap next to embedding (about a second per 100k chunks for exact search; HNSW takes longer).
@@ -33,7 +35,7 @@ from .chunking import ChunkingConfig, chunk_document
 from .dense import build_dense, choose_kind
 from .embedder import Embedder, embedding_fingerprint, load_embedder, model_fingerprint
 from .lexical import LexicalIndex
-from .ingest import ArchiveError, load_file, scan_archive
+from .ingest import EXTRACTION_VERSION, ArchiveError, load_file, scan_archive
 from .settings import Settings
 from .store import (FORMAT_VERSION, MANIFEST, BuildInProgress, Index, IndexError_, build_lock,  # noqa: F401
                     chunk_embedding_texts, read_manifest, remove_stale, write_atomic, write_data)
@@ -49,6 +51,7 @@ class BuildReport:
     updated: int = 0
     removed: int = 0
     unchanged: int = 0
+    reread: int = 0  # unchanged files read again because the loaders changed (``EXTRACTION_VERSION``)
     skipped: list[SkippedFile] = field(default_factory=list)
     documents: int = 0
     chunks: int = 0
@@ -103,6 +106,9 @@ def _build_locked(settings: Settings, full: bool, progress: ProgressCallback | N
     old = None if full else _load_previous(index_path, settings, config, report, fingerprint)
     report.full = old is None
     old_files = old.manifest["files"] if old else {}
+    # Files are trusted unread only when the same loaders read them (indexes from before the
+    # version was recorded count as version 1).
+    same_reader = old is not None and old.manifest.get("extraction", 1) == EXTRACTION_VERSION
 
     files: dict[str, dict] = {}
     changed_docs: list[Document] = []
@@ -110,13 +116,15 @@ def _build_locked(settings: Settings, full: bool, progress: ProgressCallback | N
     skipped = list(scan_skipped)
     for i, src in enumerate(sources):
         prev = old_files.get(src.rel)
-        if prev and prev["sha256"] == src.sha256:
+        if prev and prev["sha256"] == src.sha256 and same_reader:
             report.unchanged += 1
             files[src.rel] = prev
             kept_doc_ids.extend(prev["doc_ids"])
             skipped.extend(SkippedFile(**s) for s in prev.get("skipped", []))
         else:
-            if prev:
+            if prev and prev["sha256"] == src.sha256:
+                report.reread += 1
+            elif prev:
                 report.updated += 1
             else:
                 report.added += 1
@@ -136,7 +144,7 @@ def _build_locked(settings: Settings, full: bool, progress: ProgressCallback | N
     if not documents:
         raise ArchiveError(f"no article found in {archive} (supported: .txt .md .html .htm .pdf .json .jsonl)")
 
-    if old is not None and report.added == report.updated == report.removed == 0:
+    if old is not None and report.added == report.updated == report.removed == report.reread == 0:
         # Nothing to write; still clear what killed builds left behind.
         remove_stale(index_path, keep={old.manifest["data_dir"], old.manifest.get("previous_data_dir")})
         report.chunks = len(old.chunks)
@@ -195,6 +203,7 @@ def _build_locked(settings: Settings, full: bool, progress: ProgressCallback | N
         "embedding": {"model": embedder.name, "dimension": dim, "path": str(embedder.path),
                       "fingerprint": fingerprint},
         "chunking": config.as_dict(),
+        "extraction": EXTRACTION_VERSION,
         "dense": {"kind": kind, "exact_search_limit": settings.exact_search_limit},
         "libraries": _library_versions(),
         "counts": {"documents": len(documents), "chunks": len(chunks), "files": len(files)},

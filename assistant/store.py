@@ -3,6 +3,7 @@
 Layout of the index folder::
 
     manifest.json          format version, embedding model + dimension, chunking settings,
+                           extraction (loader) version,
                            library versions, build time, per-file sha256 -> document ids,
                            and the name of the data folder below
     data-<build id>/       documents.jsonl, chunks.npz, embeddings.npy, dense.faiss, bm25/

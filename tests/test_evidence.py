@@ -61,3 +61,24 @@ def test_cached_sentence_vectors_match_fresh_ones_and_stay_bounded(embedder, mon
     monkeypatch.setattr(embedder_module, "CACHED_VECTORS", 2)
     embedder.encode_cached(["one more sentence", "and another one"])
     assert len(embedder._vectors) == 2
+
+
+def test_a_sentence_that_refers_back_brings_what_it_refers_to(embedder):
+    # The retrieved chunk starts at "The first is ...": what "the first" is (a pressure) lies in
+    # the sentence before, outside the chunk, and must be read with it.
+    doc = _doc("why", "Why soldiers are leaving", "Soldiers keep crossing the line this year. Analysts point to two "
+               "pressures. The first is the economy: food is scarce and pay is low. The second is tighter "
+               "surveillance on the northern route. The weather stayed cold all week.", "2017-12-22")
+    start = doc.text.index("The first")
+    chunk = Passage(chunk_id=0, doc_id=doc.id, text=doc.text[start:], start=start, end=len(doc.text), title=doc.title,
+                    published=doc.published, source=doc.source, url=None, path=doc.path, dense_score=0.5)
+    ev = evidence.select("Why are soldiers leaving the army?", [chunk], embedder.encode, {doc.id: doc}.__getitem__,
+                         lambda ps: sum(len(p.text) for p in ps) <= 400)
+    joined = " ".join(p.text for p in ev.passages)
+    assert "Analysts point to two pressures. The first is the economy" in joined
+    for p in ev.passages:
+        assert doc.text[p.start:p.end] == p.text
+    # Two steps back at most, and never into a cut-off sentence.
+    second = doc.text.index("The second")
+    assert evidence._referent_start(doc, second) == doc.text.index("Analysts")
+    assert evidence._referent_start(doc, doc.text.index("Analysts")) == 0

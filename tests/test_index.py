@@ -104,6 +104,43 @@ def test_incremental_add_change_delete(built, embedder):
     assert live_and_previous(settings.index)
 
 
+def test_changed_loaders_reread_every_file_once(built, embedder, monkeypatch):
+    """An index from older loaders is re-read, not trusted: a loader fix reaches files indexed
+    before it. Articles that come out the same keep their vectors."""
+    from assistant import indexer
+    from assistant.ingest import EXTRACTION_VERSION
+
+    settings, first = built
+    manifest_path = settings.index / MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    assert manifest["extraction"] == EXTRACTION_VERSION
+    del manifest["extraction"]  # written before the version was recorded: version 1
+    manifest_path.write_text(json.dumps(manifest))
+    report = build_index(settings, embedder=embedder)
+    assert (report.reread, report.unchanged, report.added, report.updated) == (1, 0, 0, 0)
+    assert report.wrote and report.embedded_chunks == 0
+    assert json.loads(manifest_path.read_text())["extraction"] == EXTRACTION_VERSION
+    assert build_index(settings, embedder=embedder).wrote is False
+
+    # Newer loaders that read one article differently: only that article is embedded again.
+    load = indexer.load_file
+
+    def fixed(source, **kw):
+        result = load(source, **kw)
+        for doc in result.documents:
+            if doc.id == "news.jsonl#bakery":
+                doc.text += " The owner thanked customers."
+        return result
+
+    monkeypatch.setattr(indexer, "load_file", fixed)
+    monkeypatch.setattr(indexer, "EXTRACTION_VERSION", EXTRACTION_VERSION + 1)
+    report = build_index(settings, embedder=embedder)
+    index = Index.load(settings.index, "bundled")
+    bakery = [c for c in index.chunks if c.doc_id == "news.jsonl#bakery"]
+    assert report.reread == 1 and report.embedded_chunks == len(bakery) < report.chunks
+    assert index.documents["news.jsonl#bakery"].text.endswith("thanked customers.")
+
+
 def test_full_rebuild_embeds_everything(built, embedder):
     settings, first = built
     report = build_index(settings, full=True, embedder=embedder)

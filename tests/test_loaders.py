@@ -533,6 +533,32 @@ def test_pdf_pages_and_metadata(tmp_path):
     assert doc.page_at(doc.text.index("three")) == 3
 
 
+def test_pdf_paragraph_lines_are_joined(tmp_path):
+    """A pdf's text layer breaks every laid-out line; sentences must read (and be quoted) whole.
+    Short lines (a headline, a dateline, a paragraph's end) keep their break."""
+    lines = ["Harbour bridge reopens after", "repairs", "City Desk, 2 July 2020",
+             "Engineers finished the repairs of the old harbour",
+             "bridge two weeks early, the council said on",
+             "Thursday, and traffic was flowing again by noon.",
+             "Cyclists must wait until the new lane is painted.",
+             "- Buses return on Monday.", "The toll stays suspend-", "ed until August."]
+    write(tmp_path / "b.pdf", pdf_bytes([lines]))
+    doc = one_doc(tmp_path, "b.pdf")
+    assert doc.text == (
+        "Harbour bridge reopens after repairs\nCity Desk, 2 July 2020\n"
+        "Engineers finished the repairs of the old harbour bridge two weeks early, the council said on "
+        "Thursday, and traffic was flowing again by noon. Cyclists must wait until the new lane is painted.\n"
+        "- Buses return on Monday.\nThe toll stays suspended until August.")
+    assert doc.title == "Harbour bridge reopens after repairs"
+    assert doc.published == "2020-07-02"  # the dateline is found on its own line
+
+
+def test_pdf_unwrap_keeps_short_pages_and_paragraphs():
+    assert pdf.unwrap_lines("One line\nTwo line") == "One line\nTwo line"  # under four lines: as laid out
+    text = "A long line of running text that fills the page\nwidth as laid out.\n\nNext paragraph starts here and\nends."
+    assert pdf.unwrap_lines(text) == "A long line of running text that fills the page width as laid out.\n\nNext paragraph starts here and ends."
+
+
 def test_pdf_over_byte_bound_is_refused_unread(tmp_path, monkeypatch):
     write(tmp_path / "big.pdf", pdf_bytes([["Some text."]]))
     monkeypatch.setattr(pdf, "open", lambda *a, **k: pytest.fail("pdf was opened"), raising=False)

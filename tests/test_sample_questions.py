@@ -51,11 +51,13 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
             {"role": "assistant", "content": answers[before["id"]].answer}]
 
 
-# Measured with the bundled 0.5B model (README, Quality): 11 of the 16 answerable questions right
-# and cited, every off-archive question refused. The 0.5B model still misses "why" questions
-# whose answer sentence shares few words with the question; the bar is set one below that figure
-# so a regression in retrieval, evidence, prompt or grounding fails here.
-MIN_RIGHT = 10
+# Measured with the bundled 0.5B model (README, Quality): 10 of the 16 answerable questions right
+# and cited, every off-archive question refused (11 before pdf lines were joined: "What happened
+# at the Joint Security Area in November?" had been counted right from a vague reply whose quoted
+# sentence happened to say "wounded"). The 0.5B model still misses "why" questions whose answer
+# sentence shares few words with the question; the bar is set one below that figure so a
+# regression in retrieval, evidence, prompt or grounding fails here.
+MIN_RIGHT = 9
 
 
 @pytest.mark.slow

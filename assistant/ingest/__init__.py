@@ -11,11 +11,12 @@ add its suffix to ``scan.SUPPORTED_SUFFIXES``.
 from __future__ import annotations
 
 from .base import normalise_text
-from .load import LOADERS, load_file
+from .load import EXTRACTION_VERSION, LOADERS, load_file
 from .scan import SUPPORTED_SUFFIXES, ArchiveError, SourceFile, scan_archive
 
 __all__ = [
     "ArchiveError",
+    "EXTRACTION_VERSION",
     "LOADERS",
     "SUPPORTED_SUFFIXES",
     "SourceFile",

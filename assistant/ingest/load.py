@@ -21,6 +21,12 @@ from .records import load_json, load_jsonl
 from .scan import SourceFile
 from .text import load_md, load_txt
 
+# What the loaders make of a file. Bump it when a loader reads the same bytes into other text or
+# metadata: an index built by another version re-reads every file once (articles that come out
+# the same keep their vectors), so a fix reaches archives that were indexed before it.
+# 2: pdf lines of one paragraph joined (``pdf.unwrap_lines``).
+EXTRACTION_VERSION = 2
+
 # PDFs carry fonts and images besides text, so they get a looser bound.
 _PDF_BYTES_PER_CHAR = 20
 

@@ -11,6 +11,13 @@ Limits:
   ``pdf-creation-date``: often the day the file was exported or scanned, so it is shown as "file
   created" and proves nothing under ``as_of``. Lines that say "updated", "printed", "downloaded",
   "accessed" or "copyright" never give the date.
+* Line breaks: a pdf's text layer breaks every line where the layout did. ``unwrap_lines`` joins
+  the lines of a paragraph again, so that sentences read (and are quoted in citations) as one
+  line: a line is joined to the next when it fills most of the page's usual width or the next
+  starts in lower case; a short line (a headline, a dateline, a paragraph's last line) keeps its
+  break. A word hyphenated across lines is joined without the hyphen, so a compound that happens
+  to break at its own hyphen ("well-known") loses it. Pages of fewer than four lines are kept as
+  they are (no usual width to judge by).
 """
 from __future__ import annotations
 
@@ -29,6 +36,10 @@ _DATE_LINE = re.compile(
     r"\s*[:\-–—]?\s*(.{4,80})$",
     re.IGNORECASE,
 )
+# A list item keeps its own line.
+_ITEM = re.compile(r"^\s*(?:[-–•*]|\d{1,3}[.)])\s")
+# A line at least this share of the page's usual width was broken by the layout, not the writer.
+_FULL_LINE = 0.8
 _NOT_PUBLICATION = re.compile(r"updated|modified|revised|printed|downloaded|accessed|retrieved|generated|copyright|©",
                               re.IGNORECASE)
 
@@ -71,14 +82,18 @@ def _read_pdf(fh: Any, source: SourceFile, max_chars: int, result: FileLoad) -> 
     ranges: list[tuple[int, int, int]] = []
     offset = 0
     failures: list[tuple[int, str]] = []
+    first_page = None  # as laid out: a dateline is found by its own line
     for number, page in enumerate(pages, start=1):
         try:
-            page_text = normalise_text(page.extract_text() or "")
+            laid_out = normalise_text(page.extract_text() or "")
         except Exception as err:  # one bad page should not cost the others
             failures.append((number, f"{type(err).__name__}: {err}"))
             continue
-        if not page_text:
+        if not laid_out:
             continue
+        if number == 1:
+            first_page = laid_out
+        page_text = unwrap_lines(laid_out)
         if parts:
             offset += 2  # the "\n\n" joining pages
         parts.append(page_text)
@@ -99,7 +114,7 @@ def _read_pdf(fh: Any, source: SourceFile, max_chars: int, result: FileLoad) -> 
         title = title[len("microsoft word - "):]
     if title and title.lower() not in ("untitled", "untitled document"):
         meta.title = title
-    in_text = first_page_date(parts[0]) if ranges and ranges[0][0] == 1 else None
+    in_text = first_page_date(first_page) if first_page else None
     if in_text is not None:
         meta.set_date(in_text, "pdf-text")
     else:
@@ -121,6 +136,30 @@ def _read_pdf(fh: Any, source: SourceFile, max_chars: int, result: FileLoad) -> 
     result.documents.append(doc)
     for number, reason in failures:
         result.skipped.append(SkippedFile(f"{source.rel}#p{number}", f"unreadable page: {reason}"))
+
+
+def unwrap_lines(text: str) -> str:
+    """``text`` with the layout's line breaks inside paragraphs removed (see the module's limits):
+    "Why soldiers are risking\\nthe border" -> "Why soldiers are risking the border"."""
+    lines = text.split("\n")
+    lengths = sorted(len(line) for line in lines if line.strip())
+    if len(lengths) < 4:
+        return text
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    out = [lines[0]]
+    for prev, line in zip(lines, lines[1:]):
+        head, tail = line.lstrip(), prev.rstrip()
+        if not head or not tail or _ITEM.match(line):
+            out.append("\n" + line)
+        elif tail.endswith("-") and len(tail) > 1 and tail[-2].isalpha() and head[0].islower():
+            out[-1] = out[-1].rstrip()[:-1]
+            out.append(head)
+        elif head[0].islower() or len(tail) >= _FULL_LINE * width:
+            out[-1] = out[-1].rstrip()
+            out.append(" " + head)
+        else:
+            out.append("\n" + line)
+    return "".join(out)
 
 
 def first_page_date(page_text: str):
