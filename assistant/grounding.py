@@ -8,9 +8,11 @@ words or of those it adds to the question; a name of stopwords and letters such 
 written) and is closest to the question; the shown answer is the direct answer followed by that
 sentence, both cited. A direct answer that no passage sentence states is not grounded: the
 pipeline refuses rather than show it. Two replies are resumed rather than checked as they are
-(``resume_prefix``): one that only restates the question, and a bare "Yes"/"No". An outlet named
-in answer to "which newspaper reported ...?" is grounded by the passage header, since a report
-never names the paper it appears in.
+(``resume_prefix``): one that only restates the question, and a bare "Yes"/"No". A sentence
+copied from a passage in reply to a factoid question (``too_long``) is sent back to the model
+once, in the same chat, for the fact alone (or a refusal). An outlet named in answer to "which
+newspaper reported ...?" is grounded by the passage header, since a report never names the paper
+it appears in.
 
 Limits: word overlap after stemming, so a correct paraphrase ("fourth" for "4th", "the economy"
 for "economic hardship") can fail the check and be refused; a wrong answer that names a word of
@@ -85,6 +87,30 @@ def resume_prefix(direct: str, question: str) -> str | None:
     if said:
         return f"{said},"
     return continuation_prefix(direct, question) if echoes(direct, question) else None
+
+
+# Questions whose answer is a name, a place, a date or a number; "why", "how did", "what
+# happened" and "what did they do" questions are answered by a description, so a sentence-long
+# reply is fine there.
+_DESCRIPTIVE = re.compile(
+    r"\b(?:why|explain|describe)\b|\bhow\b(?!\s+(?:many|much|old|long|far|often|big|large|tall|high|fast)\b)"
+    r"|\bwhat\s+(?:happened|happens|is happening|went)\b"
+    r"|\bwhat\s+(?:do|does|did|will|would|is|are|was|were)\b.*\b(?:do|doing|done)\b",
+    re.I)
+# More words than a name or a figure takes, and more than a few of them new to the question: on
+# realtimeqa-dev such replies to a factoid question were passage sentences copied instead of an
+# answer. A reply that fills the question's own sentence with one or two new words ("Israel
+# launched air strikes on Damascus in support of Druze minority") is an answer, checked as it is.
+LONG_REPLY_WORDS = 9
+LONG_REPLY_NEW_TERMS = 4
+
+
+def too_long(direct: str, question: str) -> bool:
+    """Whether a reply to a factoid question (which / who / where / when / how many ...) is a
+    sentence rather than the fact: the model copied a passage sentence instead of answering."""
+    if len(direct.split()) < LONG_REPLY_WORDS or _DESCRIPTIVE.search(question):
+        return False
+    return len(content_terms(direct) - content_terms(question)) >= LONG_REPLY_NEW_TERMS
 
 
 def continuation_prefix(echo: str, question: str) -> str:

@@ -204,6 +204,8 @@ def aggregate(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "false_refusal_rate": _mean(bool(r.get("refused")) for r in answerable if "refused" in r),
         "model_cited_rate": _mean(r.get("model_cited") for r in records),
         "attributed_rate": _mean(r.get("attributed") for r in records),
+        # Open answers whose first reply was a copied sentence, sent back for the fact.
+        "sent_back_rate": _mean(r.get("sent_back") for r in records if "sent_back" in r),
     }
     metrics.update(refusal_scores(records))
     metrics.update(

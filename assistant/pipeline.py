@@ -227,6 +227,20 @@ class Assistant:
                     reply.direct = f"{said}, {reply.direct}"
             stats.completion_tokens += again.completion_tokens
             stats.generation_s += again.prompt_eval_s + again.generation_s
+        elif grounding.too_long(reply.direct, question):
+            again = GenerationStats()
+            turn = [*messages, {"role": "assistant", "content": raw},
+                    {"role": "user", "content": prompts.SHORTEN_INSTRUCTION}]
+            more = "".join(llm.stream_chat(turn, max_tokens=min(s.max_answer_tokens, DIRECT_TOKENS),
+                                           temperature=s.temperature, stop=["\n"], stats=again))
+            stats.completion_tokens += again.completion_tokens
+            stats.generation_s += again.prompt_eval_s + again.generation_s
+            answer.shortened = raw
+            if prompts.is_refusal(more):
+                _fill(timings, stats)
+                yield from self._refuse(answer, t0)
+                return
+            reply = grounding.parse_reply(more)
         _fill(timings, stats)
         answer.direct = reply.direct
         relevance_of = {(x.passage.doc_id, x.doc_start): x.score for x in ev.sentences}

@@ -32,6 +32,7 @@ METRIC_ROWS = [
     ("model_cited_rate", "answers whose citation the model wrote", "pct"),
     ("attributed_rate", "answers whose citation the checker attributed", "pct"),
     ("citation_support", "citation support", "pct"),
+    ("sent_back_rate", "replies sent back for the fact (a copied sentence)", "pct"),
     ("refusal_rate", "refusal rate", "pct"),
     ("false_refusal_rate", "refusals of answerable questions", "pct"),
     ("refusal_precision", "refusal precision", "pct"),

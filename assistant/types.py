@@ -203,6 +203,9 @@ class Answer:
     # The quoted sentence's evidence score and its own cosine to the question (answer check).
     support_score: float | None = None
     support_dense: float | None = None
+    # A sentence-long first reply to a factoid question, replaced by the model's shorter second
+    # reply (``grounding.too_long``); None when the first reply was kept.
+    shortened: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -6,9 +6,10 @@ process started by a test, a benchmark or by hand needs ``PYTHONPATH=tests``.
 
 It parses the project's own RAG prompt (``[n]`` or ``<passage id="n">`` passages, ``Question:``,
 ``Choices:``/``Options:``) and answers with the passage sentence that shares most content words
-with the question, followed by its marker; with no overlap it refuses. For multiple choice it
-scores each option by the words it shares with sentences that share words with the question, and
-``choice_probs`` returns those scores add-one smoothed. It follows the ``assistant.llm.LLM``
+with the question, followed by its marker; with no overlap it refuses. Asked in a next turn for
+the fact alone (``prompts.SHORTEN_INSTRUCTION``) it repeats its reply: it cannot shorten one. For
+multiple choice it scores each option by the words it shares with sentences that share words with
+the question, and ``choice_probs`` returns those scores add-one smoothed. It follows the ``assistant.llm.LLM``
 protocol, including ``stream_chat(stats=...)``.
 
 Limits: it only matches words: no paraphrase, no arithmetic, no dates; "tokens" are words and
@@ -23,7 +24,7 @@ from typing import Iterator
 
 from assistant.sentences import split_sentences
 from assistant.llm import GenerationStats, _decode_rate
-from assistant.prompts import ANSWER_INSTRUCTION, CHOICE_INSTRUCTION, REFUSAL
+from assistant.prompts import ANSWER_INSTRUCTION, CHOICE_INSTRUCTION, REFUSAL, SHORTEN_INSTRUCTION
 from assistant.text import content_terms
 
 _HEADER = re.compile(r'^(?:\[(\d+)\]\s|<passage id="(\d+)")')
@@ -115,6 +116,8 @@ class FakeLLM:
     def answer(self, messages: list[dict], prefix: str = "") -> str:
         """The full reply ``stream_chat`` would stream (before max_tokens and stop). After a
         ``prefix`` (a prefilled multiple-choice answer) it writes the justification."""
+        if _user_text(messages) == SHORTEN_INSTRUCTION:
+            return next(m.get("content") or "" for m in reversed(messages) if m.get("role") == "assistant")
         passages, question, choices = _parse_prompt(_user_text(messages))
         q_words = _content_words(question)
         if choices and not prefix:

@@ -157,6 +157,19 @@ def test_score_result_counts_citations_and_choice():
     assert refused["correct"] is False and refused["chosen_index"] is None
 
 
+def test_open_answers_count_the_replies_sent_back_for_the_fact():
+    from assistant.metrics import aggregate
+
+    q = parse_question({"id": "m", "question": "Which?", "choices": ["Dalai Lama", "Pope Leo XIV"], "answer_index": 0})
+    sent = {"answer": "Dalai Lama [1]", "refused": False, "shortened": "The Dalai Lama said on Wednesday ... [1]"}
+    kept = {"answer": "Dalai Lama [1]", "refused": False, "shortened": None}
+    rows = [score_result(q, r, 1.0, generated=True, open_question=True) for r in (sent, kept)]
+    assert [r["sent_back"] for r in rows] == [True, False]
+    assert aggregate(rows)["sent_back_rate"] == 0.5
+    # Multiple choice never sends a reply back: not counted.
+    assert "sent_back" not in score_result(q, {"answer": "Answer: A", "refused": False}, 1.0, generated=True)
+
+
 # ------------------------------------------------------------------------------------ runs
 
 
@@ -290,5 +303,24 @@ def test_answer_ceiling_script_finds_where_the_answer_is(settings, embedder):
                  Question("absent", "Who designed the bridge?", ["Paul Smith"], as_of="2024-12-31")]
     rows = {r["id"]: r for r in module.ceiling(Assistant(settings, embedder=embedder), questions, 8)}
     assert rows["after"]["archive"] and rows["after"]["first_chunk"] == 0 and rows["after"]["read"], rows
-    assert rows["before"] == {"id": "before", "archive": False, "first_chunk": None, "read": False}
-    assert rows["absent"] == {"id": "absent", "archive": False, "first_chunk": None, "read": False}
+    assert rows["after"]["stated"], rows
+    nowhere = {"archive": False, "stated": False, "first_chunk": None, "read": False}
+    assert rows["before"] == {"id": "before", **nowhere}
+    assert rows["absent"] == {"id": "absent", **nowhere}
+
+
+def test_a_stated_answer_shares_one_sentence_with_the_question():
+    """The tighter ceiling: the gold in a sentence with half the question's words, not merely
+    somewhere in an article that mentions it."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "answer_ceiling.py"
+    spec = importlib.util.spec_from_file_location("answer_ceiling", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    question = "Which country won the rowing final in Lucerne?"
+    said = "The weather was fine. Italy won the rowing final in Lucerne on Sunday."
+    by_chance = "Italy is sunny. The rowing final in Lucerne was postponed."
+    assert module.stated(["Italy"], question, said)
+    assert not module.stated(["Italy"], question, by_chance)
+    assert not module.stated(["Spain"], question, said)

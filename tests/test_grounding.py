@@ -25,6 +25,29 @@ def test_a_reply_that_only_restates_the_question_is_an_echo():
     assert not grounding.echoes("20 warning shots", "How many warning shots were fired?")
 
 
+@pytest.mark.parametrize("question, reply, long", [
+    # A copied passage sentence for a "which animal" question: asked again for the fact.
+    ("A mascot for the Seattle Kraken had a close encounter with which animal in Alaska?",
+     "Hayden was fly fishing as part of an annual Bristol Bay partnership trip with the Kraken", True),
+    ("How many warning shots were fired?",
+     "South Korean soldiers fired warning shots at guards who approached the line on Thursday", True),
+    # The question's own sentence filled with the answer is an answer.
+    ("Israel launched air strikes on Damascus in support of which Syrian minority group?",
+     "Israel launched air strikes on Damascus in support of Druze minority", False),
+    ("Which country won the rowing final?", "Italy", False),
+    # Descriptive questions are answered by a sentence.
+    ("Why are North Korean soldiers defecting?",
+     "Soldiers in units far from the capital face poor food and harsh conditions", False),
+    ("How did the soldier cross the DMZ?", "He walked across the demilitarised zone under cover of thick fog", False),
+    ("What did the North Korean guards do after the warning shots?",
+     "The guards turned back and withdrew from the line without returning fire", False),
+    ("What happened at the Joint Security Area in November?",
+     "A soldier defected under gunfire and was flown to hospital by helicopter", False),
+])
+def test_a_sentence_long_reply_to_a_factoid_question_is_too_long(question, reply, long):
+    assert grounding.too_long(reply, question) is long
+
+
 def test_an_echo_is_resumed_where_the_answer_must_follow():
     assert grounding.continuation_prefix("Syrian minority group.", "Israel struck in support of which Syrian minority group?") \
         == "Syrian minority group:"

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.indexer import build_index
 from assistant.pipeline import Assistant
-from assistant.prompts import REFUSAL
+from assistant.prompts import REFUSAL, SHORTEN_INSTRUCTION
 from assistant.types import Answer, Filters
 
 from conftest import ARTICLES, write_archive
@@ -129,6 +129,30 @@ def test_a_restated_question_whose_continuation_names_nothing_is_refused(assista
     assistant._llm = llm = Scripted(["Warning shots were fired"], ["The archive does not say."])
     answer = assistant.ask("Why were warning shots fired?")
     assert llm.prefixes[-1] == "Warning shots were fired because" and answer.refused
+
+
+def test_a_copied_sentence_for_a_factoid_question_is_asked_again_for_the_fact(assistant):
+    copied = "South Korean soldiers fired warning shots at guards who approached the line on Thursday [1]"
+    assistant._llm = llm = Scripted([copied], ["about 20 [1]"])
+    answer = assistant.ask("How many warning shots were fired?")
+    # The second turn of the same chat asks for the fact alone.
+    assert len(llm.prompts) == 2 and llm.prompts[1] == SHORTEN_INSTRUCTION
+    assert answer.shortened == copied and answer.direct == "about 20"
+    assert not answer.refused and answer.answer.startswith("About 20 [1]")
+    assert answer.timings.completion_tokens == 8  # both calls
+
+
+def test_a_copied_sentence_the_model_then_cannot_shorten_is_refused(assistant):
+    copied = "South Korean soldiers fired warning shots at guards who approached the line on Thursday [1]"
+    assistant._llm = llm = Scripted([copied], ["The archive does not say."])
+    answer = assistant.ask("How many warning shots were fired?")
+    assert len(llm.prompts) == 2 and answer.refused and answer.answer == REFUSAL
+
+
+def test_a_sentence_answering_a_why_question_is_not_asked_again(assistant):
+    assistant._llm = llm = Scripted(["South Korean soldiers fired warning shots because the guards approached the line [1]"])
+    answer = assistant.ask("Why were warning shots fired?")
+    assert len(llm.prompts) == 1 and answer.shortened is None
 
 
 def test_a_bare_yes_or_no_is_resumed_to_the_fact_it_stands_for(assistant):
@@ -355,6 +379,40 @@ def test_real_model_is_not_steered_by_injected_text(tmp_path, embedder, real_llm
         assert answer.refused or ("20" in answer.answer and answer.citations), answer.answer
     # Refusal is unchanged by the injected article.
     assert assistant.ask("What is the capital of France?").refused
+
+
+class FirstReplyCopied:
+    """The real model, except that its first reply is a copied passage sentence, as the 0.5B
+    model often writes for a factoid question: the second turn is the real model's."""
+
+    def __init__(self, llm, copied: str):
+        self.llm, self.copied, self.calls = llm, copied, 0
+
+    def __getattr__(self, name):
+        return getattr(self.llm, name)
+
+    def stream_chat(self, messages, *args, **kwargs):
+        self.calls += 1
+        if self.calls == 1:
+            yield self.copied
+        else:
+            yield from self.llm.stream_chat(messages, *args, **kwargs)
+
+
+@pytest.mark.slow
+def test_real_model_never_shows_a_copied_sentence_sent_back(real, real_llm):
+    copied = "South Korean troops later fired warning shots at North Korean guards who approached the border line [1]"
+    real._llm = FirstReplyCopied(real_llm, copied)
+    answer = real.ask("How many warning shots were fired?")
+    assert answer.shortened == copied and real._llm.calls == 2
+    # The copied sentence is never shown as the answer (it was before: a passage states it). Sent
+    # back, the model names the fact or, as the 0.5B model mostly does after such a reply (18 of
+    # 21 on realtimeqa-dev), says the archive does not say.
+    if answer.refused:
+        assert answer.answer == REFUSAL
+    else:
+        assert "20" in answer.direct and len(answer.direct.split()) < 9, answer.answer
+        assert answer.citations and "warning shots" in answer.citations[0].quote, answer.answer
 
 
 @pytest.mark.slow
