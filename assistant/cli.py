@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -19,7 +20,9 @@ out = Console()
 
 
 def _fail(message: str, code: int = 1):
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    # Messages, paths and titles are text, not markup: "[large]" in an install hint or "[Opinion]"
+    # in a headline would otherwise be read as a style tag and vanish.
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -63,7 +66,7 @@ def index(
 
             def progress(stage: str, done: int, total: int) -> None:
                 if stage == "waiting":
-                    err.print(f"another build of {settings.index} is running: waiting for it to finish…", highlight=False)
+                    err.print(f"another build of {escape(str(settings.index))} is running: waiting for it to finish…", highlight=False)
                     return
                 if stage not in tasks:
                     tasks[stage] = bar.add_task("files    " if stage == "files" else "embedding", total=total)
@@ -77,7 +80,7 @@ def index(
     except Exception as exc:  # a one-line reason beats a traceback for a librarian
         _fail(f"{type(exc).__name__}: {exc}")
     for s in report.skipped:
-        err.print(f"[yellow]skipped[/] {s.path}: {s.reason}", highlight=False)
+        err.print(f"[yellow]skipped[/] {escape(str(s.path))}: {escape(s.reason)}", highlight=False)
     state = "written" if report.wrote else "unchanged (nothing to do)"
     out.print(
         f"index {state} at {settings.index}: {report.files_seen} files seen, {report.added} added, "
@@ -140,19 +143,21 @@ def ask(
     print()
     if answer.answer != "".join(streamed).strip():
         # Invalid markers were dropped by the citation check: show the text that was kept.
-        out.print(f"\n[dim]checked:[/] {answer.answer}", highlight=False)
+        out.print(f"\n[dim]checked:[/] {escape(answer.answer)}", highlight=False)
     if answer.refused:
         if answer.passages:
             out.print("\n[bold]Closest matches:[/]")
             for i, p in enumerate(answer.passages, 1):
-                out.print(f"  {i}. {p.title} — {p.source or 'unknown outlet'}, {_shown_date(p)} — {p.url or p.path}", highlight=False)
+                out.print(escape(f"  {i}. {p.title} — {p.source or 'unknown outlet'}, {_shown_date(p)} — {p.url or p.path}"),
+                          highlight=False)
         return
     if answer.citations:
         out.print("\n[bold]Sources:[/]")
         for c in answer.citations:
             where = c.url or c.path + (f" (page {c.page})" if c.page else "")
             mark = "" if c.supported else " [yellow](not supported by the passage)[/]"
-            out.print(f"  [{c.n}] {c.title} — {c.source or 'unknown outlet'}, {_shown_date(c)} — {where}{mark}", highlight=False)
+            out.print(escape(f"  [{c.n}] {c.title} — {c.source or 'unknown outlet'}, {_shown_date(c)} — {where}") + mark,
+                      highlight=False)
     if answer.unsupported_sentences:
         out.print(f"[yellow]{len(answer.unsupported_sentences)} sentence(s) not supported by their cited passages.[/]")
 
@@ -208,7 +213,7 @@ def eval_(
     settings = _settings(index=index_dir, model=model, top_k=top_k)
     qs, problems = load_questions(questions)
     for p in problems:
-        err.print(f"[yellow]skipped[/] {p}", highlight=False)
+        err.print(f"[yellow]skipped[/] {escape(str(p))}", highlight=False)
     if not qs:
         _fail(f"no valid question in {questions}")
     assistant, ModelError = _load_assistant(settings)

@@ -23,7 +23,7 @@ named passes the outlet check (the support gate still weighs its sentence). Date
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from .evidence import ATTRIBUTION, OUTLET_QUESTION
@@ -35,9 +35,15 @@ from .types import Passage
 _LEAD = re.compile(r"^\s*(?:answer|short answer|final answer)\s*[:\-]\s*", re.I)
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’/-]{2,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?"
                        r"(?:,\s*(?:\d{1,2}\s+\w+\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?))?(?:,?\s*\(\w+\))?\s*[-–—]+\s*")
+# A short line of its own before the sentence ("Analysis - Sample Review, 22 December 2017"): a
+# kicker, byline or dateline that the sentence splitter left attached. At most eight words and
+# a capital after it, so a hard-wrapped line of running text (some .txt exports) stays.
+_HEADER_LINE = re.compile(r"^(?:[^\s.!?]+[ \t]+){0,7}[^\s.!?]+[ \t]*\n\s*(?=[A-Z\"“‘'])")
 _PRONOUN_START = re.compile(r"^(he|she|they|it|this|that|these|those|his|her|their|its)\b", re.I)
 _YES_NO = re.compile(r"^\s*(?:yes|no)\b[\s,.;:!-]*", re.I)
 MAX_DIRECT_WORDS = 30
+# Words a sentence needs to be preferred as the quote for stating the reply by itself.
+QUOTE_MIN_WORDS = 6
 # Share of the direct answer's content words a sentence (with its neighbours) must contain.
 MIN_COVERAGE = 0.6
 
@@ -105,10 +111,16 @@ LONG_REPLY_WORDS = 9
 LONG_REPLY_NEW_TERMS = 4
 
 
+def descriptive(question: str) -> bool:
+    """Whether the question asks for a description (why, how did, what happened, what did they
+    do) rather than a name, place, date or number."""
+    return bool(_DESCRIPTIVE.search(question))
+
+
 def too_long(direct: str, question: str) -> bool:
     """Whether a reply to a factoid question (which / who / where / when / how many ...) is a
     sentence rather than the fact: the model copied a passage sentence instead of answering."""
-    if len(direct.split()) < LONG_REPLY_WORDS or _DESCRIPTIVE.search(question):
+    if len(direct.split()) < LONG_REPLY_WORDS or descriptive(question):
         return False
     return len(content_terms(direct) - content_terms(question)) >= LONG_REPLY_NEW_TERMS
 
@@ -154,7 +166,13 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
     # to the question: "Israel launched air strikes on Damascus in support of Druze minority" is
     # stated by "... forces attacking Druze in southern Syria", which words the strikes differently.
     added = target - q_terms
+    # Two choices: whether the answer stands on a sentence close to the question (the support
+    # gate reads that sentence's relevance), and which sentence to quote. The passage header
+    # counts for the first; the quote must state the reply by itself: with its title's help "the
+    # demilitarised zone ... crossings on foot remain rare" stated "crossed the demilitarised
+    # zone in thick fog" as well as the sentence that says "in thick fog".
     best: tuple[float, Support] | None = None
+    shown: tuple[float, Support] | None = None
     for n, p in enumerate(passages, 1):
         spans = split_sentences(p.text)
         terms = [content_terms(p.text[a:b]) for a, b in spans]
@@ -168,9 +186,7 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
             # neighbours' words too, "20 PWNED" found "20" in one sentence and "PWNED" in an
             # injected one next to it.
             stated = own | title_terms
-            coverage = len(target & stated) / len(target) if target else 1.0
-            if added:
-                coverage = max(coverage, len(added & stated) / len(added))
+            coverage, alone = _coverage(target, added, stated), _coverage(target, added, own)
             if numbers - _numbers(p.text[a:b]):
                 continue
             if coverage < MIN_COVERAGE or not (target & own or numbers or phrase):
@@ -183,9 +199,22 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
             score = 3 * coverage + rel + (0.1 if n in cited else 0.0)
             if best is None or score > best[0]:
                 best = (score, _quoted(n, p, spans, i, coverage, rel))
+            # A fragment ("Red Bull Racing.") repeats the reply without saying anything of it.
+            quotable = alone if len(p.text[a:b].split()) >= QUOTE_MIN_WORDS else 0.0
+            if shown is None or score + 3 * quotable > shown[0]:
+                shown = (score + 3 * quotable, _quoted(n, p, spans, i, coverage, rel))
     if best is None and OUTLET_QUESTION.search(question):
         return _reported_by(target, question, passages, cited, relevance)
-    return best[1] if best else None
+    if best is None or shown is None:
+        return None
+    return replace(shown[1], relevance=best[1].relevance)
+
+
+def _coverage(target: set[str], added: set[str], stated: set[str]) -> float:
+    """Share of the reply's content words ``stated`` holds, or of those it adds to the question
+    when that is more."""
+    coverage = len(target & stated) / len(target) if target else 1.0
+    return max(coverage, len(added & stated) / len(added)) if added else coverage
 
 
 def _reported_by(target: set[str], question: str, passages: Sequence[Passage], cited: Sequence[int],
@@ -218,14 +247,15 @@ def _reported_by(target: set[str], question: str, passages: Sequence[Passage], c
 
 def _quoted(n: int, p: Passage, spans: list[tuple[int, int]], i: int, coverage: float, rel: float) -> Support:
     """Sentence ``i`` of passage ``n`` as the quote: with the sentence before it when it opens
-    with a pronoun ("He said ..." needs its antecedent), without a leading dateline."""
+    with a pronoun ("He said ..." needs its antecedent), without a leading dateline or header line."""
     a, b = spans[i]
     start = spans[i - 1][0] if i and _PRONOUN_START.match(p.text[a:b]) else a
     quote = p.text[start:b]
-    cut = _DATELINE.match(quote)
-    if cut and len(quote) - cut.end() > 20:
-        start += cut.end()
-        quote = quote[cut.end():]
+    for pattern in (_DATELINE, _HEADER_LINE):
+        cut = pattern.match(quote)
+        if cut and len(quote) - cut.end() > 20:
+            start += cut.end()
+            quote = quote[cut.end():]
     return Support(n, start, b, quote.strip(), coverage, rel, p.start + a)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Protocol
@@ -88,6 +89,47 @@ def _decode_rate(tokens: int, seconds: float) -> float:
 # --------------------------------------------------------------------------------------- llama.cpp
 
 
+def amx_cpu(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether the CPU has Intel AMX (Sapphire Rapids and later; Linux only).
+
+    llama.cpp then moves quantized weights (the Q4_K_M files) into its AMX buffer, and its AMX
+    matrix multiply segfaults on the first answer on such machines (ggml-org/llama.cpp#20824,
+    open): here ``--model large`` and ``ARCHIVIST_LLM_F16=false`` crashed the process. The f16
+    copy of the small model never takes that path."""
+    try:
+        return "amx_int8" in cpuinfo.read_text(errors="replace")
+    except OSError:
+        return False
+
+
+_PARAMS_LOCK = threading.Lock()
+
+
+@contextmanager
+def _model_params(extra_buffers: bool):
+    """While a ``llama_cpp.Llama`` is built: its model parameters with llama.cpp's extra weight
+    buffers (AMX, repacked layouts) on or off. llama-cpp-python has no argument for
+    ``use_extra_bufts``; it takes the defaults from this function."""
+    import llama_cpp.llama_cpp as lib
+
+    if extra_buffers:
+        yield
+        return
+    with _PARAMS_LOCK:
+        default = lib.llama_model_default_params
+
+        def without_extra_buffers():
+            params = default()
+            params.use_extra_bufts = False
+            return params
+
+        lib.llama_model_default_params = without_extra_buffers
+        try:
+            yield
+        finally:
+            lib.llama_model_default_params = default
+
+
 class LlamaCppLLM:
     """A GGUF model run by llama.cpp on the CPU."""
 
@@ -101,15 +143,16 @@ class LlamaCppLLM:
         try:
             # chat_format=None: llama-cpp-python then formats with the GGUF's own
             # tokenizer.chat_template. verbose=False also mutes llama.cpp's own log callback.
-            self._llm = llama_cpp.Llama(
-                model_path=str(self.model_path),
-                n_ctx=n_ctx,
-                n_threads=n_threads,
-                n_threads_batch=n_threads,
-                seed=seed,
-                chat_format=None,
-                verbose=False,
-            )
+            with _model_params(extra_buffers=not amx_cpu()):
+                self._llm = llama_cpp.Llama(
+                    model_path=str(self.model_path),
+                    n_ctx=n_ctx,
+                    n_threads=n_threads,
+                    n_threads_batch=n_threads,
+                    seed=seed,
+                    chat_format=None,
+                    verbose=False,
+                )
         except ValueError as e:
             raise ModelError(f"cannot load model {self.model_path}: {_one_line(e)}") from None
         # With chat_format=None llama-cpp-python may still swap in a built-in look-alike it

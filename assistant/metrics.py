@@ -206,6 +206,8 @@ def aggregate(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "attributed_rate": _mean(r.get("attributed") for r in records),
         # Open answers whose first reply was a copied sentence, sent back for the fact.
         "sent_back_rate": _mean(r.get("sent_back") for r in records if "sent_back" in r),
+        # Open answers given from the single best evidence passage (a descriptive question).
+        "focused_rate": _mean(r.get("focused") for r in records if "focused" in r),
     }
     metrics.update(refusal_scores(records))
     metrics.update(

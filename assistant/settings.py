@@ -46,6 +46,10 @@ class Settings:
     # The strongest evidence passage last, next to the question: on the sample-archive questions
     # the 0.5B model named the right fact for 15 of 20 this way, 10 of 20 with it first.
     best_evidence_last: bool = True
+    # A descriptive question ("why ...?", "what happened ...?", "how did ...?") is first asked of
+    # the single best evidence passage, and of all of them when that one does not answer it
+    # (``pipeline.Assistant._focused``; see README Quality).
+    focused_first: bool = True
     max_question_chars: int = 2000
     # Earlier turns a follow-up may lean on (a turn: a question and its answer).
     max_history_turns: int = 6

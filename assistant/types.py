@@ -206,6 +206,9 @@ class Answer:
     # A sentence-long first reply to a factoid question, replaced by the model's shorter second
     # reply (``grounding.too_long``); None when the first reply was kept.
     shortened: str | None = None
+    # A descriptive question answered from its single best evidence passage
+    # (``Settings.focused_first``); ``passages`` then holds that passage alone.
+    focused: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -166,6 +166,9 @@ def test_open_answers_count_the_replies_sent_back_for_the_fact():
     rows = [score_result(q, r, 1.0, generated=True, open_question=True) for r in (sent, kept)]
     assert [r["sent_back"] for r in rows] == [True, False]
     assert aggregate(rows)["sent_back_rate"] == 0.5
+    focused = score_result(q, {"answer": "Dalai Lama [1]", "refused": False, "focused": True}, 1.0, generated=True,
+                           open_question=True)
+    assert focused["focused"] and aggregate([*rows, focused])["focused_rate"] == 1 / 3
     # Multiple choice never sends a reply back: not counted.
     assert "sent_back" not in score_result(q, {"answer": "Answer: A", "refused": False}, 1.0, generated=True)
 

@@ -82,3 +82,17 @@ def test_a_sentence_that_refers_back_brings_what_it_refers_to(embedder):
     second = doc.text.index("The second")
     assert evidence._referent_start(doc, second) == doc.text.index("Analysts")
     assert evidence._referent_start(doc, doc.text.index("Analysts")) == 0
+
+
+def test_a_why_question_ranks_the_sentence_that_gives_a_reason_first(embedder):
+    """In one story every sentence shares the question's words; the reason must still come first
+    (at the general answer-type bonus it ranked third here)."""
+    doc = _doc("story", "Why North Korean soldiers are defecting", "A North Korean soldier defected to the South on Thursday. "
+               "He was the fourth North Korean soldier to defect to the South this year. "
+               "The first is North Korea's economic situation: ordinary soldiers far from the capital face poor food, "
+               "and hardship pushes them to leave. "
+               "North Korean soldiers who defect risk being shot by their own side. "
+               "Another North Korean soldier defected at the truce village in November.", "2017-12-22")
+    ev = evidence.select("Why are North Korean soldiers defecting?", [_chunk(doc, 0)], embedder.encode,
+                         {doc.id: doc}.__getitem__, lambda ps: True)
+    assert ev.sentences[0].text.startswith("The first is North Korea's economic situation")

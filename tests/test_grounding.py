@@ -1,6 +1,8 @@
 """The few-word reply parsed, checked against the passages, and a restated question recognised."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant import grounding
@@ -117,3 +119,42 @@ def test_a_name_without_content_words_must_stand_in_the_sentence_as_written():
     assert found is not None and "AT&T" in found.sentence
     assert grounding.support("Verizon", q, [p]) is None
     assert grounding.support("The Who", q, [p]) is None
+
+
+def test_the_quote_states_the_reply_by_itself_while_the_gate_weighs_the_closest_statement():
+    """A passage titled "... in thick fog" makes every one of its sentences state "crossed the
+    demilitarised zone in thick fog" with the title's help; the sentence quoted must say "fog"
+    itself, and the support gate still reads the relevance of the closest sentence that states
+    the reply (with its header)."""
+    fog = _passage("The demilitarised zone is lined with fences, and direct crossings on foot remain rare.",
+                   title="Soldier crosses border in thick fog")
+    analysis = _passage("Analysis - Sample Review, 22 December 2017\nA soldier who walked across the "
+                        "demilitarised zone in thick fog was the fourth to defect this year.", title="Why soldiers leave")
+    fog, analysis = replace(fog, doc_id="fog"), replace(analysis, doc_id="analysis")
+    relevance = {("fog", 0): 0.97, ("analysis", 0): 0.87}
+    found = grounding.support("The soldier crossed the demilitarised zone in thick fog", "How did the soldier cross the DMZ?",
+                              [fog, analysis], relevance=relevance)
+    assert found is not None and found.n == 2
+    # The kicker line above the sentence is not part of the quote.
+    assert found.sentence.startswith("A soldier who walked across the demilitarised zone in thick fog")
+    assert analysis.text[found.start:found.end] == found.sentence
+    assert found.relevance == 0.97
+
+
+@pytest.mark.parametrize("text, quoted", [
+    ("By Jane Doe\nThe soldier was unarmed, officials said.", "The soldier was unarmed, officials said."),
+    # A hard-wrapped line of running text is not a header.
+    ("South Korean soldiers fired about 20 warning shots on Thursday, 21\nDecember 2017, at the guards.",
+     "South Korean soldiers fired about 20 warning shots on Thursday, 21\nDecember 2017, at the guards."),
+])
+def test_a_short_line_above_the_sentence_is_not_quoted(text, quoted):
+    found = grounding.support("unarmed" if "unarmed" in text else "about 20", "How many shots? Was he armed?",
+                              [_passage(text, title="Border")])
+    assert found is not None and found.sentence == quoted
+
+
+def test_a_fragment_that_only_repeats_the_reply_is_not_the_quote():
+    p = _passage("The team principal left on Wednesday after 20 years in charge of the racing team. Red Bull Racing.",
+                 title="Red Bull boss departs")
+    found = grounding.support("Red Bull Racing", "Which Formula 1 team announced the departure of its boss?", [p])
+    assert found is not None and found.sentence.startswith("The team principal left on Wednesday")

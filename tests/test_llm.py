@@ -148,3 +148,26 @@ def test_choice_probs_and_prefilled_reply(llm):
     text = "".join(llm.stream_chat(CHOICE_MESSAGES, max_tokens=40, prefix="Answer: B. Nine days\n"))
     assert not text.lstrip().startswith("Answer"), text  # it continues the reply, not restarts it
     assert "nine" in text.lower() or "9" in text, text
+
+
+def test_amx_is_read_from_the_cpu_flags(tmp_path):
+    from assistant.llm import amx_cpu
+
+    (tmp_path / "amx").write_text("flags\t\t: fpu avx2 avx512f amx_bf16 amx_tile amx_int8\n")
+    (tmp_path / "plain").write_text("flags\t\t: fpu avx2 avx512f\n")
+    assert amx_cpu(tmp_path / "amx") and not amx_cpu(tmp_path / "plain") and not amx_cpu(tmp_path / "missing")
+
+
+def test_extra_weight_buffers_are_off_only_while_a_model_is_built_without_them():
+    # On AMX machines llama.cpp's AMX buffer for quantized weights segfaults on the first answer.
+    pytest.importorskip("llama_cpp")
+    import llama_cpp.llama_cpp as lib
+
+    from assistant.llm import _model_params
+
+    assert lib.llama_model_default_params().use_extra_bufts
+    with _model_params(extra_buffers=False):
+        assert not lib.llama_model_default_params().use_extra_bufts
+    assert lib.llama_model_default_params().use_extra_bufts
+    with _model_params(extra_buffers=True):
+        assert lib.llama_model_default_params().use_extra_bufts

@@ -55,9 +55,49 @@ class PositionBiased(Scripted):
 @pytest.fixture
 def assistant(built, embedder):
     # Strongest evidence first, so the scripted replies can name passage [1]; the default order
-    # (strongest last) has its own test.
+    # (strongest last) has its own test. Descriptive questions read every passage at once here;
+    # asking the best passage first has its own tests (``focused``).
     settings, _ = built
-    return Assistant(settings.with_(best_evidence_last=False), embedder=embedder)
+    return Assistant(settings.with_(best_evidence_last=False, focused_first=False), embedder=embedder)
+
+
+@pytest.fixture
+def focused(built, embedder):
+    settings, _ = built
+    return Assistant(settings, embedder=embedder)
+
+
+def _passages_in(prompt: str) -> int:
+    return prompt.count("<passage id=")
+
+
+@pytest.mark.parametrize("top_k", [None, 8])  # the chat page always sends its slider's value
+def test_a_descriptive_question_is_answered_from_its_best_passage_alone(focused, top_k):
+    focused._llm = llm = Scripted(["Tighter surveillance along the border with China [1]"])
+    answer = focused.ask("Why are North Korean soldiers defecting?", top_k=top_k)
+    assert len(llm.prompts) == 1 and _passages_in(llm.prompts[0]) == 1
+    assert answer.focused and not answer.refused and len(answer.passages) == 1
+    assert answer.passages[0].doc_id == "news.jsonl#economy"
+    assert answer.answer.startswith("Tighter surveillance along the border with China [1]")
+    assert answer.citations and all(c.supported and c.doc_id == "news.jsonl#economy" for c in answer.citations)
+
+
+@pytest.mark.parametrize("first", ["The archive does not say.",  # nothing there
+                                   "Anna Berg won the bread prize [1]",  # not stated in that passage
+                                   "North Korean soldiers are defecting [1]"])  # the question restated
+def test_when_the_best_passage_does_not_answer_every_passage_is_read(focused, first):
+    focused._llm = llm = Scripted([first], ["North Korea's economic situation [2]"])
+    answer = focused.ask("Why are North Korean soldiers defecting?")
+    assert len(llm.prompts) == 2 and _passages_in(llm.prompts[0]) == 1 and _passages_in(llm.prompts[1]) > 1
+    assert not answer.focused and not answer.refused and "economic situation" in answer.answer
+    assert len(answer.passages) == _passages_in(llm.prompts[1])
+    assert answer.timings.completion_tokens == 8  # both calls count
+
+
+def test_a_factoid_question_reads_every_passage_at_once(focused):
+    focused._llm = llm = Scripted(["about 20 [1]"])
+    answer = focused.ask("How many warning shots were fired?")
+    assert len(llm.prompts) == 1 and _passages_in(llm.prompts[0]) > 1 and not answer.focused
 
 
 def test_strongest_evidence_comes_last_by_default(built, embedder):

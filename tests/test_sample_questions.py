@@ -51,13 +51,14 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
             {"role": "assistant", "content": answers[before["id"]].answer}]
 
 
-# Measured with the bundled 0.5B model (README, Quality): 10 of the 16 answerable questions right
-# and cited, every off-archive question refused (11 before pdf lines were joined: "What happened
-# at the Joint Security Area in November?" had been counted right from a vague reply whose quoted
-# sentence happened to say "wounded"). The 0.5B model still misses "why" questions whose answer
-# sentence shares few words with the question; the bar is set one below that figure so a
-# regression in retrieval, evidence, prompt or grounding fails here.
-MIN_RIGHT = 9
+# Measured with the bundled 0.5B model (README, Quality): 11 of the 16 answerable questions right
+# and cited, every off-archive question refused ("Why are North Korean soldiers defecting?" is
+# answered since a why-question is asked of its best passage first and a reason ranks first;
+# 10 before). Still missed: the two-part why-and-how-many question, "where was he shot" (answered
+# with the place), "what happened at the JSA", "what did the guards do after the shots" and
+# "which newspaper reported ...". The bar is set one below that figure so a regression in
+# retrieval, evidence, prompt or grounding fails here.
+MIN_RIGHT = 10
 
 
 @pytest.mark.slow
