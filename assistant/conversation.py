@@ -6,6 +6,9 @@ the pipeline decides the second part (``Assistant.stream``). The rewrite prepend
 of the previous user turn: rule-based on purpose, since an LLM rewrite costs seconds per turn on
 two cores and retrieval needs only the topic words.
 
+A message that asks two questions at once ("why ..., and how many ...?") is split
+(``split_compound``); each later part is answered as a follow-up of the first.
+
 Limits: English openers and pronouns only; only the previous user turn supplies the topic; a
 follow-up that changes the subject without saying so ("and in Japan?") keeps the old topic words.
 """
@@ -18,6 +21,38 @@ from .text import STOPWORDS, words
 _OPENER = re.compile(r"^\s*(and|but|also|what about|how about|so|then|or)\b", re.I)
 _PRONOUN = re.compile(r"\b(he|she|they|them|him|it|its|his|her|hers|their|theirs|this|that|these|those|there|the same)\b", re.I)
 _QUESTION_WORDS = {"why", "how", "when", "where", "who", "what", "which", "whom", "whose"}
+
+
+# ", and how many ...": a second question joined to the first.
+_AND_QUESTION = re.compile(r"(?:,\s*|\s+)and\s+(?=(?:why|how|what|who|whom|whose|when|where|which)\b)", re.I)
+_QUESTION_WORD = re.compile(r"\b(?:why|how|what|who|whom|whose|when|where|which)\b", re.I)
+MAX_PARTS = 3
+
+
+def split_compound(question: str) -> list[str]:
+    """The questions one message asks: "Why are soldiers defecting, and how many did so this
+    year?" -> ["Why are soldiers defecting?", "How many did so this year?"]; "Who won the race?
+    And by how much?" -> two parts. One part when no second question follows "and" or a question
+    mark, when a part would be under two words ("who won and how?" asks about one event), or
+    when the first part holds a question word inside it ("the gap between what they said and
+    what they did"). At most ``MAX_PARTS``.
+
+    Limits: English; each part is answered on its own (later ones as follow-ups of the first)."""
+    text = " ".join(question.split())
+    sentences = [s.strip() for s in re.findall(r"[^?]+\?|[^?]+$", text) if s.strip()]
+    if len(sentences) > 1 and not sentences[-1].endswith("?"):
+        return [question]  # "Who won? I need it for a story." asks one thing
+    parts: list[str] = []
+    for sentence in sentences:
+        pieces = _AND_QUESTION.split(sentence)
+        if len(pieces) > 1 and _QUESTION_WORD.search(pieces[0].split(" ", 1)[-1]):
+            pieces = [sentence]
+        parts.extend(p.strip(" ,;") for p in pieces)
+    # Each part is asked as a question of its own: capitalised and with its question mark.
+    parts = [p[0].upper() + p[1:] + ("" if p.endswith("?") else "?") for p in parts if p]
+    if len(parts) < 2 or len(parts) > MAX_PARTS or any(len(words(p)) < 2 for p in parts):
+        return [question]
+    return parts
 
 
 def looks_like_follow_up(question: str) -> bool:

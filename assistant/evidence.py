@@ -15,9 +15,10 @@ A sentence's score adds:
 - ``dense``: the cosine between question and sentence. Only the ``EMBEDDED`` best sentences by
   the other signals are embedded (embedding every candidate cost seconds a question on two
   cores); the rest use their chunk's cosine less ``CHUNK_DISCOUNT``.
-Sentences under six words (headlines, bylines, datelines) score 0.3 of that, a headline that
-opens the article text is cut off the sentence it runs into, and each further sentence of an
-article already represented loses ``SAME_ARTICLE``, so the evidence spans more articles.
+Sentences under six words (headlines, bylines, datelines), questions and subheading lines
+(``not_a_statement``) score 0.3 of that, a headline that opens the article text is cut off the
+sentence it runs into, and each further sentence of an article already represented loses
+``SAME_ARTICLE``, so the evidence spans more articles.
 
 A selected sentence is read with its better-scoring neighbour, except one that opens by referring
 back ("The first is ...", "He said ..."): it brings the sentence before it, from the article when
@@ -213,8 +214,25 @@ def score_sentences(question: str, groups: list[list[Sentence]], encode: Callabl
 
 
 def _final(s: Sentence, base: float) -> float:
-    short = len(s.text.split()) < MIN_WORDS
-    return (W_DENSE * s.dense + base) * (0.3 if short else 1.0)
+    return (W_DENSE * s.dense + base) * (0.3 if not_a_statement(s.passage.text, s.start, s.end) else 1.0)
+
+
+# Words a line of its own without final punctuation may have to be read as a heading.
+HEADING_WORDS = 12
+
+
+def not_a_statement(context: str, start: int, end: int) -> bool:
+    """Whether the sentence ``context[start:end]`` is a headline, byline or dateline (under
+    ``MIN_WORDS`` words), a question ("Why did Trump drop Isaacman?", an article's subheading or
+    a rhetorical one) or a subheading line without final punctuation ("What led to Red Bull team
+    principal's exit"): such lines share the question's words but state nothing. A sentence cut
+    off at the chunk's end is not a line of its own."""
+    text = context[start:end].strip()
+    n = len(text.split())
+    if n < MIN_WORDS or text.rstrip("\"'”’)»").endswith("?"):
+        return True
+    whole_line = (start == 0 or context[start - 1] == "\n") and context[end:end + 1] == "\n"
+    return whole_line and n <= HEADING_WORDS and text[-1] not in ".!\"'”’)»:;"
 
 
 @dataclass

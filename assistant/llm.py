@@ -133,7 +133,8 @@ def _model_params(extra_buffers: bool):
 class LlamaCppLLM:
     """A GGUF model run by llama.cpp on the CPU."""
 
-    def __init__(self, model_path: Path | str, n_ctx: int, n_threads: int, seed: int = 0):
+    def __init__(self, model_path: Path | str, n_ctx: int, n_threads: int, seed: int = 0,
+                 flash_attn: bool = False):
         import llama_cpp  # heavy; imported only when a real model is wanted
 
         self.model_path = Path(model_path)
@@ -150,6 +151,7 @@ class LlamaCppLLM:
                     n_threads=n_threads,
                     n_threads_batch=n_threads,
                     seed=seed,
+                    flash_attn=flash_attn,
                     chat_format=None,
                     verbose=False,
                 )
@@ -330,7 +332,7 @@ def load_llm(settings: Any) -> LLM:
     backend = settings.llm_backend
     if backend == "llama":
         path = resolve_model(settings.model, settings.cache_dir, f16=settings.llm_f16)
-        return LlamaCppLLM(path, settings.n_ctx, settings.threads)
+        return LlamaCppLLM(path, settings.n_ctx, settings.threads, flash_attn=settings.flash_attn)
     module_name, _, class_name = str(backend).partition(":")
     if not module_name or not class_name:
         raise ModelError(f"unknown LLM backend {backend!r}: use 'llama' or 'module:Class' (e.g. 'fake_llm:FakeLLM')")

@@ -63,6 +63,14 @@ def strip_markers(text: str) -> str:
     return _remove_spans(text, [(m.start, m.end, "") for m in parse_markers(text)])
 
 
+def renumber(text: str, mapping: dict[int, int]) -> str:
+    """``text`` with each marker number ``n`` written as ``mapping[n]`` (numbers not in it kept):
+    answers of several sub-questions merged over one passage list."""
+    edits = [(m.start, m.end, "[" + ", ".join(str(mapping.get(n, n)) for n in m.numbers) + "]")
+             for m in parse_markers(text)]
+    return _apply_edits(text, edits)[0]
+
+
 def _remove_spans(text: str, edits: list[tuple[int, int, str]]) -> str:
     return _apply_edits(text, edits)[0]
 

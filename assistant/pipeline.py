@@ -2,6 +2,9 @@
 `eval`.
 
 Steps of ``Assistant.stream``:
+0. A message that asks two questions ("why ..., and how many ...?") is split; each part goes
+   through the steps below on its own (the later ones as follow-ups of the first) and the
+   replies are shown one after the other over one passage list (``conversation.split_compound``).
 1. Conversation: a follow-up-shaped question ("and the South?", "why?") that does not retrieve
    well on its own is searched with the previous question's topic words (``conversation``).
 2. Time: a relative time in the question ("this week", "on Tuesday") or a year becomes a date
@@ -19,7 +22,8 @@ Steps of ``Assistant.stream``:
 6. Answer: the model replies with the fact in a few words and a passage id; the passage sentence
    that states it is quoted after it (``grounding``). A fact no passage states is refused. A
    descriptive question (why, how did, what happened) is first asked of the best passage alone
-   and reads the rest only when that one does not answer it (``settings.focused_first``).
+   and reads the rest only when that one does not answer it (``settings.focused_first``); its
+   answer quotes a second sentence that adds to the first (``settings.second_sentence``).
    Multiple choice (``choices``; used by ``eval``) scores the option letters over every cyclic
    order of the options instead and never refuses; the chosen option is shown with the sentence
    that supports it.
@@ -34,11 +38,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import conversation, evidence, grounding, prompts, timeframe
+from . import conversation, evidence, grounding, markers, prompts, timeframe
 from .citations import check_answer
 from .embedder import load_embedder
 from .llm import GenerationStats
@@ -175,9 +179,74 @@ class Assistant:
         if len(question) > s.max_question_chars:
             raise QuestionTooLong(f"The question is {len(question):,} characters long; the limit is "
                                   f"{s.max_question_chars:,}. Ask it in fewer words.")
+        parts = [question] if choices else conversation.split_compound(question)
+        if len(parts) > 1:
+            yield from self._compound(question, parts, history, filters, top_k)
+            return
+        yield from self._stream_one(question, history, filters, top_k, choices)
+
+    def _compound(self, question: str, parts: list[str], history: list[dict], filters: Filters,
+                  top_k: int | None) -> Iterator[str | Answer]:
+        """A message that asks several questions ("why ..., and how many ...?"): each part answered
+        on its own, the later ones as follow-ups of the first (searched with its topic words), and
+        the replies shown one after the other over one numbered passage list.
+
+        Why: asked as one question, the model answered neither part (it copied a sentence on how
+        rare such crossings are); the evidence for two facts rarely ranks first for their sum."""
+        t0 = time.perf_counter()
+        snap = self.snapshot()  # one index for every part, even if a rebuild lands meanwhile
+        merged = Answer(question=question, answer="", as_of=filters.as_of)
+        texts: list[str] = []
+        nearest: list[Passage] = []  # what the refused parts found: the closest matches if all are
+        earlier = list(history or [])
+        for i, part in enumerate(parts):
+            sub = None
+            for item in self._stream_one(part, earlier, filters, top_k, None, snap):
+                if isinstance(item, Answer):
+                    sub = item
+            assert sub is not None
+            if i == 0:
+                earlier = [*earlier, {"role": "user", "content": part}, {"role": "assistant", "content": sub.answer}]
+                merged.relevance, merged.timeframe = sub.relevance, sub.timeframe
+                merged.timings.retrieval_s = sub.timings.retrieval_s
+                merged.timings.first_token_s = sub.timings.first_token_s
+            if sub.refused:
+                # Worded as a refusal, so the citation check reads it as one (no claim to support).
+                texts.append(f"{prompts.REFUSAL[:-1]}: {part[0].lower()}{part[1:]}")
+                nearest.extend(sub.passages)
+            else:
+                mapping = {}
+                for n, p in enumerate(sub.passages, 1):
+                    same = next((k for k, q in enumerate(merged.passages, 1)
+                                 if (q.doc_id, q.start, q.end) == (p.doc_id, p.start, p.end)), None)
+                    if same is None:
+                        merged.passages.append(p)
+                        same = len(merged.passages)
+                    mapping[n] = same
+                texts.append(markers.renumber(sub.answer, mapping))
+                merged.direct = "; ".join(x for x in (merged.direct, sub.direct) if x)
+            yield ("\n\n" if i else "") + texts[-1]
+            merged.query = " / ".join(x for x in (merged.query, sub.query) if x)
+            merged.model_markers += sub.model_markers
+            merged.attributed_markers += sub.attributed_markers
+            merged.focused = merged.focused or sub.focused
+            for name in ("prompt_eval_s", "generation_s", "prompt_tokens", "completion_tokens"):
+                setattr(merged.timings, name, getattr(merged.timings, name) + getattr(sub.timings, name))
+            merged.refused = sub.refused if i == 0 else merged.refused and sub.refused
+        text = "\n\n".join(texts)
+        if merged.refused:
+            merged.answer, merged.passages = text, nearest  # each part's refusal, as streamed
+        else:
+            self._check(merged, text, snap)
+        merged.timings.total_s = time.perf_counter() - t0
+        yield merged
+
+    def _stream_one(self, question: str, history: list[dict], filters: Filters, top_k: int | None,
+                    choices: list[str] | None, snap: _Snapshot | None = None) -> Iterator[str | Answer]:
+        s = self.settings
         t0 = time.perf_counter()
         timings = Timings()
-        snap = self.snapshot()
+        snap = snap or self.snapshot()
         history = list(history or [])[-2 * s.max_history_turns:]
         counter = self.llm  # the model's own tokenizer sizes the evidence
 
@@ -214,7 +283,11 @@ class Assistant:
                 answer.focused = True
                 answer.support_score = round(found.relevance, 4)
                 _fill(timings, tried)
-                yield from self._grounded(answer, reply, found, snap, t0)
+                extra = self._second(question, found, [best, *(p for p in ev.passages if p is not best)], ev)
+                if extra is not None and extra.n > 1:
+                    answer.passages.append([p for p in ev.passages if p is not best][extra.n - 2])
+                    extra = replace(extra, n=2)
+                yield from self._grounded(answer, reply, found, snap, t0, extra)
                 return
         pieces: list[str] = []
         # A few words are asked for; the cap stops a degenerate reply ("1000000...") early.
@@ -277,13 +350,25 @@ class Assistant:
             # question states it: not shown as an answer.
             yield from self._refuse(answer, t0)
             return
-        yield from self._grounded(answer, reply, found, snap, t0)
+        extra = self._second(question, found, ev.passages, ev) if grounding.descriptive(question) else None
+        yield from self._grounded(answer, reply, found, snap, t0, extra)
+
+    def _second(self, question: str, found: grounding.Support, passages: list[Passage], ev: evidence.Evidence,
+                ) -> grounding.Support | None:
+        """A descriptive answer's second supporting sentence (``grounding.second``), if wanted."""
+        if not self.settings.second_sentence:
+            return None
+        ranked = [(x.passage.doc_id, x.doc_start, x.score) for x in ev.sentences]
+        return grounding.second(question, found, passages, ranked, self.settings.min_support)
 
     def _grounded(self, answer: Answer, reply: grounding.Reply, found: grounding.Support, snap: _Snapshot,
-                  t0: float) -> Iterator[str | Answer]:
-        """The direct answer with its stating sentence, cited and checked."""
+                  t0: float, extra: grounding.Support | None = None) -> Iterator[str | Answer]:
+        """The direct answer with its stating sentence (and a second one for a descriptive
+        question), cited and checked."""
         answer.direct = reply.direct
         text = grounding.compose(reply.direct, found)
+        if extra is not None:
+            text += f"\n\n{extra.sentence} [{extra.n}]"
         answer.model_markers = int(found.n in reply.cited)
         answer.attributed_markers = int(found.n not in reply.cited)
         yield text

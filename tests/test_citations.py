@@ -82,6 +82,12 @@ def test_marker_offsets_cover_the_bracket_group():
     assert [text[m.start : m.end] for m in markers] == ["[Passage 2]", "[1, 3]"]
 
 
+def test_renumber_maps_each_marker_number():
+    from assistant.markers import renumber
+
+    assert renumber("Fog [1]. Then [2, 3] in 2017 [2017].", {1: 4, 2: 5}) == "Fog [4]. Then [5, 3] in 2017 [2017]."
+
+
 def test_strip_markers_tidies_spaces():
     assert strip_markers("Fog closed it [1]. Then [2] it lifted [3][4].") == "Fog closed it. Then it lifted."
 

@@ -1,6 +1,8 @@
 """Sentence evidence chosen from retrieved chunks (``assistant.evidence``), with the real embedder."""
 from __future__ import annotations
 
+import pytest
+
 from assistant import evidence
 from assistant.types import Document, Passage
 
@@ -96,3 +98,15 @@ def test_a_why_question_ranks_the_sentence_that_gives_a_reason_first(embedder):
     ev = evidence.select("Why are North Korean soldiers defecting?", [_chunk(doc, 0)], embedder.encode,
                          {doc.id: doc}.__getitem__, lambda ps: True)
     assert ev.sentences[0].text.startswith("The first is North Korea's economic situation")
+
+
+@pytest.mark.parametrize("text, stated", [
+    ("Horner was sacked on Wednesday after 20 years in charge of the team.\nMore text follows here.", True),
+    ("What led to Red Bull Formula 1 team principal's exit\nHorner was sacked.", False),  # subheading
+    ("Why did Trump drop Jared Isaacman as NASA nominee?\nHe said so.", False),  # a question
+    ("By Anna Berg, staff writer\nText.", False),  # under six words
+    ("The report said the soldiers were withdrawn from the line after the", True),  # cut off by the chunk
+])
+def test_a_heading_or_question_is_not_a_statement(text, stated):
+    end = text.index("\n") if "\n" in text else len(text)
+    assert evidence.not_a_statement(text, 0, end) is not stated

@@ -158,3 +158,31 @@ def test_a_fragment_that_only_repeats_the_reply_is_not_the_quote():
                  title="Red Bull boss departs")
     found = grounding.support("Red Bull Racing", "Which Formula 1 team announced the departure of its boss?", [p])
     assert found is not None and found.sentence.startswith("The team principal left on Wednesday")
+
+
+def _ranked(p: Passage, *sentences: str, score: float = 1.5) -> list[tuple[str, int, float]]:
+    return [(p.doc_id, p.start + p.text.index(s), score - 0.1 * i) for i, s in enumerate(sentences)]
+
+
+def test_a_descriptive_answer_gets_the_next_best_sentence_that_adds_something():
+    p = _passage("Union leaders called off the strike. The strike was called off on Monday, union leaders said.\n"
+                 "Why did the union back down?\n"
+                 "The operator raised its pay offer to 6 percent after talks overnight. Trains ran as usual.")
+    q = "Why was the rail strike called off?"
+    found = grounding.support("Union leaders called off the strike", q, [p])
+    assert found is not None and found.sentence == "Union leaders called off the strike."
+    ranked = _ranked(p, "Union leaders called off the strike.", "The strike was called off on Monday",
+                     "Why did the union back down?", "The operator raised its pay offer")
+    # The repeat, the subheading question and a sentence with no reason in it are passed over.
+    extra = grounding.second("What happened to the rail strike?", found, [p], ranked, min_score=0.9)
+    assert extra is not None and extra.sentence.startswith("The operator raised its pay offer") and extra.n == 1
+    assert grounding.second("What happened to the rail strike?", found, [p], ranked, min_score=1.5) is None
+
+
+def test_a_second_sentence_for_a_why_question_gives_a_reason():
+    p = _passage("The strike ended on Monday. Trains ran as usual across the region on Tuesday morning. "
+                 "It ended because the operator raised its pay offer to 6 percent.")
+    found = grounding.support("The strike ended on Monday", "Why did the strike end?", [p])
+    ranked = _ranked(p, "The strike ended on Monday.", "Trains ran as usual", "It ended because")
+    extra = grounding.second("Why did the strike end?", found, [p], ranked, min_score=0.9)
+    assert extra is not None and "because the operator raised its pay offer" in extra.sentence

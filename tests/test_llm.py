@@ -128,6 +128,18 @@ def test_real_model_uses_the_gguf_chat_template(real_llm):
     assert real_llm.chat_format == "chat_template.default"
 
 
+@pytest.mark.slow
+def test_flash_attention_follows_the_setting(real_llm):
+    import llama_cpp
+
+    # On by default (Settings.flash_attn); off builds the model without it, and it still answers.
+    on = Settings.from_env().flash_attn
+    assert (real_llm._llm.context_params.flash_attn_type == llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED) is on
+    plain = load_llm(Settings.from_env().with_(llm_backend="llama", model="small", n_ctx=512, flash_attn=False))
+    assert plain._llm.context_params.flash_attn_type == llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
+    assert "".join(plain.stream_chat(MESSAGES, max_tokens=8)).strip()
+
+
 CHOICE_MESSAGES = [
     {"role": "system", "content": "You are a careful news archive assistant."},
     {"role": "user", "content": PROMPT + "\nChoices:\nA. Two days\nB. Nine days\nC. A month\n"

@@ -215,6 +215,41 @@ def test_a_which_newspaper_question_is_answered_by_the_outlet_with_its_report(as
     assert not answer.unsupported_sentences
 
 
+def test_two_questions_in_one_message_are_answered_one_after_the_other(assistant):
+    assistant._llm = llm = Scripted(["about 20 [1]"], ["by helicopter [1]"])
+    items = list(assistant.stream("How many warning shots were fired, and how was the wounded soldier taken to hospital?"))
+    answer = items[-1]
+    assert len(llm.prompts) == 2 and "Question: How many warning shots were fired?" in llm.prompts[0]
+    assert "Question: How was the wounded soldier taken to hospital?" in llm.prompts[1]
+    assert not answer.refused and answer.direct == "about 20; by helicopter"
+    first, second = answer.answer.split("\n\nBy helicopter")
+    assert first.startswith("About 20 [1]") and "warning shots" in first
+    # Each part's markers lead to its own passages in the one merged list.
+    cited = {c.doc_id for c in answer.citations}
+    assert cited == {"news.jsonl#fog", "news.jsonl#jsa"} and all(c.supported for c in answer.citations)
+    n = answer.passages.index(next(p for p in answer.passages if p.doc_id == "news.jsonl#jsa")) + 1
+    assert second.startswith(f" [{n}]") and "helicopter" in second
+    assert "".join(i for i in items if isinstance(i, str)) == answer.answer  # streamed part by part
+    assert answer.timings.completion_tokens == 8 and " / " in answer.query
+
+
+def test_a_part_the_archive_does_not_answer_is_refused_on_its_own(assistant):
+    assistant._llm = Scripted(["about 20 [1]"])
+    answer = assistant.ask("How many warning shots were fired, and who won the 2018 football World Cup?")
+    assert not answer.refused and answer.answer.startswith("About 20 [1]")
+    assert answer.answer.endswith(f"{REFUSAL[:-1]}: who won the 2018 football World Cup?")  # as asked
+    assert not answer.unsupported_sentences and all(c.supported for c in answer.citations)
+    # Only the answered part's passages are numbered.
+    assert {p.doc_id for p in answer.passages} == {p.doc_id for p in assistant.retrieve("How many warning shots were fired?")}
+
+
+def test_a_message_whose_questions_are_all_off_archive_is_refused(assistant):
+    assistant._llm = llm = Scripted(["Paris [1]"])
+    answer = assistant.ask("What is the capital of France, and who won the 2018 football World Cup?")
+    assert answer.refused and not llm.prompts and answer.answer.count(REFUSAL[:-1]) == 2
+    assert answer.passages  # the closest matches, as for any refusal
+
+
 @pytest.mark.parametrize("reply", ["[1] The archive does not say.", "The archive does not say [2].", "[1]", ""])
 def test_refusals_are_recognised_through_markers(assistant, reply):
     assistant._llm = Scripted([reply])
@@ -464,3 +499,14 @@ def test_real_model_multiple_choice(real):
     assert parse_choice(answer.answer, choices) == 1, answer.answer
     assert answer.choice_probs.index(max(answer.choice_probs)) == 1
     assert "warning shots" in answer.answer.split("\n", 1)[-1], answer.answer  # its supporting sentence
+
+
+@pytest.mark.parametrize("second", [True, False])
+def test_a_descriptive_answer_quotes_a_second_sentence(assistant, second):
+    assistant.settings = assistant.settings.with_(second_sentence=second)
+    assistant._llm = Scripted(["A soldier ran across under gunfire from his own side [1]"])
+    answer = assistant.ask("What happened to the soldier at the Joint Security Area?")
+    assert not answer.refused and answer.answer.startswith("A soldier ran across under gunfire from his own side [1]")
+    assert ("shot in the shoulder and elbow" in answer.answer) is second
+    assert answer.citations and all(c.supported and c.doc_id == "news.jsonl#jsa" for c in answer.citations)
+    assert not answer.unsupported_sentences
