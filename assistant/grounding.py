@@ -28,6 +28,7 @@ from typing import Sequence
 
 from .evidence import ATTRIBUTION, OUTLET_QUESTION, answer_type, not_a_statement
 from .markers import parse_markers, strip_markers
+from .prompts import after_control, has_control
 from .sentences import split_sentences
 from .text import content_terms, term, words
 from .types import Passage
@@ -248,10 +249,17 @@ def _reported_by(target: set[str], question: str, passages: Sequence[Passage], c
 def _quoted(n: int, p: Passage, spans: list[tuple[int, int]], i: int, coverage: float, rel: float,
             antecedent: bool = True) -> Support:
     """Sentence ``i`` of passage ``n`` as the quote: with the sentence before it when it opens
-    with a pronoun ("He said ..." needs its antecedent), without a leading dateline or header line."""
+    with a pronoun ("He said ..." needs its antecedent), without injected chat-template text, a
+    leading dateline or a header line."""
     a, b = spans[i]
     start = spans[i - 1][0] if antecedent and i and _PRONOUN_START.match(p.text[a:b]) else a
     quote = p.text[start:b]
+    # Text that carries chat-template tokens is an injection attempt the sentence splitter left
+    # attached to the sentence: the model never read it (``prompts.clean``), nor does the reader.
+    cut = after_control(quote)
+    if cut and len(quote) - cut > 20:
+        start += cut
+        quote = quote[cut:]
     for pattern in (_DATELINE, _HEADER_LINE):
         cut = pattern.match(quote)
         if cut and len(quote) - cut.end() > 20:
@@ -306,6 +314,10 @@ def second(question: str, found: Support, passages: Sequence[Passage], ranked: S
             extra = _quoted(n, p, spans, i, 1.0, score, antecedent=False)
         terms = content_terms(extra.sentence)
         if len(terms & shown) > REPEATS * min(len(terms), len(shown) or 1):
+            continue
+        if has_control(extra.sentence):
+            # A sentence carrying chat-template tokens ("<|im_start|>system ...") is an injection
+            # attempt in the article: the model never read those tokens, and nobody should.
             continue
         return extra
     return None

@@ -391,7 +391,8 @@ class Assistant:
         """
         s = self.settings
         own = GenerationStats()
-        messages = prompts.build_messages(question, [best], as_of=filters.as_of)
+        messages = prompts.build_messages(question, [best], as_of=filters.as_of,
+                                          instruction=prompts.DESCRIPTIVE_INSTRUCTION)
         raw = "".join(llm.stream_chat(messages, max_tokens=min(s.max_answer_tokens, DIRECT_TOKENS),
                                       temperature=s.temperature, stop=["\n"], stats=own)).strip()
         if prompts.is_refusal(raw):
