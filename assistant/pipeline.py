@@ -10,7 +10,10 @@ Steps of ``Assistant.stream``:
 2. Time: a relative time in the question ("this week", "on Tuesday") or a year becomes a date
    window against ``as_of`` or the newest article (``timeframe``); retrieval prefers articles
    inside it, and evidence from well before it is dropped; when the question names no time,
-   retrieval prefers articles close to that day (``recency_boost``).
+   retrieval prefers articles close to that day (``recency_boost``). Days the archive has no
+   article from (the window starts after its newest one, under the filters) are refused with
+   that reason (``timeframe.uncovered``), and so is an answer that only an article from well
+   before the window states (``timeframe.predates``).
 3. Retrieval: ``settings.candidates`` chunks by hybrid dense + BM25 search under the filters.
 4. Refusal gate: when no candidate sentence comes close to the user's own question (best cosine
    below ``settings.min_relevance``) the answer is "The archive does not say." and the nearest
@@ -46,7 +49,7 @@ from . import conversation, evidence, grounding, markers, prompts, timeframe
 from .citations import check_answer
 from .embedder import load_embedder
 from .llm import GenerationStats
-from .retrieval import Retriever
+from .retrieval import Retriever, newest_day
 from .settings import Settings
 from .store import Index
 from .types import Answer, Document, Filters, Passage, Timings
@@ -211,8 +214,11 @@ class Assistant:
                 merged.timings.retrieval_s = sub.timings.retrieval_s
                 merged.timings.first_token_s = sub.timings.first_token_s
             if sub.refused:
-                # Worded as a refusal, so the citation check reads it as one (no claim to support).
-                texts.append(f"{prompts.REFUSAL[:-1]}: {part[0].lower()}{part[1:]}")
+                # Worded as a refusal, so the citation check reads it as one (no claim to support),
+                # with the reason when there is one ("It has no articles from this week ...").
+                reason = sub.answer[len(prompts.REFUSAL) + 1:].strip() if sub.answer != prompts.REFUSAL else ""
+                texts.append(f"{prompts.REFUSAL[:-1]}: {part[0].lower()}{part[1:]}"
+                             + (f" {reason[0].upper()}{reason[1:]}" if reason else ""))
                 nearest.extend(sub.passages)
             else:
                 mapping = {}
@@ -262,6 +268,11 @@ class Assistant:
                         timings=timings, relevance=round(relevance, 4),
                         timeframe={"phrase": frame.phrase, "start": frame.start, "end": frame.end} if frame else None)
 
+        if not choices and frame is not None and timeframe.uncovered(frame, newest := newest_day(snap.index, filters)):
+            # "What did the minister say this week?" of an archive that ends last month: whatever
+            # the passages say is about older events, so say why nothing is answered.
+            yield from self._refuse(answer, t0, prompts.no_articles_from(frame.phrase, frame.start, frame.end, newest))
+            return
         if not ev.passages or (not choices and relevance < s.min_relevance):
             yield from self._refuse(answer, t0)
             return
@@ -277,6 +288,8 @@ class Assistant:
         if s.focused_first and len(ev.passages) > 1 and grounding.descriptive(question):
             best = ev.passages[-1] if s.best_evidence_last else ev.passages[0]
             focused, tried = self._focused(llm, question, best, filters, relevance_of)
+            if focused is not None and timeframe.predates(frame, best.published):
+                focused = None  # a report from well before the time asked about: read them all
             if focused is not None:
                 reply, found = focused
                 answer.passages = [best]
@@ -350,6 +363,13 @@ class Assistant:
             # question states it: not shown as an answer.
             yield from self._refuse(answer, t0)
             return
+        stating = ev.passages[found.n - 1]
+        if timeframe.predates(frame, stating.published):
+            # Only a report from well before the time asked about states it: an older event of
+            # the same kind ("this week" answered from last year's report).
+            yield from self._refuse(answer, t0, prompts.only_older_reports(
+                frame.phrase, frame.start, frame.end, stating.published))
+            return
         extra = self._second(question, found, ev.passages, ev) if grounding.descriptive(question) else None
         yield from self._grounded(answer, reply, found, snap, t0, extra)
 
@@ -405,8 +425,8 @@ class Assistant:
             return None, own
         return (reply, found), own
 
-    def _refuse(self, answer: Answer, t0: float) -> Iterator[str | Answer]:
-        answer.answer, answer.refused = prompts.REFUSAL, True
+    def _refuse(self, answer: Answer, t0: float, text: str = prompts.REFUSAL) -> Iterator[str | Answer]:
+        answer.answer, answer.refused = text, True
         answer.timings.total_s = time.perf_counter() - t0
         yield answer.answer
         yield answer

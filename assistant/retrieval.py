@@ -12,6 +12,7 @@ Limits: the dedupe only sees candidates, not the whole archive; undated articles
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -39,8 +40,8 @@ class RetrievalResult:
     passages: list[Passage]
 
 
-def allowed_chunks(index: Index, filters: Filters) -> np.ndarray | None:
-    """Chunk ids that pass the filters, or None when nothing is filtered."""
+def allowed_docs(index: Index, filters: Filters) -> np.ndarray | None:
+    """Which articles pass the filters (a boolean mask), or None when nothing is filtered."""
     if filters.is_empty():
         return None
     # Dates are periods [first, last] (one day, or a whole month / year for imprecise dates).
@@ -62,7 +63,26 @@ def allowed_chunks(index: Index, filters: Filters) -> np.ndarray | None:
     if filters.sources:
         wanted = {s.lower() for s in filters.sources}
         ok &= np.array([s in wanted for s in index.doc_source], dtype=bool)
+    return ok
+
+
+def allowed_chunks(index: Index, filters: Filters) -> np.ndarray | None:
+    """Chunk ids that pass the filters, or None when nothing is filtered."""
+    ok = allowed_docs(index, filters)
+    if ok is None:
+        return None
     return np.nonzero(ok[index.chunk_doc])[0].astype(np.int64)
+
+
+def newest_day(index: Index, filters: Filters) -> str | None:
+    """The last day (ISO) of the newest article that passes the filters; None when none is dated
+    or an undated one passes (it could be from any day)."""
+    ok = allowed_docs(index, filters)
+    if ok is None:
+        ok = np.ones(len(index.doc_list), dtype=bool)
+    if not ok.any() or (ok & (index.doc_published == 0)).any():
+        return None
+    return dt.date.fromordinal(int(index.doc_published_last[ok].max())).isoformat()
 
 
 def rrf(rankings: list[np.ndarray], k: int = 60, weights: list[float] | None = None) -> dict[int, float]:

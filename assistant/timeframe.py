@@ -13,7 +13,9 @@ The window is a preference for what lies inside it (``retrieval`` boosts chunks 
 reports on an event often appear a few days after it), and evidence from well before it is
 dropped when enough is left (``drop_stale``): an article published before the window cannot
 report what happened in it, and older events of the same kind (the 2022 final for a question on
-the 2025 one) were what the 0.5B model answered with.
+the 2025 one) were what the 0.5B model answered with. Two checks refuse instead of answering: a
+window that starts after the newest article the question may read (``uncovered``), and an
+answer stated only by an article from well before the window (``predates``).
 
 Limits: English only; explicit dates ("on 13 November 2017") are left to the date filters and
 to retrieval; "in November" means the most recent November on or before the reference; a week
@@ -40,8 +42,11 @@ RECENT_DAYS = 14
 # candidates): the gold answer in the text read 46 -> 48 and in the best passage 23 -> 26; the
 # slack (3, 7, 14 days) and a pool of 72 changed nothing.
 STALE_SLACK_DAYS = 7
+# How old the article stating an answer may be for a question with a recency word (``predates``).
+RECENT_LIMIT_DAYS = 180
 MIN_IN_TIME = 3
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+_RECENCY = ("recently", "recent", "latest", "newest", "newly", "new")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,9 @@ class TimeFrame:
     start: str  # ISO date, inclusive
     end: str  # ISO date, inclusive
     phrase: str  # the words of the question that set it
+    # Named days ("this week", "on Tuesday", "in November", "2025"), not recency ("latest", "new"):
+    # only such a window can lie wholly after what an archive holds (``uncovered``).
+    named_days: bool = True
 
     def label(self) -> str:
         if self.start == self.end:
@@ -86,7 +94,8 @@ def resolve(question: str, reference: str | dt.date | None) -> TimeFrame | None:
         frame = _window(m.group("phrase").lower(), ref)
         if frame is not None:
             start, end = frame
-            return TimeFrame(_iso(start), _iso(min(end, ref)), m.group("phrase"))
+            phrase = m.group("phrase")
+            return TimeFrame(_iso(start), _iso(min(end, ref)), phrase, named_days=phrase.lower() not in _RECENCY)
     years = [int(y) for y in _YEAR.findall(question) if int(y) <= ref.year]
     if years:
         year = max(years)
@@ -103,6 +112,34 @@ def drop_stale(passages: Sequence[Passage], frame: TimeFrame | None) -> list[Pas
     first = dt.date.fromisoformat(frame.start) - dt.timedelta(days=STALE_SLACK_DAYS)
     kept = [p for p in passages if (b := date_bounds(p.published)) is None or b[1] >= first]
     return kept if len(kept) >= MIN_IN_TIME else list(passages)
+
+
+def uncovered(frame: TimeFrame | None, newest: str | None) -> bool:
+    """Whether the days a question names lie wholly after ``newest``, the last day of the newest
+    article the question may read (under its filters): no article of the archive can report on
+    them, so any answer would come from older events ("this week" asked of an archive that ends
+    last month). Recency words ("latest", "new") never count: the newest the archive knows is
+    still a useful answer to them, and the window is a preference there."""
+    if frame is None or not frame.named_days or newest is None:
+        return False
+    return newest < frame.start
+
+
+def predates(frame: TimeFrame | None, published: str | None) -> bool:
+    """Whether an article published on ``published`` is too old to report on the time a question
+    names: more than ``STALE_SLACK_DAYS`` before its named days ("this week", "2025"), or more than
+    ``RECENT_LIMIT_DAYS`` before the day asked from for recency words ("recently", "new"), which are
+    looser ("the new party" is still new a few months on). Undated articles never are.
+
+    Why: an answer stated only by such an article is about an older event of the same kind. On
+    realtimeqa-dev-small and its unanswerable set, every answer whose stating article was that old
+    was wrong ("this week" answered from reports 133 to 350 days older; "recently set in
+    Tijuana" from one 7 years older), while the right ones were at most 4 days old."""
+    if frame is None or (bounds := date_bounds(published)) is None:
+        return False
+    if frame.named_days:
+        return bounds[1] < dt.date.fromisoformat(frame.start) - dt.timedelta(days=STALE_SLACK_DAYS)
+    return bounds[1] < dt.date.fromisoformat(frame.end) - dt.timedelta(days=RECENT_LIMIT_DAYS)
 
 
 def _window(phrase: str, ref: dt.date) -> tuple[dt.date, dt.date] | None:
@@ -132,7 +169,7 @@ def _window(phrase: str, ref: dt.date) -> tuple[dt.date, dt.date] | None:
         return dt.date(ref.year, 1, 1), ref
     if phrase == "last year":
         return dt.date(ref.year - 1, 1, 1), dt.date(ref.year - 1, 12, 31)
-    if phrase in ("recently", "recent", "latest", "newest", "newly", "new"):
+    if phrase in _RECENCY:
         return ref - dt.timedelta(days=RECENT_DAYS), ref
     if words[-1] in _WEEKDAYS:
         # The most recent such day on or before the reference ("on Tuesday" asked on a Tuesday

@@ -224,6 +224,16 @@ def test_refusal_shows_closest_matches(app_env):
     assert at.expander and all("(match" in e.label for e in at.expander)
 
 
+def test_a_week_the_archive_does_not_reach_is_refused_with_the_reason(app_env):
+    at = run_app()
+    at.sidebar.date_input(key="as_of").set_value(dt.date(2024, 12, 1)).run()
+    at = ask(at, "Why did the Harbor Bridge close this week?")
+    [answer] = answers(at)
+    assert "it has no articles from this week (2024-11-25 to 2024-12-01); the newest it may read is from 2024-09-01" in answer
+    assert any(m.value == "**Closest matches**" for m in at.markdown)
+    assert any("read “this week” as 2024-11-25 – 2024-12-01" in c.value for c in at.chat_message[-1].caption)
+
+
 def test_empty_index_then_build_button_builds(tmp_path, monkeypatch):
     archive = write_archive(tmp_path / "archive", ARTICLES[:2])
     monkeypatch.setenv("ARCHIVIST_ARCHIVE", str(archive))

@@ -100,6 +100,24 @@ def test_a_why_question_ranks_the_sentence_that_gives_a_reason_first(embedder):
     assert ev.sentences[0].text.startswith("The first is North Korea's economic situation")
 
 
+def test_a_what_happened_question_ranks_an_articles_lead_first(embedder, monkeypatch):
+    """The lead states what happened; without the lead bonus a later sentence on the place asked
+    about ranked first (the sample archive's "What happened at the JSA in November?")."""
+    doc = _doc("wire", "Soldier defects at truce village", "SEOUL, 13 November 2017 - A North Korean soldier defected "
+               "to South Korea on Monday at the Joint Security Area, officials said. The Joint Security Area, which "
+               "lies inside the demilitarised zone, is one of the few places where the two militaries face each "
+               "other at close range, and shooting there is especially unusual.", "2017-11-13")
+
+    def first(question):
+        ev = evidence.select(question, [_chunk(doc, 0)], embedder.encode, {doc.id: doc}.__getitem__, lambda ps: True)
+        return ev.sentences[0].text
+
+    question = "What happened at the Joint Security Area in November?"
+    assert first(question).startswith("SEOUL, 13 November 2017 - A North Korean soldier defected")
+    monkeypatch.setattr(evidence, "LEAD_BONUS", 0.0)
+    assert first(question).startswith("The Joint Security Area, which")
+
+
 @pytest.mark.parametrize("text, stated", [
     ("Horner was sacked on Wednesday after 20 years in charge of the team.\nMore text follows here.", True),
     ("What led to Red Bull Formula 1 team principal's exit\nHorner was sacked.", False),  # subheading

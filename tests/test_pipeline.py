@@ -96,6 +96,14 @@ def test_when_the_best_passage_does_not_answer_every_passage_is_read(focused, fi
     assert answer.timings.completion_tokens == 8  # both calls count
 
 
+def test_a_best_passage_from_well_before_the_time_asked_about_is_not_answered_alone(focused):
+    # The archive reaches this week (a bakery report), the reasons were reported in December.
+    focused._llm = llm = Scripted(["North Korea's economic situation [1]"], ["North Korea's economic situation [2]"])
+    answer = focused.ask("Why are North Korean soldiers defecting this week?", filters=Filters(as_of="2018-03-05"))
+    assert len(llm.prompts) == 2 and _passages_in(llm.prompts[1]) > 1  # every passage read, then checked too
+    assert answer.refused and answer.answer.startswith("The archive does not say: what it has on this is from 2017-12-28")
+
+
 def test_a_factoid_question_reads_every_passage_at_once(focused):
     focused._llm = llm = Scripted(["about 20 [1]"])
     answer = focused.ask("How many warning shots were fired?")
@@ -245,6 +253,26 @@ def test_a_part_the_archive_does_not_answer_is_refused_on_its_own(assistant):
     assert {p.doc_id for p in answer.passages} == {p.doc_id for p in assistant.retrieve("How many warning shots were fired?")}
 
 
+def test_an_answer_only_an_older_report_states_is_refused_with_the_reason(assistant):
+    # The archive reaches this week (the bakery report of 2018-03-02), but only a December report
+    # says how many shots were fired: that was another incident.
+    assistant._llm = Scripted(["About 20 [1]"])
+    answer = assistant.ask("How many warning shots were fired this week?", filters=Filters(as_of="2018-03-05"))
+    assert answer.refused and answer.answer == (
+        "The archive does not say: what it has on this is from 2017-12-21, well before the time asked about "
+        "(“this week”: 2018-02-27 to 2018-03-05).")
+    assert not assistant.ask("How many warning shots were fired?", filters=Filters(as_of="2018-03-05")).refused
+
+
+def test_a_part_about_days_the_archive_lacks_gives_the_reason(assistant):
+    assistant._llm = Scripted(["about 20 [1]"])
+    answer = assistant.ask("How many warning shots were fired, and what did the bakery win this week?",
+                           filters=Filters(as_of="2018-01-20"))
+    assert not answer.refused and answer.answer.startswith("About 20 [1]")
+    assert answer.answer.endswith(f"{REFUSAL[:-1]}: what did the bakery win this week? It has no articles from "
+                                  "this week (2018-01-14 to 2018-01-20); the newest it may read is from 2017-12-28.")
+
+
 def test_a_message_whose_questions_are_all_off_archive_is_refused(assistant):
     assistant._llm = llm = Scripted(["Paris [1]"])
     answer = assistant.ask("What is the capital of France, and who won the 2018 football World Cup?")
@@ -275,6 +303,18 @@ def test_as_of_excludes_later_articles_and_is_in_prompt(assistant):
 def test_relative_time_is_resolved_against_as_of(assistant):
     answer = assistant.ask("Why did soldiers defect this week?", filters=Filters(as_of="2017-12-29"))
     assert answer.timeframe == {"phrase": "this week", "start": "2017-12-23", "end": "2017-12-29"}
+
+
+def test_days_after_the_newest_article_are_refused_with_the_reason(assistant):
+    llm = assistant._llm = Scripted(["About 20 [1]"])
+    answer = assistant.ask("How many warning shots were fired this week?", filters=Filters(as_of="2018-01-20"))
+    assert answer.refused and not llm.prompts  # the model is not asked about older events
+    assert answer.answer == ("The archive does not say: it has no articles from this week (2018-01-14 to "
+                             "2018-01-20); the newest it may read is from 2017-12-28.")
+    assert answer.passages and answer.timeframe["start"] == "2018-01-14"  # closest matches still shown
+    # Days the archive reaches are answered as before.
+    answer = assistant.ask("How many warning shots were fired this week?", filters=Filters(as_of="2017-12-22"))
+    assert not answer.refused and "20" in answer.answer and llm.prompts
 
 
 EUROS = [

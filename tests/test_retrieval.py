@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.indexer import build_index
-from assistant.retrieval import Retriever, collapse_duplicates, jaccard, rrf, shingles
+from assistant.retrieval import Retriever, collapse_duplicates, jaccard, newest_day, rrf, shingles
 from assistant.store import Index
 from assistant.types import Filters, Passage
 
@@ -65,6 +65,23 @@ def test_undated_articles_need_opt_in_under_as_of(tmp_path, embedder):
     got = {p.doc_id: p for p in r.search("soldier defected", Filters(as_of="2017-12-01", include_undated=True), top_k=5).passages}
     assert set(got) == {"news.jsonl#jsa"} and got["news.jsonl#jsa"].published is None
     assert r.search("soldier defected", Filters(as_of="2017-12-01", include_undated=False), top_k=5).passages == []
+
+
+def test_newest_day_a_question_may_read(built, tmp_path, embedder):
+    from assistant.settings import Settings
+
+    index = Index.load(built[0].index, "bundled")
+    assert newest_day(index, Filters()) == "2018-03-02"
+    assert newest_day(index, Filters(as_of="2017-12-25")) == "2017-12-21"
+    assert newest_day(index, Filters(sources=["capital daily"])) == "2017-12-28"
+    assert newest_day(index, Filters(as_of="2000-01-01")) is None
+    # An undated article the filters let through could be from any day.
+    archive = write_archive(tmp_path / "a", [dict(ARTICLES[0]), dict(ARTICLES[1], published=None)])
+    settings = Settings(archive=archive, index=tmp_path / "i")
+    build_index(settings, embedder=embedder)
+    undated = Index.load(settings.index, "bundled")
+    assert newest_day(undated, Filters()) is None
+    assert newest_day(undated, Filters(as_of="2018-01-01")) == "2017-12-21"
 
 
 def test_wire_copies_collapse_to_earliest(tmp_path, embedder):

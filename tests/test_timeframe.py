@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.timeframe import drop_stale, resolve
+from assistant.timeframe import drop_stale, predates, resolve, uncovered
 from assistant.types import Passage
 
 REF = "2025-07-09"
@@ -55,3 +55,24 @@ def test_evidence_from_well_before_the_window_is_dropped_when_enough_is_left():
     # Too little would be left: nothing is dropped.
     assert drop_stale([old, *recent], frame) == [old, *recent]
     assert drop_stale([old, *recent], None) == [old, *recent]
+
+
+def test_days_after_the_newest_article_are_uncovered():
+    week = resolve("What happened this week?", REF)  # 2025-07-03 to 2025-07-09
+    assert uncovered(week, "2025-07-02") and not uncovered(week, "2025-07-03")
+    assert uncovered(resolve("Who won the 2025 final?", REF), "2024-12-31")
+    assert uncovered(resolve("What did the court decide on Tuesday?", REF), "2025-07-07")
+    # Recency words ask for the newest the archive knows, not for named days.
+    assert not uncovered(resolve("Which company recently cut 9,000 jobs?", REF), "2025-01-01")
+    assert not uncovered(None, "2025-01-01") and not uncovered(week, None)
+
+
+def test_an_article_from_well_before_the_time_asked_about_predates_it():
+    week = resolve("What happened this week?", REF)  # 2025-07-03 to 2025-07-09, a week's slack
+    assert predates(week, "2025-06-25") and not predates(week, "2025-06-26") and not predates(week, "2025-07-09")
+    assert predates(resolve("Who won the 2025 final?", REF), "2024-12-01")
+    assert not predates(resolve("Who won the 2025 final?", REF), "2024-12") # the month reaches the slack
+    # Recency words are looser: half a year back from the day asked.
+    recent = resolve("Which company recently cut 9,000 jobs?", REF)
+    assert not predates(recent, "2025-03-01") and predates(recent, "2024-12-31")
+    assert not predates(None, "2001-01-01") and not predates(week, None)
