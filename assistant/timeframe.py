@@ -21,7 +21,7 @@ Limits: English only; explicit dates ("on 13 November 2017") are left to the dat
 to retrieval; "in November" means the most recent November on or before the reference; a week
 runs Monday to Sunday; a year in a question is taken as the time asked about, also where it
 only names something ("the 2025 budget" discussed in 2024 loses its 2024 reports when enough
-2025 ones are found).
+2025 ones are found, and an answer only a 2024 report states is refused by ``predates``).
 """
 from __future__ import annotations
 
