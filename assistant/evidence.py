@@ -11,8 +11,9 @@ A sentence's score adds:
 - ``rank``: the chunk's place in the fused retrieval ranking (``W_RANK``);
 - ``type``: ``TYPE_BONUS`` when the sentence holds the kind of thing the question asks for (a
   number for "how many", a date for "when", a name for "who/which", an attribution for "which
-  newspaper"), ``CAUSAL_BONUS`` for a cause when the question asks "why", ``LEAD_BONUS`` for
-  an article's first statement when it asks "what happened";
+  newspaper"), ``CAUSAL_BONUS`` for a cause when the question asks "why", ``BODY_BONUS`` for a
+  part of the body when it asks "where was he shot?", ``LEAD_BONUS`` for an article's first
+  statement when it asks "what happened";
 - ``dense``: the cosine between question and sentence. Only the ``EMBEDDED`` best sentences by
   the other signals are embedded (embedding every candidate cost seconds a question on two
   cores); the rest use their chunk's cosine less ``CHUNK_DISCOUNT``.
@@ -163,10 +164,30 @@ OUTLET_QUESTION = re.compile(r"\b(?:newspapers?|outlets?|publications?|magazines
 ATTRIBUTION = re.compile(r"\b(?:according to|(?:reported|quoted|cited) by|citing)\b", re.I)
 
 
+# "Where was he shot?" asks where on the body as often as where on the map: a sentence naming a
+# body part gains ``BODY_BONUS`` over the place names every report of the incident repeats.
+_WOUNDED = re.compile(r"^\W*(?:and\s+)?where\s+(?:was|were|is|are|did|had|has|have)\b[^,;?]{0,60}?\b"
+                      r"(?:shot|wounded|injured|stabbed|hurt|bitten)\b", re.I)
+# Parts that are also everyday words ("back", "face", "arms", "on foot") count only after "in the".
+_BODY = re.compile(r"\b(?:shoulders?|elbows?|wrists?|fingers?|neck|throat|chest|stomach|abdomen|torso|hips?|groin|"
+                   r"legs?|thighs?|knees?|ankles?|toes?|lungs?|liver|spine|skull|jaw|buttocks?)\b|"
+                   r"\bin (?:the|his|her|their|both) (?:\w+ )?(?:head|face|eyes?|ears?|arms?|hands?|back|feet|foot)\b", re.I)
+BODY_BONUS = 0.7
+
+
+def asks_where_hurt(question: str) -> bool:
+    """"Where was he shot / wounded / injured?": the answer is a phrase ("in the shoulder and the
+    elbow") that the evidence ranking finds by ``_BODY`` more reliably than the model does among
+    the place names of every report."""
+    return bool(_WOUNDED.search(question))
+
+
 def answer_type(question: str) -> re.Pattern | None:
     q = question.lower()
     if OUTLET_QUESTION.search(q):
         return ATTRIBUTION
+    if asks_where_hurt(q):
+        return _BODY
     if re.search(r"\bwhy\b|\bwhat (?:caused|led|prompted|drove)\b|\breasons?\b", q):
         return _CAUSAL
     if re.search(r"\bhow (?:many|much|old|long|far|big|large)\b|\bwhat (?:percentage|share|number|amount)\b", q):
@@ -209,7 +230,7 @@ def score_sentences(question: str, groups: list[list[Sentence]], encode: Callabl
             s.lexical = min((own + 0.5 * side) / total, 1.0)
             typed = 0.0
             if wanted is not None and wanted.search(s.text):
-                typed = CAUSAL_BONUS if wanted is _CAUSAL else TYPE_BONUS
+                typed = CAUSAL_BONUS if wanted is _CAUSAL else BODY_BONUS if wanted is _BODY else TYPE_BONUS
             if id(s) in leads:
                 typed += LEAD_BONUS
             base[id(s)] = W_LEXICAL * s.lexical + W_RANK * (1 - s.rank / n_ranks) + typed

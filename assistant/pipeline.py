@@ -26,7 +26,12 @@ Steps of ``Assistant.stream``:
    that states it is quoted after it (``grounding``). A fact no passage states is refused. A
    descriptive question (why, how did, what happened) is first asked of the best passage alone
    and reads the rest only when that one does not answer it (``settings.focused_first``); its
-   answer quotes a second sentence that adds to the first (``settings.second_sentence``).
+   answer quotes a second sentence that adds to the first (``settings.second_sentence``); so is
+   "where was he shot?", whose answer is a phrase the evidence ranking finds by its body part.
+   "Which newspaper reported ...?" is answered without the model when an evidence sentence
+   names its source ("According to the Korea JoongAng Daily, ..."; ``grounding.attributed_outlet``).
+   An answer whose article never mentions a name the question asks about ("the EU") is
+   refused with that reason (``names``): the article reports something else.
    Multiple choice (``choices``; used by ``eval``) scores the option letters over every cyclic
    order of the options instead and never refuses; the chosen option is shown with the sentence
    that supports it.
@@ -45,7 +50,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import conversation, evidence, grounding, markers, prompts, timeframe
+from . import conversation, evidence, grounding, markers, names, prompts, timeframe
 from .citations import check_answer
 from .embedder import load_embedder
 from .llm import GenerationStats
@@ -284,12 +289,26 @@ class Assistant:
             yield from self._choose(llm, answer, question, ev, filters, choices, stats, snap, t0)
             return
         relevance_of = {(x.passage.doc_id, x.doc_start): x.score for x in ev.sentences}
+        if evidence.OUTLET_QUESTION.search(question):
+            named = grounding.attributed_outlet(question, ev.sentences, ev.passages, s.min_support)
+            stating = ev.passages[named[1].n - 1] if named else None
+            if named is not None and not (timeframe.predates(frame, stating.published)
+                                          or self._unmentioned(question, stating, snap)):
+                # "Which newspaper reported ...?": the source a report names for it, found by the
+                # evidence ranking; the model is not asked.
+                answer.support_score = round(named[1].relevance, 4)
+                yield from self._grounded(answer, grounding.Reply(named[0], []), named[1], snap, t0)
+                return
         tried = None
-        if s.focused_first and len(ev.passages) > 1 and grounding.descriptive(question):
+        if (s.focused_first and len(ev.passages) > 1
+                and (grounding.descriptive(question) or evidence.asks_where_hurt(question))):
             best = ev.passages[-1] if s.best_evidence_last else ev.passages[0]
             focused, tried = self._focused(llm, question, best, filters, relevance_of)
-            if focused is not None and timeframe.predates(frame, best.published):
-                focused = None  # a report from well before the time asked about: read them all
+            if focused is not None and (timeframe.predates(frame, best.published)
+                                        or self._unmentioned(question, best, snap)):
+                # A report from well before the time asked about, or one that never names what
+                # the question is about: read them all.
+                focused = None
             if focused is not None:
                 reply, found = focused
                 answer.passages = [best]
@@ -370,6 +389,12 @@ class Assistant:
             yield from self._refuse(answer, t0, prompts.only_older_reports(
                 frame.phrase, frame.start, frame.end, stating.published))
             return
+        missing = self._unmentioned(question, stating, snap)
+        if missing:
+            # The stating article never names what the question is about: it reports something
+            # else ("$24.8 billion" for the EU's budget, from a report on NASA's).
+            yield from self._refuse(answer, t0, prompts.not_mentioned(missing, stating.title))
+            return
         extra = self._second(question, found, ev.passages, ev) if grounding.descriptive(question) else None
         yield from self._grounded(answer, reply, found, snap, t0, extra)
 
@@ -424,6 +449,13 @@ class Assistant:
         if found is None or found.relevance < s.min_support:
             return None, own
         return (reply, found), own
+
+    @staticmethod
+    def _unmentioned(question: str, passage: Passage, snap: _Snapshot) -> list[str]:
+        """The question's names (``names``) that the passage's article never mentions."""
+        doc = snap.index.documents.get(passage.doc_id)
+        text = doc.text if doc is not None else passage.text
+        return names.unmentioned(question, f"{passage.title or ''}\n{passage.source or ''}\n{text}")
 
     def _refuse(self, answer: Answer, t0: float, text: str = prompts.REFUSAL) -> Iterator[str | Answer]:
         answer.answer, answer.refused = text, True

@@ -66,6 +66,14 @@ def only_older_reports(phrase: str, start: str, end: str, published: str) -> str
             f"(“{phrase}”: {days}).")
 
 
+def not_mentioned(missing: list[str], title: str | None) -> str:
+    """The refusal for an answer whose article never names what the question is about
+    (``names.unmentioned``): that report is about something else."""
+    listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
+    report = f"the report that states an answer (“{title}”)" if title else "the report that states an answer"
+    return f"{REFUSAL[:-1]}: {report} never mentions {listed}."
+
+
 def _time_words(phrase: str) -> str:
     words = phrase.split()
     if len(words) > 1 and words[0].lower() in ("on", "in"):

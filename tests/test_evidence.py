@@ -44,6 +44,36 @@ def test_answer_type_of_common_questions():
     assert evidence.answer_type("Which country hosted the summit?") is evidence._NAME
     assert evidence.answer_type("Which newspaper reported the shooting?") is evidence.ATTRIBUTION
     assert evidence.answer_type("What happened at the border?") is None
+    assert evidence.answer_type("Where was the defector shot?") is evidence._BODY
+    assert evidence.answer_type("Which newspaper reported where he was shot?") is evidence.ATTRIBUTION
+
+
+@pytest.mark.parametrize("question, hurt", [
+    ("Where was the defector shot?", True),
+    ("And where was he wounded?", True),
+    ("Where did the guards fire?", False),
+    ("Which app, where women share dates, was hurt by a hack?", False),  # a relative clause
+    ("Which newspaper reported where the defector had been shot?", False),
+])
+def test_where_hurt_questions(question, hurt):
+    assert evidence.asks_where_hurt(question) is hurt
+
+
+def test_a_where_shot_question_ranks_the_body_part_first(embedder, monkeypatch):
+    """Every report of the incident names the place; only one says where the bullets struck (the
+    sample archive's "Where was the defector shot?" was answered "Panmunjom")."""
+    doc = _doc("ledger", "Defector recovering after surgery", "The defector who was shot at the Joint Security "
+               "Area in Panmunjom on Monday was recovering in hospital on Tuesday, officials said. "
+               "According to the Korea JoongAng Daily, the soldier had been shot in the shoulder and the elbow as "
+               "guards fired at him. Defectors who cross there risk being shot by their own side.", "2017-11-14")
+
+    def first(question):
+        ev = evidence.select(question, [_chunk(doc, 0)], embedder.encode, {doc.id: doc}.__getitem__, lambda ps: True)
+        return ev.sentences[0].text
+
+    assert first("Where was the defector shot?").startswith("According to the Korea JoongAng Daily")
+    monkeypatch.setattr(evidence, "BODY_BONUS", 0.0)
+    assert not first("Where was the defector shot?").startswith("According to the Korea JoongAng Daily")
 
 
 def test_cached_sentence_vectors_match_fresh_ones_and_stay_bounded(embedder, monkeypatch):

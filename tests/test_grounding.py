@@ -45,6 +45,14 @@ def test_a_reply_that_only_restates_the_question_is_an_echo():
      "The guards turned back and withdrew from the line without returning fire", False),
     ("What happened at the Joint Security Area in November?",
      "A soldier defected under gunfire and was flown to hospital by helicopter", False),
+    ("What is the Joint Security Area?", "The truce village where troops of the two Koreas stand only metres apart",
+     False),
+    # A sentence that restates the question around the kind of fact asked for is the answer in a
+    # sentence; without that kind of fact it is not ("how many?" with no number).
+    ("When did the fog crossing happen?", "The fog crossing happened on Thursday, 21 December 2017", False),
+    ("Who fired the warning shots?", "South Korean soldiers fired warning shots at North Korean border guards", False),
+    ("How many warning shots were fired?", "South Korean soldiers fired warning shots at guards who approached the line",
+     True),
 ])
 def test_a_sentence_long_reply_to_a_factoid_question_is_too_long(question, reply, long):
     assert grounding.too_long(reply, question) is long
@@ -55,6 +63,34 @@ def test_an_echo_is_resumed_where_the_answer_must_follow():
         == "Syrian minority group:"
     assert grounding.continuation_prefix("The agency suspended 140 employees", "Why did the agency suspend 140 employees?") \
         == "The agency suspended 140 employees because"
+    # A name asked to be explained goes on with the question's verb.
+    assert grounding.continuation_prefix("The Joint Security Area", "What is the Joint Security Area?") \
+        == "The Joint Security Area is"
+
+
+@pytest.mark.parametrize("question, explained", [
+    ("What is the Joint Security Area?", True),
+    ("Who is Kim Jong Un?", True),
+    ("What was DOGE?", True),
+    ("What is the most-nominated TV show for the 2025 Emmys?", False),  # asks for a name
+    ("Who is the new Pope?", False),
+])
+def test_a_name_asked_to_be_explained_is_a_descriptive_question(question, explained):
+    assert grounding.descriptive(question) is explained
+
+
+def test_the_support_is_the_sentence_closest_to_the_question_when_the_fullest_one_is_about_something_else():
+    p = _passage("A soldier walked across the demilitarised zone in thick fog on 21 December 2017. "
+                 "South Korean soldiers fired about 20 warning shots on Thursday, 21 December 2017.")
+    relevance = {("d", 0): 1.2, ("d", 81): 0.6}
+    found = grounding.support("The fog crossing happened on Thursday, 21 December 2017",
+                              "When did the fog crossing happen?", [p], relevance=relevance)
+    assert found is not None and found.sentence.startswith("A soldier walked across") and found.relevance == 1.2
+    # Without a margin between them the sentence that states the whole reply stays the support.
+    relevance = {("d", 0): 0.7, ("d", 81): 0.6}
+    found = grounding.support("The fog crossing happened on Thursday, 21 December 2017",
+                              "When did the fog crossing happen?", [p], relevance=relevance)
+    assert found is not None and found.sentence.startswith("South Korean soldiers") and found.relevance == 0.6
 
 
 def test_support_finds_the_sentence_that_states_the_answer():
@@ -195,3 +231,38 @@ def test_injected_template_text_attached_to_a_sentence_is_not_quoted():
     found = grounding.support("under cover of thick fog", "How did the soldier cross the DMZ?", [p])
     assert found is not None and found.sentence.startswith("A North Korean soldier crossed")
     assert text[found.start:found.end] == found.sentence  # still an exact span of the article
+
+
+def _scored(question: str, passages: list[Passage], embedder) -> list:
+    from assistant import evidence
+
+    groups = evidence.split_candidates(passages)
+    evidence.score_sentences(question, groups, embedder.encode)
+    return sorted((s for g in groups for s in g), key=lambda s: -s.score)
+
+
+@pytest.mark.parametrize("attribution, outlet", [
+    ("According to the Korea JoongAng Daily, the soldier had been shot in the shoulder and the elbow.",
+     "Korea JoongAng Daily"),
+    ("The soldier had been shot in the shoulder and the elbow, citing Yonhap News Agency.", "Yonhap News Agency"),
+    ("The Korea Herald reported that the soldier had been shot in the shoulder and the elbow.", "Korea Herald"),
+])
+def test_a_which_newspaper_question_is_answered_by_the_source_a_report_names(embedder, attribution, outlet):
+    question = "Which newspaper reported where the defector had been shot?"
+    p = _passage("The defector was flown to hospital on Monday. " + attribution + " He is recovering.")
+    named = grounding.attributed_outlet(question, _scored(question, [p], embedder), [p], min_score=0.5)
+    assert named is not None and named[0] == outlet
+    assert named[1].sentence == attribution and named[1].n == 1
+
+
+def test_no_source_is_named_without_an_attribution_to_one(embedder):
+    question = "Which newspaper reported where the defector had been shot?"
+    for text in ("The soldier had been shot in the shoulder, according to officials.",  # no name
+                 "According to the Korea JoongAng Daily, the bakery sold out of bread before noon."):  # not the subject
+        p = _passage("The defector was flown to hospital on Monday. " + text)
+        assert grounding.attributed_outlet(question, _scored(question, [p], embedder), [p], min_score=0.0) is None
+    # Only who reported it is asked for by "which newspaper reported ...?", not by "which newspaper
+    # interviewed the defector?".
+    question = "Which newspaper interviewed the defector?"
+    p = _passage("According to the Korea JoongAng Daily, the defector was interviewed by a newspaper.")
+    assert grounding.attributed_outlet(question, _scored(question, [p], embedder), [p], min_score=0.0) is None

@@ -264,6 +264,40 @@ def test_an_answer_only_an_older_report_states_is_refused_with_the_reason(assist
     assert not assistant.ask("How many warning shots were fired?", filters=Filters(as_of="2018-03-05")).refused
 
 
+def test_an_answer_from_an_article_that_never_names_the_subject_is_refused_with_the_reason(assistant):
+    # Only the fog report says how many shots were fired, and it never mentions Kaesong: it is
+    # about another place, whatever the model read into it.
+    assistant._llm = Scripted(["About 20 [1]"])
+    answer = assistant.ask("How many warning shots were fired near Kaesong?")
+    assert answer.refused and answer.answer == (
+        "The archive does not say: the report that states an answer (“Soldier defects across DMZ under cover of "
+        "fog”) never mentions Kaesong.")
+    assert answer.passages  # the closest matches, as for any refusal
+    assert not assistant.ask("How many warning shots were fired at North Korean guards?").refused
+
+
+def test_a_which_newspaper_question_names_the_source_a_report_gives_without_asking_the_model(tmp_path, embedder):
+    from assistant.settings import Settings
+
+    ledger = {"id": "ledger", "title": "Defector recovering after surgery", "published": "2017-11-14",
+              "source": "Peninsula Ledger", "url": None,
+              "text": "The defector was recovering in hospital on Tuesday after surgery, doctors said. According to "
+                      "the Korea JoongAng Daily, the soldier had been shot in the shoulder and the elbow as guards "
+                      "fired at him."}
+    archive = write_archive(tmp_path / "a", [*ARTICLES, ledger])
+    settings = Settings(archive=archive, index=tmp_path / "i", cache_dir=tmp_path / "c")
+    build_index(settings, embedder=embedder)
+    llm = Scripted(["Capital Daily [1]"])
+    answer = Assistant(settings, llm=llm, embedder=embedder).ask(
+        "Which newspaper reported where the defector had been shot?")
+    assert not llm.prompts and not answer.refused
+    n = next(c.n for c in answer.citations)
+    assert answer.answer == (f"Korea JoongAng Daily [{n}]\n\nAccording to the Korea JoongAng Daily, the soldier had "
+                             f"been shot in the shoulder and the elbow as guards fired at him. [{n}]")
+    assert answer.passages[n - 1].doc_id == "news.jsonl#ledger" and all(c.supported for c in answer.citations)
+    assert answer.attributed_markers == 1 and answer.model_markers == 0
+
+
 def test_a_part_about_days_the_archive_lacks_gives_the_reason(assistant):
     assistant._llm = Scripted(["about 20 [1]"])
     answer = assistant.ask("How many warning shots were fired, and what did the bakery win this week?",

@@ -51,15 +51,16 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
             {"role": "assistant", "content": answers[before["id"]].answer}]
 
 
-# Measured with the bundled 0.5B model (README, Quality): 14 of the 16 answerable questions right
-# and cited, every off-archive question refused (the two-part "why ..., and how many ...?" is
-# answered since each part is asked on its own, "what happened at the JSA" since the wire's lead
-# (a what-happened question ranks each article's lead higher) is quoted, "what did the guards do
-# after the shots" since the best
-# passage is asked for a sentence; 11 before). Still missed: "where was he shot" (answered with
-# the place) and "which newspaper reported ...". The bar is set one below that figure so a
-# regression in retrieval, evidence, prompt or grounding fails here.
-MIN_RIGHT = 13
+# Measured with the bundled 0.5B model (README, Quality): 20 of the 23 answerable questions right
+# and cited, every off-archive question refused. The first 16 all pass ("where was he shot" ranks
+# the sentence naming a body part first and asks its passage alone; "which newspaper reported
+# ..." takes the source an evidence sentence names); of the 7 added later, "who fired the warning
+# shots", "when did the fog crossing happen", "what is the Joint Security Area" and "who found the
+# wounded soldier" (right only through its quote) pass; "what did doctors say" and "how long do
+# defectors take" are refused, "was anyone on the southern side hurt" is answered wrongly. The
+# bar is set one below that figure so a regression in retrieval, evidence, prompt or grounding
+# fails here.
+MIN_RIGHT = 19
 
 
 @pytest.mark.slow

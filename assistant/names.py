@@ -1,0 +1,81 @@
+"""The names a question asks about, and which of them an article never mentions.
+
+Why: an answer is only as good as the article it comes from. When the sentence that states the
+0.5B model's reply sits in an article that never names what the question is about, that
+article is about something else: "$24.8 billion" for the EU's new seven-year budget came from a
+report on NASA's budget, "The White Sage Fire" for California's largest wildfire from a report
+on Arizona. On realtimeqa-dev such answers were all wrong (5 of the 73 answered, none of the 32
+right ones), and they were 3 of the 13 answers to questions the archive cannot answer.
+
+A name is a run of capitalised words ("European Commission", "Quentin Tarantino"); the
+first word of each sentence is left out (it is capitalised anyway: "Which", "Speaking of ...",
+also "Poland's" in "Poland's prime minister ...", a name lost to keep the rule simple), and so
+are month and weekday names (the time of the question: ``timeframe`` reads those) and
+acronyms: an article often spells them out ("the demilitarised zone" for "the DMZ"), and matching
+letters to words finds a spelled-out form by chance in any long article ("debate commission" for
+"DC", "country near" for "CNN"), so they are not checked. Words that are all stopwords ("US")
+are not names either. An article mentions a name when it holds any one of its content words
+(``text.content_terms``: stemmed, "Korean" as "Korea"), in its title, outlet or text: "President
+Trump" is mentioned by "Trump"; a spelled-out name also by its initials ("European Union": "EU").
+
+Limits: English capitalisation; a name the article writes otherwise (a transliteration, a
+nickname, a pronoun throughout) counts as not mentioned; an acronym in the question is never
+checked; a name in lower case in the question ("ebola") is not seen.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+
+from .text import content_terms
+
+_TIME_NAMES = frozenset(m.lower() for m in [*calendar.month_name[1:], *calendar.day_name])
+_TAG = re.compile(r"<[^>]+>")
+# A sentence ends at . ! ? before a space and an opening quote or capital.
+_SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z])")
+_TOKEN = re.compile(r"[\"'“‘(]*([^\s\"'“”‘’()]+(?:['’][^\s\"“”()]*)?)[\"'”’),.;:!?]*")
+# "SUVs", "CEOs": common nouns; "DMZ", "ICE": often spelled out by the article instead.
+_ACRONYM = re.compile(r"^[A-Z]{2,}s?$")
+
+
+def question_names(question: str) -> list[str]:
+    """The names in ``question``, in order (see the module docstring for what counts)."""
+    out: list[str] = []
+    for sentence in _SENTENCE.split(_TAG.sub(" ", question).strip()):
+        run: list[str] = []
+        for i, m in enumerate(_TOKEN.finditer(sentence)):
+            word = m.group(1)
+            bare = re.sub(r"['’]s$", "", word).strip(".,;:!?")
+            name_word = (i > 0 and bare[:1].isupper() and bare.lower() not in _TIME_NAMES
+                         and not _ACRONYM.match(bare) and len(bare) > 1)
+            if name_word:
+                run.append(bare)
+            # A run ends at a lower-case word, at punctuation after the word and at a possessive
+            # ("England's Euro semi-final" names two things).
+            if not name_word or m.group(0).rstrip()[-1:] in ",.;:!?\"”’)" or bare != word.strip(".,;:!?"):
+                if run and content_terms(" ".join(run)):
+                    out.append(" ".join(run))
+                run = []
+        if run and content_terms(" ".join(run)):
+            out.append(" ".join(run))
+    return out
+
+
+def unmentioned(question: str, article_text: str) -> list[str]:
+    """The names of ``question`` that ``article_text`` (title, outlet and text of one article)
+    never mentions."""
+    terms = content_terms(article_text)
+    tokens = set(_WORDS.findall(article_text))
+    missing = []
+    for name in question_names(question):
+        if content_terms(name) & terms:
+            continue
+        initials = "".join(p[0] for p in name.split() if p.lower() not in _LINKS)
+        if len(initials) > 1 and initials.upper() in tokens:
+            continue  # "European Union" as "EU"
+        missing.append(name)
+    return missing
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+_LINKS = frozenset({"of", "and", "the", "for", "on", "in", "&"})

@@ -1,0 +1,35 @@
+"""Names a question asks about, and whether an article mentions them (``assistant.names``)."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.names import question_names, unmentioned
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("The European Commission announced a new budget for the EU totalling how much?", ["European Commission"]),
+    ("Which movie does director Quentin Tarantino think is his best?", ["Quentin Tarantino"]),
+    # The first word of a sentence is capitalised anyway.
+    ("Speaking of states, it is fair season. Which fair is the biggest?", []),
+    ("Who scored against Italy in England's Euro semi-final?", ["Italy", "England", "Euro"]),
+    # Months and weekdays are the question's time, acronyms are often spelled out by the article.
+    ("What happened at the Joint Security Area in November?", ["Joint Security Area"]),
+    ("How did the soldier cross the DMZ on Monday?", []),
+    ("Why did Ford recall nearly 700,000 SUVs?", ["Ford"]),
+    ("What is trending on <em>TikTok</em> and Instagram?", ["TikTok", "Instagram"]),
+    ("Why is President Trump angry with the NFL’s Washington Commanders?", ["President Trump", "Washington Commanders"]),
+    ("And the South?", ["South"]),
+])
+def test_question_names(question, expected):
+    assert question_names(question) == expected
+
+
+def test_a_name_is_mentioned_by_any_of_its_words():
+    article = "Trump's proposed budget would slash NASA funding by nearly 25%, from $24.8 billion."
+    assert unmentioned("What did President Donald Trump propose for NASA?", article) == []
+    assert unmentioned("What did the European Commission propose for the EU budget?", article) == ["European Commission"]
+    # Stemmed, and a country's adjective counts as the country.
+    assert unmentioned("Why are North Korean soldiers defecting?", "Soldiers from North Korea keep leaving.") == []
+    # A spelled-out name is also mentioned by its initials.
+    assert unmentioned("What did the European Union decide?", "The EU decided to wait.") == []
+    assert unmentioned("What did the European Union decide?", "The bloc decided to wait.") == ["European Union"]
