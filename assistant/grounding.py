@@ -314,9 +314,9 @@ def attributed_outlet(question: str, ranked: Sequence, passages: Sequence[Passag
     if not _ASKS_WHO_REPORTED.search(question):
         return None
     subject = content_terms(OUTLET_QUESTION.sub(" ", question)) - {term("report")}
-    for x in ranked:
+    for x in ranked:  # in the evidence's order, which spreads articles: not strictly by score
         if x.score < min_score:
-            break
+            continue
         m = _ATTRIBUTED.search(x.text)
         if m is None or (subject and not subject & x.terms):
             continue

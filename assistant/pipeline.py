@@ -24,14 +24,15 @@ Steps of ``Assistant.stream``:
    multiple-choice question reads the four best whole chunks instead.
 6. Answer: the model replies with the fact in a few words and a passage id; the passage sentence
    that states it is quoted after it (``grounding``). A fact no passage states is refused. A
-   descriptive question (why, how did, what happened) is first asked of the best passage alone
-   and reads the rest only when that one does not answer it (``settings.focused_first``); its
+   descriptive question (why, how did, what happened, what is <a name>) is first asked of the
+   best passage alone and reads the rest only when that one does not answer it
+   (``settings.focused_first``); its
    answer quotes a second sentence that adds to the first (``settings.second_sentence``); so is
    "where was he shot?", whose answer is a phrase the evidence ranking finds by its body part.
    "Which newspaper reported ...?" is answered without the model when an evidence sentence
    names its source ("According to the Korea JoongAng Daily, ..."; ``grounding.attributed_outlet``).
-   An answer whose article never mentions a name the question asks about ("the EU") is
-   refused with that reason (``names``): the article reports something else.
+   An answer whose article never mentions a name the question asks about ("the European
+   Commission") is refused with that reason (``names``): the article reports something else.
    Multiple choice (``choices``; used by ``eval``) scores the option letters over every cyclic
    order of the options instead and never refuses; the chosen option is shown with the sentence
    that supports it.
