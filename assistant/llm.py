@@ -94,8 +94,8 @@ def amx_cpu(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
 
     llama.cpp then moves quantized weights (the Q4_K_M files) into its AMX buffer, and its AMX
     matrix multiply segfaults on the first answer on such machines (ggml-org/llama.cpp#20824,
-    open): here ``--model large`` and ``ARCHIVIST_LLM_F16=false`` crashed the process. The f16
-    copy of the small model never takes that path."""
+    open): here ``--model large`` and ``ARCHIVIST_LLM_F16=false`` crashed the process. The 16-bit
+    copy of the small model (f16 or bf16) never takes that path."""
     try:
         return "amx_int8" in cpuinfo.read_text(errors="replace")
     except OSError:

@@ -29,9 +29,10 @@ class Settings:
     # calls ``Class(n_ctx=n_ctx)``, e.g. "fake_llm:FakeLLM", the extractive test double in tests/
     # (needs tests/ on PYTHONPATH; it answers with the best passage sentence, cited).
     llm_backend: str = "llama"
-    # Run the bundled small model from an f16 copy made once in the cache (+1.3 GB on disk): the
-    # same weights, prompts evaluated ~1.6x faster on CPUs without fast int8 dot products (see
-    # ``gguf``). Off: the shipped quantized file.
+    # Run the bundled small model from a 16-bit copy made once in the cache (+1.3 GB on disk):
+    # bfloat16 where llama.cpp has AVX512_BF16 (prompts read ~1.5x faster than as shipped, the
+    # same answers on 115 dev questions), else float16 (~1.6x faster on AVX2-only CPUs); see
+    # ``gguf``. Off: the shipped quantized file.
     llm_f16: bool = True
     # llama.cpp's fused attention kernel: prompts evaluated ~10% faster on 2 cores (1,200 tokens:
     # 5.9 -> 5.3 s, small model); the sums are ordered differently, so a greedy reply can differ

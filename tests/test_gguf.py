@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
+import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -161,19 +162,68 @@ def test_f16_is_only_for_models_measured_faster_that_way(fake_small, tmp_path):
     assert path.name == "tiny.gguf"  # the fake bundle does not set f16_faster
 
 
-def test_a_failed_f16_copy_falls_back_to_the_shipped_file(fake_small, tmp_path, monkeypatch):
+def test_a_failed_16bit_copy_falls_back_to_the_shipped_file(fake_small, tmp_path, monkeypatch):
     model, joined = fake_small
     monkeypatch.setitem(BUNDLED, "small", replace(model, f16_faster=True))
-    with pytest.warns(UserWarning, match=r"^f16 copy failed: .*running tiny.gguf as shipped"):
+    with pytest.warns(UserWarning, match=r"^b?f16 copy failed: .*running tiny.gguf as shipped"):
         path = resolve_model("small", tmp_path / "cache", f16=True)  # random bytes: llama.cpp refuses
     assert path.name == "tiny.gguf" and path.read_bytes() == joined
     assert sorted(p.name for p in path.parent.iterdir()) == ["tiny.gguf", "tiny.gguf.sha256"]
 
 
+def test_temp_files_of_killed_runs_are_removed_but_not_a_running_one(fake_small, tmp_path):
+    model, joined = fake_small
+    models = tmp_path / "cache" / "models"
+    models.mkdir(parents=True)
+    killed = models / ".tiny.gguf.abc123.part"  # an assembly killed hours ago
+    killed.write_bytes(b"GGUF half")
+    hours_ago = time.time() - 3 * 3600
+    os.utime(killed, (hours_ago, hours_ago))
+    running = models / ".tiny.gguf.def456.part"  # another process assembling right now
+    running.write_bytes(b"GGUF")
+    other = models / ".other.gguf.xyz.part"  # not this model's
+    other.write_bytes(b"x")
+    os.utime(other, (hours_ago, hours_ago))
+    resolve_model("small", tmp_path / "cache")
+    assert _leftovers(models) == [".other.gguf.xyz.part", ".tiny.gguf.def456.part"]
+
+
+def test_bfloat16_only_where_llama_cpp_runs_it_natively():
+    assert gguf.sixteen_bit_format("CPU : AVX2 = 1 | AVX512 = 1 | AVX512_BF16 = 1 | OPENMP = 1 |") == "bf16"
+    assert gguf.sixteen_bit_format("CPU : AVX2 = 1 | AVX512 = 1 | AVX512_BF16 = 0 |") == "f16"
+    assert gguf.sixteen_bit_format("CPU : SSE3 = 1 | AVX = 1 | AVX2 = 1 | F16C = 1 | FMA = 1 |") == "f16"
+
+
+def test_the_new_16bit_copy_replaces_one_in_the_other_format(fake_small, tmp_path, monkeypatch):
+    model, joined = fake_small
+    monkeypatch.setitem(BUNDLED, "small", replace(model, f16_faster=True))
+    monkeypatch.setattr(gguf, "sixteen_bit_format", lambda: "bf16")
+    models = tmp_path / "cache" / "models"
+    shipped = resolve_model("small", tmp_path / "cache")
+    stale = models / "tiny.f16.gguf"  # made on a machine without AVX512_BF16
+    stale.write_bytes(b"GGUF old")
+    gguf._write_sidecar(stale, model.sha256, key="source_sha256")
+    formats = []
+
+    def convert(args, **kwargs):  # stands in for llama.cpp's converter: writes a GGUF to args[4]
+        formats.append(args[5])
+        Path(args[4]).write_bytes(b"GGUF bf16 weights")
+        return gguf.subprocess.CompletedProcess(args, 0, "", "")
+
+    monkeypatch.setattr(gguf.subprocess, "run", convert)
+    path = resolve_model("small", tmp_path / "cache", f16=True)
+    assert path == models / "tiny.bf16.gguf" and path.read_bytes() == b"GGUF bf16 weights"
+    assert formats == ["BF16"]
+    assert sorted(p.name for p in models.iterdir()) == [
+        "tiny.bf16.gguf", "tiny.bf16.gguf.sha256", "tiny.gguf", "tiny.gguf.sha256"]
+    assert resolve_model("small", tmp_path / "cache", f16=True) == path and formats == ["BF16"]  # made once
+    assert resolve_model("small", tmp_path / "cache") == shipped
+
+
 @pytest.mark.slow
-def test_real_small_model_f16_copy_is_made_once(tmp_path, monkeypatch):
+def test_real_small_model_16bit_copy_is_made_once(tmp_path, monkeypatch):
     path = resolve_model("small", tmp_path, f16=True)
-    assert path.name == "qwen2.5-coder-0.5b-instruct-q4_k_m.f16.gguf"
+    assert path.name == f"qwen2.5-coder-0.5b-instruct-q4_k_m.{gguf.sixteen_bit_format()}.gguf"
     assert 1_200_000_000 < path.stat().st_size < 1_300_000_000
     monkeypatch.setattr(gguf.subprocess, "run", lambda *a, **k: pytest.fail("converted twice"))
     assert resolve_model("small", tmp_path, f16=True) == path
