@@ -22,7 +22,7 @@ Limits: once verified, the assembled file is trusted while its size and mtime ma
 a file edited in place with its mtime restored would go unnoticed. Assembly needs the model's
 size in free space in the cache directory, on top of the installed parts. Concurrent first runs
 each assemble their own temp file; the last ``os.replace`` wins, with identical content. A temp
-file left by a killed run is removed by the next assembly once it is an hour old.
+file left by a killed run is removed on a later start once it is an hour old.
 """
 from __future__ import annotations
 
@@ -174,6 +174,8 @@ def _hash_files(paths: Iterable[Path], out=None) -> tuple[str, int]:
 
 def _ensure_assembled(model: BundledModel, models_dir: Path) -> Path:
     target = models_dir / model.filename
+    if models_dir.is_dir():
+        _drop_stale_parts(target)
     if target.is_file():
         if _sidecar_matches(target, model.sha256):
             return target
@@ -213,7 +215,6 @@ def _assemble(model: BundledModel, target: Path) -> None:
             f"not enough disk space to assemble model '{model.name}' in {target.parent}: "
             f"need {needed / 1e6:.0f} MB, {free / 1e6:.0f} MB free"
         )
-    _drop_stale_parts(target)
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{model.filename}.", suffix=".part")
     tmp = Path(tmp_name)
     try:
@@ -268,13 +269,13 @@ def _ensure_16bit(source: Path, source_sha256: str, kind: str = "f16") -> Path:
     names the source's sha256), or ``source`` itself when the copy cannot be made."""
     stem = source.name.removesuffix(".gguf")
     target = source.with_name(f"{stem}.{kind}.gguf")
+    _drop_stale_parts(target)
     if target.is_file() and _sidecar_matches(target, source_sha256, key="source_sha256"):
         return target
     # 16 bits take about 2.6x the shipped size (4/5-bit -> 16-bit weights, same embeddings).
     needed = int(source.stat().st_size * 2.8)
     if shutil.disk_usage(source.parent).free < needed:
         return _shipped(source, f"not enough disk space for the {kind} copy ({needed / 1e6:.0f} MB)")
-    _drop_stale_parts(target)
     fd, tmp_name = tempfile.mkstemp(dir=source.parent, prefix=f".{target.name}.", suffix=".part")
     os.close(fd)
     tmp = Path(tmp_name)

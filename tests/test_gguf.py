@@ -186,6 +186,11 @@ def test_temp_files_of_killed_runs_are_removed_but_not_a_running_one(fake_small,
     os.utime(other, (hours_ago, hours_ago))
     resolve_model("small", tmp_path / "cache")
     assert _leftovers(models) == [".other.gguf.xyz.part", ".tiny.gguf.def456.part"]
+    later = models / ".tiny.gguf.ghi789.part"  # killed after the model was in place
+    later.write_bytes(b"GGUF")
+    os.utime(later, (hours_ago, hours_ago))
+    resolve_model("small", tmp_path / "cache")  # nothing to assemble: the start still tidies up
+    assert _leftovers(models) == [".other.gguf.xyz.part", ".tiny.gguf.def456.part"]
 
 
 def test_bfloat16_only_where_llama_cpp_runs_it_natively():
