@@ -274,14 +274,16 @@ def chat_history(messages: Iterable[dict]) -> list[dict]:
 
 
 def llm_label(settings) -> str:
-    """What answers: ``qwen2.5-coder-0.5b-instruct-q4_k_m.gguf (small)``, a path's file name, or
-    another backend's ``module:Class``. Never loads the model."""
+    """What answers: ``qwen2.5-coder-0.5b-instruct-q4_k_m.gguf (small, run in bf16)``, a path's
+    file name, or another backend's ``module:Class``. Never loads the model."""
     if settings.llm_backend != "llama":
         return f"{settings.llm_backend} (ARCHIVIST_LLM_BACKEND)"
-    from assistant.gguf import BUNDLED
+    from assistant.gguf import BUNDLED, sixteen_bit_format
 
     bundled = BUNDLED.get(settings.model)
     if bundled is not None:
+        if settings.llm_f16 and bundled.f16_faster:
+            return f"{bundled.filename} ({settings.model}, run in {sixteen_bit_format()})"
         return f"{bundled.filename} ({settings.model})"
     return Path(str(settings.model)).name
 

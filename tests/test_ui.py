@@ -154,7 +154,9 @@ def test_short_time(iso, expected):
 
 def test_llm_label_never_loads_model(tmp_path):
     assert "fake_llm:FakeLLM" in ui.llm_label(Settings(llm_backend="fake_llm:FakeLLM"))
-    assert ui.llm_label(Settings(model="small")).endswith(".gguf (small)")
+    assert re.search(r"\.gguf \(small, run in b?f16\)$", ui.llm_label(Settings(model="small")))
+    assert ui.llm_label(Settings(model="small", llm_f16=False)).endswith(".gguf (small)")
+    assert ui.llm_label(Settings(model="large")).endswith(".gguf (large)")  # stays as shipped
     assert ui.llm_label(Settings(model=str(tmp_path / "m.gguf"))) == "m.gguf"
 
 
