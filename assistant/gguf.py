@@ -15,7 +15,8 @@ here (2-core AMD EPYC with AVX512_BF16) 1,000 prompt tokens in 4.6 s as shipped,
 bits (~20 ms -> 30-36 ms a token), but an answer reads ~1,200 prompt tokens and writes ~20
 (``benchmarks/bench_llm.py --f16``). The 1.5B gains less and stays as shipped. If the copy cannot
 be made (disk space, converter error) the shipped file is used, with a warning; a copy in the
-other 16-bit format is removed once the new one is in place.
+other 16-bit format is removed once the new one is in place (so a cache folder shared by machines
+of both kinds is remade, ~20 s, whenever the kind of machine changes).
 
 Limits: once verified, the assembled file is trusted while its size and mtime match the
 ``.sha256`` sidecar written next to it (re-hashing ~0.5-1 GB on every start would cost seconds);
