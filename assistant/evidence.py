@@ -272,7 +272,12 @@ def not_a_statement(context: str, start: int, end: int) -> bool:
     off at the chunk's end is not a line of its own."""
     text = context[start:end].strip()
     n = len(text.split())
-    if n < MIN_WORDS or text.rstrip("\"'”’)»").endswith("?"):
+    if text.rstrip("\"'”’)»").endswith("?"):
+        return True
+    if n < MIN_WORDS and not (n >= 3 and text[-1] in ".!" and re.match(r"[ \t]+\S", context[end:end + 2])):
+        # A short sentence that runs on into the next on its line ("Analysts point to two
+        # pressures. The first is ...") is reporting; a short line of its own is a byline or
+        # dateline.
         return True
     whole_line = (start == 0 or context[start - 1] == "\n") and context[end:end + 1] == "\n"
     return whole_line and n <= HEADING_WORDS and text[-1] not in ".!\"'”’)»:;"

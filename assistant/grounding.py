@@ -12,7 +12,11 @@ pipeline refuses rather than show it. Two replies are resumed rather than checke
 copied from a passage in reply to a factoid question (``too_long``) is sent back to the model
 once, in the same chat, for the fact alone (or a refusal). An outlet named in answer to "which
 newspaper reported ...?" is grounded by the passage header, since a report never names the paper
-it appears in.
+it appears in; "Who said ...?" is answered with the speaker of the sentence that says it
+(``attributed_speaker``). A reply of several sentences is narrowed to the one closest to the
+question (``closest_sentence``); a negated reply ("he was not armed") needs a negation in its
+sentence ("unarmed" counts); a sentence that points back ("The second is ...") is as close to the
+question as the one it points to.
 
 Limits: word overlap after stemming, so a correct paraphrase ("fourth" for "4th", "the economy"
 for "economic hardship") can fail the check and be refused; a wrong answer that names a word of
@@ -26,7 +30,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from .evidence import ATTRIBUTION, OUTLET_QUESTION, answer_type, not_a_statement
+from .evidence import ATTRIBUTION, OUTLET_QUESTION, REFERS_BACK, answer_type, not_a_statement
 from .markers import parse_markers, strip_markers
 from .prompts import after_control, has_control
 from .sentences import split_sentences
@@ -71,6 +75,30 @@ def parse_reply(raw: str) -> Reply:
     return Reply(direct, list(dict.fromkeys(cited)))
 
 
+def closest_sentence(reply: Reply, question: str, passages: Sequence[Passage],
+                     relevance: dict[tuple[str, int], float] | None = None) -> Reply:
+    """A reply of several sentences (a passage copied on past the answer) narrowed to the one
+    whose stating sentence is closest to the question; the reply as it is when it has one, or
+    when none of its sentences is stated alone.
+
+    Why: checked whole, "The North Korean guards withdrew after the shots. No further exchange of
+    fire was reported ..." was grounded on the sentence that states most of its words, the second,
+    which does not say what happened after the shots; the first sentence is not always the
+    answer either ("Six Flags ... are closing. The closing ... was not a strategic fit ...")."""
+    spans = split_sentences(reply.direct)
+    parts = [reply.direct[a:b].strip(" .;:,-–—\"'“”") for a, b in spans]
+    if len(parts) < 2 or stance(parts[0]):
+        return reply
+    best: tuple[float, str] | None = None
+    for part in parts:
+        if len(part.split()) < 3:
+            continue
+        found = support(part, question, passages, reply.cited, relevance)
+        if found is not None and (best is None or found.relevance > best[0]):
+            best = (found.relevance, part)
+    return replace(reply, direct=best[1]) if best else reply
+
+
 def _numbers(text: str) -> set[str]:
     return {w for w in words(text) if w[0].isdigit()}
 
@@ -98,7 +126,26 @@ def resume_prefix(direct: str, question: str) -> str | None:
     said = stance(direct)
     if said:
         return f"{said},"
+    if _YES_NO_QUESTION.match(question) and negated_echo(direct, question):
+        # "The fog was not defector armed" for "was the fog defector armed?": a "No" in the
+        # question's words, which no sentence states as such.
+        return "No,"
     return continuation_prefix(direct, question) if echoes(direct, question) else None
+
+
+_YES_NO_QUESTION = re.compile(r"^\W*(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b", re.I)
+_NEGATION_TERMS = {term("not"), term("never")}
+
+
+_NEGATED_REPLY = re.compile(r"\b(?:not|never)\b|n['’]t\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor|without|cannot|un[a-z]{3,}|non-?[a-z]{3,})\b"
+                       r"|n['’]t\b", re.I)
+
+
+def negated_echo(direct: str, question: str) -> bool:
+    """Whether a reply is the question's own words with a negation added and nothing else."""
+    target = content_terms(direct)
+    return bool(target & _NEGATION_TERMS) and echoes(" ".join(sorted(target - _NEGATION_TERMS)) or "-", question)
 
 
 # Questions whose answer is a name, a place, a date or a number; "why", "how did", "what
@@ -198,6 +245,9 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
     # to the question: "Israel launched air strikes on Damascus in support of Druze minority" is
     # stated by "... forces attacking Druze in southern Syria", which words the strikes differently.
     added = target - q_terms
+    # "The soldier was not survived" is not stated by "... and survived after being flown to
+    # hospital": a negated reply needs a negation in its sentence ("unarmed" states "not armed").
+    negated = bool(_NEGATED_REPLY.search(direct))
     # Two choices: whether the answer stands on a sentence close to the question (the support
     # gate reads that sentence's relevance), and which sentence to quote. The passage header
     # counts for the first; the quote must state the reply by itself: with its title's help "the
@@ -220,13 +270,11 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
             # injected one next to it.
             stated = own | title_terms
             coverage, alone = _coverage(target, added, stated), _coverage(target, added, own)
-            if numbers - _numbers(p.text[a:b]):
+            if numbers - _numbers(p.text[a:b]) or (negated and not _NEGATION.search(p.text[a:b])):
                 continue
             if coverage < MIN_COVERAGE or not (target & own or numbers or phrase):
                 continue
-            rel = (relevance or {}).get((p.doc_id, p.start + a))
-            if rel is None:
-                rel = len(q_terms & own) / (len(q_terms) or 1)
+            rel = _relevance(relevance, p, spans, i, q_terms, own)
             # Stating the answer comes first; closeness to the question breaks ties (evidence
             # scores run up to about 2.5, so coverage is weighted to outrank them).
             score = 3 * coverage + rel + (0.1 if n in cited else 0.0)
@@ -242,12 +290,34 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
         return _reported_by(target, question, passages, cited, relevance)
     if best is None or shown is None:
         return None
-    if closest is not None and closest[0] > best[1].relevance + CLOSEST_MARGIN:
+    if (closest is not None and closest[0] > best[1].relevance + CLOSEST_MARGIN
+            and not descriptive(question)):
         # The sentence that states most of the reply is about something else ("fired about 20
         # warning shots on Thursday, 21 December 2017" for when the fog crossing happened) while
         # another states it by itself and is much closer to the question: that one is the support.
+        # Not for a description, whose words are the answer: "The guards withdrew after the
+        # shots" (what happened after the warning shots?) is stated by the sentence that says
+        # "withdrew", not by the closer one on the shots that lacks it.
         return closest[1]
     return replace(shown[1], relevance=best[1].relevance)
+
+
+def _relevance(relevance: dict[tuple[str, int], float] | None, p: Passage, spans: list[tuple[int, int]],
+               i: int, q_terms: set[str], own: set[str]) -> float:
+    """Sentence ``i``'s evidence score (its share of the question's words when unscored). A
+    sentence that points back ("The second is the tighter surveillance ...") says what the one
+    before it introduces ("Analysts point to two pressures."): it is as close to the question as
+    the closest of the two (going back over a second pointer, "The first is ...")."""
+    rel = (relevance or {}).get((p.doc_id, p.start + spans[i][0]))
+    if rel is None:
+        rel = len(q_terms & own) / (len(q_terms) or 1)
+    k = i
+    while k > 0 and k > i - 2 and REFERS_BACK.match(p.text[spans[k][0]:spans[k][1]]):
+        k -= 1
+        before = (relevance or {}).get((p.doc_id, p.start + spans[k][0]))
+        if before is not None:
+            rel = max(rel, before)
+    return rel
 
 
 def _coverage(target: set[str], added: set[str], stated: set[str]) -> float:
@@ -323,13 +393,129 @@ def attributed_outlet(question: str, ranked: Sequence, passages: Sequence[Passag
         name = re.sub(r"^The\s+", "", (m.group(1) or m.group(2)).rstrip(".,;:"))
         if not content_terms(name):
             continue
-        for n, p in enumerate(passages, 1):
-            if p.doc_id != x.passage.doc_id or not p.start <= x.doc_start < p.end:
-                continue
-            spans = split_sentences(p.text)
-            i = next((k for k, (a, _) in enumerate(spans) if p.start + a == x.doc_start), None)
-            if i is not None:
-                return name, _quoted(n, p, spans, i, 1.0, x.score, antecedent=False)
+        quoted = _ranked_quote(x, passages, antecedent=False)
+        if quoted is not None:
+            return name, quoted
+    return None
+
+
+# "Who said the soldier crossed in fog?": asks for the speaker a report attributes a statement to.
+SPEAKER_QUESTION = re.compile(r"^\W*who\s+(?:said|says|told|announced|confirmed|claimed|warned|stated|reported)\b",
+                              re.I)
+_GENERIC_SPEAKER = (r"(?:military|army|police|government|ministry|officials?|spokes(?:man|woman|person)|sources?|"
+                    r"authorities|agency|command|investigators|prosecutors|doctors|analysts|experts|witnesses|"
+                    r"researchers|economists|residents)")
+_ONE_SPEAKER = (r"(?:(?:[Tt]he\s+)?(?:" + _NAME_RUN + r")(?:\s+" + _GENERIC_SPEAKER + r")*"
+                r"|(?:the\s+)?(?:[a-z]+\s+)?" + _GENERIC_SPEAKER + r"(?:\s+" + _GENERIC_SPEAKER + r")*)")
+_SPEAKER = _ONE_SPEAKER + r"(?:\s+and\s+" + _ONE_SPEAKER + r")?"
+_SPOKE = re.compile(r"(?:^|,\s*|\b(?:[Bb]ut|[Aa]nd)\s+)(" + _SPEAKER + r")\s+(?:said|says|say|told|announced|confirmed|added)\b"
+                    r"|\b(?:[Aa]ccording to|said)\s+(" + _SPEAKER + r")[.,;]")
+
+
+# What a speaker match may start with that is not the speaker's name ("But analysts say", "the
+# Korea JoongAng Daily").
+_LEADING = re.compile(r"^(?:[Bb]ut\s+|[Aa]nd\s+)?(?:[Tt]he\s+(?=[A-Z]))?")
+
+
+def attributed_speaker(question: str, ranked: Sequence, passages: Sequence[Passage],
+                       min_score: float) -> tuple[str, Support] | None:
+    """"Who said ...?" answered from the evidence ranking instead of the model: the speaker of the
+    evidence sentence (``ranked``, as for ``attributed_outlet``; scoring ``min_score`` or more)
+    that states most of what the question says was said, the best-scored on a tie ("... walking
+    across the demilitarised zone under cover of thick fog, South Korea's Joint Chiefs of Staff
+    said."), with that sentence as the quote.
+
+    Why: asked, the 0.5B model named the people the sentence is about ("South Korean guards").
+
+    Limits: English attributions after or before a capitalised name ("..., X said", "X said
+    ...", "according to X", "..., said X"), the speaker as written (a name, or a generic one such
+    as "the military" or "doctors and officials"); a quote that spans sentences is attributed
+    only in its last."""
+    m = SPEAKER_QUESTION.match(question)
+    if m is None:
+        return None
+    subject = content_terms(question[m.end():])
+    if not subject:
+        return None
+    found: list[tuple[float, float, str, object]] = []
+    for x in ranked:
+        coverage = len(subject & x.terms) / len(subject)
+        if x.score < min_score or coverage < MIN_COVERAGE:
+            continue
+        spoke = _SPOKE.search(x.text)
+        if spoke is None:
+            continue
+        name = _LEADING.sub("", (spoke.group(1) or spoke.group(2)).strip())
+        if content_terms(name):
+            found.append((coverage, x.score, name, x))
+    # Stating what was said comes first: "South Korean soldiers fired about 20 warning shots ...,
+    # the military said" is closer to "who said no South Korean soldiers returned fire?" than
+    # the sentence that says it.
+    for _, _, name, x in sorted(found, key=lambda f: (-f[0], -f[1])):
+        quoted = _ranked_quote(x, passages, antecedent=False)
+        if quoted is not None:
+            return name, quoted
+    return None
+
+
+# "What did doctors say about the defector?": asks for what a named speaker said.
+SAID_QUESTION = re.compile(r"^\W*what\s+(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+"
+                           r"(?:say|said|tell|told|report|reported|announce|announced|claim|claimed)\b(?P<rest>.*)$",
+                           re.I | re.S)
+
+
+def said_question(question: str) -> bool:
+    """Whether the question asks what someone said: "What did doctors say about the defector?",
+    not "What did Nezza do at the game even though staff had told her not to?"."""
+    m = SAID_QUESTION.match(question)
+    return bool(m) and len(m.group("who").split()) <= 6 and not _DOING.search(m.group("who"))
+
+
+_DOING = re.compile(r"\b(?:do|does|did|doing|done)\b", re.I)
+
+
+def attributed_statement(question: str, ranked: Sequence, passages: Sequence[Passage],
+                         min_score: float) -> Support | None:
+    """"What did <speaker> say ...?" answered from the evidence ranking instead of the model: the
+    evidence sentence (``ranked``; scoring ``min_score`` or more) attributed to a speaker that
+    shares a word with the one asked about ("... was recovering in hospital on Tuesday after
+    surgery, doctors and officials said." for "what did doctors say about the defector?"), the
+    one naming most of the rest of the question first, then the best-scored; quoted whole.
+
+    Why: asked, the 0.5B model refused, or answered with a sentence about the speaker rather than
+    by them.
+
+    Limits: the attributions ``attributed_speaker`` reads; a statement spread over several
+    sentences is quoted only in the one that carries the attribution."""
+    if not said_question(question):
+        return None
+    m = SAID_QUESTION.match(question)
+    who, rest = content_terms(m.group("who")), content_terms(m.group("rest"))
+    if not who:
+        return None
+    found: list[tuple[float, float, object]] = []
+    for x in ranked:
+        if x.score < min_score:
+            continue
+        if any(who & content_terms(s.group(1) or s.group(2)) for s in _SPOKE.finditer(x.text)):
+            found.append((len(rest & x.terms) / len(rest) if rest else 1.0, x.score, x))
+    for _, _, x in sorted(found, key=lambda f: (-f[0], -f[1])):
+        quoted = _ranked_quote(x, passages)
+        if quoted is not None:
+            return quoted
+    return None
+
+
+def _ranked_quote(x, passages: Sequence[Passage], antecedent: bool = True) -> Support | None:
+    """The evidence sentence ``x`` (an ``evidence.Sentence``) quoted from the passage that holds
+    it, or None when no passage the model reads does."""
+    for n, p in enumerate(passages, 1):
+        if p.doc_id != x.passage.doc_id or not p.start <= x.doc_start < p.end:
+            continue
+        spans = split_sentences(p.text)
+        i = next((k for k, (a, _) in enumerate(spans) if p.start + a == x.doc_start), None)
+        if i is not None:
+            return _quoted(n, p, spans, i, 1.0, x.score, antecedent=antecedent)
     return None
 
 
@@ -353,6 +539,11 @@ def _quoted(n: int, p: Passage, spans: list[tuple[int, int]], i: int, coverage: 
             start += cut.end()
             quote = quote[cut.end():]
     return Support(n, start, b, quote.strip(), coverage, rel, p.start + a)
+
+
+def quote_of(p: Passage) -> str:
+    """The passage (one sentence) as it is quoted: without a leading dateline or header line."""
+    return _quoted(1, p, [(0, len(p.text))], 0, 1.0, 0.0, antecedent=False).sentence
 
 
 # Share of content words above which a second sentence only repeats the first.
@@ -414,7 +605,16 @@ def compose(direct: str, found: Support) -> str:
     """The shown answer: the direct answer and its supporting sentence, both citing the passage.
     When the direct answer is the sentence itself (a long reply), it is not repeated."""
     sentence = found.sentence.rstrip()
-    if content_terms(direct) >= content_terms(sentence) or len(words(direct)) > MAX_DIRECT_WORDS:
+    if (content_terms(direct) >= content_terms(sentence) or len(words(direct)) > MAX_DIRECT_WORDS
+            or _begins(sentence, direct)):
         return f"{sentence} [{found.n}]"
     direct = direct[0].upper() + direct[1:] if direct else direct
     return f"{direct} [{found.n}]\n\n{sentence} [{found.n}]"
+
+
+def _begins(sentence: str, direct: str) -> bool:
+    """Whether ``direct`` is the sentence's opening copied and cut off (the reply ran out of
+    tokens mid-word: '... was a "diff'), which is not shown as an answer of its own."""
+    said, full = words(direct), words(sentence)
+    return (len(said) >= QUOTE_MIN_WORDS and len(said) < len(full) and said[:-1] == full[:len(said) - 1]
+            and full[len(said) - 1].startswith(said[-1]))

@@ -15,6 +15,9 @@ Steps of ``Assistant.stream``:
    that reason (``timeframe.uncovered``), and so is an answer that only an article from well
    before the window states (``timeframe.predates``).
 3. Retrieval: ``settings.candidates`` chunks by hybrid dense + BM25 search under the filters.
+   A news question ("what happened last week?", "what's the latest on X?") is answered there
+   with the leads of the newest articles in its days that name its topic, cited, without the
+   model (``digest``).
 4. Refusal gate: when no candidate sentence comes close to the user's own question (best cosine
    below ``settings.min_relevance``) the answer is "The archive does not say." and the nearest
    passages come back as closest matches. After the model replies, a second gate refuses when
@@ -30,7 +33,12 @@ Steps of ``Assistant.stream``:
    answer quotes a second sentence that adds to the first (``settings.second_sentence``); so is
    "where was he shot?", whose answer is a phrase the evidence ranking finds by its body part.
    "Which newspaper reported ...?" is answered without the model when an evidence sentence
-   names its source ("According to the Korea JoongAng Daily, ..."; ``grounding.attributed_outlet``).
+   names its source ("According to the Korea JoongAng Daily, ..."; ``grounding.attributed_outlet``),
+   "Who said ...?" by the speaker of the sentence that says it (``grounding.attributed_speaker``)
+   and "What did <speaker> say ...?" by the sentence attributed to them
+   (``grounding.attributed_statement``).
+   A reply of several sentences is narrowed to the one closest to the question
+   (``grounding.closest_sentence``).
    An answer whose article never mentions a name the question asks about ("the European
    Commission") is refused with that reason (``names``): the article reports something else.
    Multiple choice (``choices``; used by ``eval``) scores the option letters over every cyclic
@@ -51,11 +59,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import conversation, evidence, grounding, markers, names, prompts, timeframe
+from . import conversation, digest, evidence, grounding, markers, names, prompts, timeframe
 from .citations import check_answer
 from .embedder import load_embedder
 from .llm import GenerationStats
-from .retrieval import Retriever, newest_day
+from .retrieval import Retriever, allowed_docs, newest_day
 from .settings import Settings
 from .store import Index
 from .types import Answer, Document, Filters, Passage, Timings
@@ -279,6 +287,11 @@ class Assistant:
             # the passages say is about older events, so say why nothing is answered.
             yield from self._refuse(answer, t0, prompts.no_articles_from(frame.phrase, frame.start, frame.end, newest))
             return
+        topic = None if choices else digest.asks_for_news(question, frame)
+        if topic is not None and (items := self._news(snap, ev, topic, frame, filters)):
+            # "What happened last week?", "what's the latest on X?": no fact to look for.
+            yield from self._digest(answer, items, snap, t0)
+            return
         if not ev.passages or (not choices and relevance < s.min_relevance):
             yield from self._refuse(answer, t0)
             return
@@ -290,16 +303,24 @@ class Assistant:
             yield from self._choose(llm, answer, question, ev, filters, choices, stats, snap, t0)
             return
         relevance_of = {(x.passage.doc_id, x.doc_start): x.score for x in ev.sentences}
+        named = None
         if evidence.OUTLET_QUESTION.search(question):
             named = grounding.attributed_outlet(question, ev.sentences, ev.passages, s.min_support)
-            stating = ev.passages[named[1].n - 1] if named else None
-            if named is not None and not (timeframe.predates(frame, stating.published)
-                                          or self._unmentioned(question, stating, snap)):
-                # "Which newspaper reported ...?": the source a report names for it, found by the
-                # evidence ranking; the model is not asked.
-                answer.support_score = round(named[1].relevance, 4)
-                yield from self._grounded(answer, grounding.Reply(named[0], []), named[1], snap, t0)
-                return
+        elif grounding.SPEAKER_QUESTION.match(question):
+            named = grounding.attributed_speaker(question, ev.sentences, ev.passages, s.min_support)
+        elif grounding.said_question(question):
+            stated = grounding.attributed_statement(question, ev.sentences, ev.passages, s.min_support)
+            named = (stated.sentence, stated) if stated is not None else None
+        stating = ev.passages[named[1].n - 1] if named else None
+        if named is not None and not (timeframe.predates(frame, stating.published)
+                                      or self._unmentioned(question, stating, snap)):
+            # "Which newspaper reported ...?", "Who said ...?", "What did doctors say ...?": the
+            # source, speaker or statement an evidence sentence attributes, found by the evidence
+            # ranking; the model is not asked (it named the outlet in a passage header, or the
+            # people the sentence is about).
+            answer.support_score = round(named[1].relevance, 4)
+            yield from self._grounded(answer, grounding.Reply(named[0], []), named[1], snap, t0)
+            return
         tried = None
         if (s.focused_first and len(ev.passages) > 1
                 and (grounding.descriptive(question) or evidence.asks_where_hurt(question))):
@@ -342,7 +363,7 @@ class Assistant:
             more = "".join(llm.stream_chat(messages, max_tokens=min(s.max_answer_tokens, DIRECT_TOKENS),
                                            temperature=s.temperature, stop=["\n"], prefix=prefix, stats=again))
             if not prompts.is_refusal(more):
-                said = grounding.stance(reply.direct)
+                said = prefix.rstrip(",") if prefix in ("Yes,", "No,") else None
                 reply = grounding.parse_reply(more)
                 if said:
                     reply.direct = f"{said}, {reply.direct}"
@@ -369,6 +390,7 @@ class Assistant:
             timings.first_token_s += tried.first_token_s + tried.generation_s
             timings.prompt_tokens += tried.prompt_tokens
             timings.completion_tokens += tried.completion_tokens
+        reply = grounding.closest_sentence(reply, question, ev.passages, relevance_of)
         answer.direct = reply.direct
         found = grounding.support(reply.direct, question, ev.passages, reply.cited, relevance_of)
         # A follow-up ("was he armed?") leans on the earlier turn, so its closeness to the
@@ -446,10 +468,42 @@ class Assistant:
         reply = grounding.parse_reply(raw)
         if grounding.resume_prefix(reply.direct, question) is not None:
             return None, own
+        reply = grounding.closest_sentence(reply, question, [best], relevance_of)
         found = grounding.support(reply.direct, question, [best], reply.cited, relevance_of)
         if found is None or found.relevance < s.min_support:
             return None, own
         return (reply, found), own
+
+    @staticmethod
+    def _news(snap: _Snapshot, ev: evidence.Evidence, topic: set[str], frame: timeframe.TimeFrame | None,
+              filters: Filters) -> list[digest.Item]:
+        """The articles a news question's digest shows (``digest.newest``): with a topic, among the
+        retrieved candidates (the search found the articles on it); without one, every article
+        the filters allow in the days asked about."""
+        days = digest.window(frame, filters.as_of or snap.index.status().last_date)
+        if topic:
+            ids = dict.fromkeys(x.passage.doc_id for x in ev.sentences)
+            docs = [snap.index.documents[i] for i in ids if i in snap.index.documents]
+        else:
+            ok = allowed_docs(snap.index, filters)
+            docs = [d for k, d in enumerate(snap.index.doc_list) if ok is None or ok[k]]
+        return digest.newest(docs, topic, days)
+
+    def _digest(self, answer: Answer, items: list[digest.Item], snap: _Snapshot, t0: float) -> Iterator[str | Answer]:
+        """The leads of ``items``, newest first, each cited; no model call."""
+        answer.passages = [Passage(chunk_id=-1, doc_id=it.document.id, text=it.document.text[it.start:it.end],
+                                   start=it.start, end=it.end, title=it.document.title,
+                                   published=it.document.published, source=it.document.source,
+                                   url=it.document.url, path=it.document.path, page=it.document.page_at(it.start),
+                                   date_source=it.document.date_source)
+                           for it in items]
+        answer.digest = True
+        answer.attributed_markers = len(items)  # written by the code, not the model
+        text = "\n\n".join(f"{grounding.quote_of(p)} [{n}]" for n, p in enumerate(answer.passages, 1))
+        yield text
+        self._check(answer, text, snap)
+        answer.timings.total_s = time.perf_counter() - t0
+        yield answer
 
     @staticmethod
     def _unmentioned(question: str, passage: Passage, snap: _Snapshot) -> list[str]:

@@ -209,6 +209,9 @@ class Answer:
     # A descriptive question answered from its single best evidence passage
     # (``Settings.focused_first``); ``passages`` then holds that passage alone.
     focused: bool = False
+    # A news question ("what happened last week?") answered with the leads of the newest articles
+    # that fit (``digest``), without the model.
+    digest: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

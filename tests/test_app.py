@@ -234,6 +234,17 @@ def test_a_week_the_archive_does_not_reach_is_refused_with_the_reason(app_env):
     assert any("read “this week” as 2024-11-25 – 2024-12-01" in c.value for c in at.chat_message[-1].caption)
 
 
+def test_a_news_question_lists_the_newest_reports_on_its_topic(app_env):
+    at = ask(run_app(), "What's the latest news about the Harbor Bridge?")
+    [answer] = answers(at)
+    closes, reopens = answer.index("closed again in September"), answer.index("reopened on Monday")
+    assert closes < reopens and "Library" not in answer  # newest first, only the topic
+    labels = [plain(e.label) for e in at.expander]
+    assert labels[0].startswith("[1] Harbor Bridge closes again") and labels[1].startswith("[2] Harbor Bridge reopens")
+    assert any("read “latest” as" in c.value for c in at.chat_message[-1].caption)
+    assert "⚠" not in " ".join(c.value for c in at.caption)  # every lead supported by its source
+
+
 def test_empty_index_then_build_button_builds(tmp_path, monkeypatch):
     archive = write_archive(tmp_path / "archive", ARTICLES[:2])
     monkeypatch.setenv("ARCHIVIST_ARCHIVE", str(archive))

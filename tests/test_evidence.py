@@ -154,7 +154,11 @@ def test_a_what_happened_question_ranks_an_articles_lead_first(embedder, monkeyp
     ("Why did Trump drop Jared Isaacman as NASA nominee?\nHe said so.", False),  # a question
     ("By Anna Berg, staff writer\nText.", False),  # under six words
     ("The report said the soldiers were withdrawn from the line after the", True),  # cut off by the chunk
+    ("Analysts point to two pressures. The first is the economy.", True),  # short, but runs on
+    ("Analysts point to two pressures.\nThe first is the economy.", False),  # a short line of its own
+    ("Staff report. SEOUL - The guards withdrew.", False),  # two words
 ])
 def test_a_heading_or_question_is_not_a_statement(text, stated):
-    end = text.index("\n") if "\n" in text else len(text)
+    # The first sentence: up to the line's end or the first full stop, whichever comes first.
+    end = min([len(text)] + [text.index(c) + len(c) - 1 for c in ("\n", ". ") if c in text])
     assert evidence.not_a_statement(text, 0, end) is not stated

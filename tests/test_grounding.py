@@ -117,9 +117,19 @@ def test_yes_or_no_alone_states_nothing():
 
 
 @pytest.mark.parametrize("reply, expected", [("No", "No,"), ("yes.", "Yes,"), ("No, he was unarmed", None),
-                                             ("Was he armed", "Was he armed:"), ("unarmed", None)])
+                                             ("Was he armed", "Was he armed:"), ("unarmed", None),
+                                             ("He was not armed", "No,"), ("He was never armed", "No,"),
+                                             ("He was not armed by China", None)])
 def test_a_bare_stance_or_a_restated_question_is_resumed(reply, expected):
     assert grounding.resume_prefix(reply, "Was he armed?") == expected
+
+
+def test_a_negated_restatement_is_a_no_only_for_a_yes_no_question():
+    assert grounding.resume_prefix("The fog was not defector armed", "Was the fog defector armed?") == "No,"
+    # "No South Korean soldiers returned fire" states the answer; "no" is not read as a stance.
+    assert grounding.resume_prefix("No South Korean soldiers returned fire",
+                                   "Did South Korean soldiers return fire?") is None
+    assert grounding.resume_prefix("not armed", "Who was armed?") is None  # not a yes/no question
 
 
 def test_an_outlet_named_only_in_the_header_answers_a_which_newspaper_question():
@@ -266,3 +276,110 @@ def test_no_source_is_named_without_an_attribution_to_one(embedder):
     question = "Which newspaper interviewed the defector?"
     p = _passage("According to the Korea JoongAng Daily, the defector was interviewed by a newspaper.")
     assert grounding.attributed_outlet(question, _scored(question, [p], embedder), [p], min_score=0.0) is None
+
+
+def test_a_reply_of_several_sentences_is_the_one_closest_to_the_question():
+    text = ("South Korean soldiers fired warning shots at North Korean guards on Thursday. "
+            "The North Korean guards withdrew after the shots. No further exchange of fire was reported, "
+            "and no one on the southern side was hurt.")
+    p = _passage(text)
+    relevance = {("d", 0): 1.6, ("d", text.index("The North")): 1.1, ("d", text.index("No further")): 0.7}
+    reply = grounding.parse_reply("The North Korean guards withdrew after the shots. No further exchange of fire "
+                                  "was reported, and no one on the southern side was hurt. [1]")
+    question = "What happened after the warning shots?"
+    assert grounding.closest_sentence(reply, question, [p], relevance) == grounding.Reply(
+        "The North Korean guards withdrew after the shots", [1])
+    # Not always the first: the closer one wins.
+    relevance[("d", text.index("No further"))] = 1.3
+    assert grounding.closest_sentence(reply, question, [p], relevance).direct.startswith("No further exchange")
+    # One sentence, or a stance before the statement, is left as it is.
+    for one in ("Dr. Kim Lee said the guards withdrew", "No. The guards withdrew after the shots"):
+        assert grounding.closest_sentence(grounding.Reply(one, [1]), question, [p], relevance).direct == one
+
+
+def test_a_sentence_that_points_back_is_as_close_to_the_question_as_what_it_points_to():
+    text = ("Analysts point to two pressures. The first is the economy: food is scarce. "
+            "The second is tighter surveillance along the border with China.")
+    p = _passage(text)
+    second = text.index("The second")
+    relevance = {("d", 0): 1.6, ("d", text.index("The first")): 0.9, ("d", second): 0.7}
+    found = grounding.support("Tighter surveillance along the border with China",
+                              "What is the second pressure analysts point to?", [p], relevance=relevance)
+    assert found is not None and found.sentence.startswith("The second") and found.relevance == 1.6
+    # A sentence that does not point back keeps its own score.
+    plain = _passage(text.replace("The second is", "Guards added"))
+    found = grounding.support("Tighter surveillance along the border with China",
+                              "What is the second pressure analysts point to?", [plain], relevance=relevance)
+    assert found is not None and found.relevance == 0.7
+
+
+@pytest.mark.parametrize("said, speaker", [
+    ("A soldier walked across the border under cover of thick fog, South Korea's Joint Chiefs of Staff said.",
+     "South Korea's Joint Chiefs of Staff"),
+    ("A soldier walked across the border under cover of thick fog, the military said.", "the military"),
+    ("A soldier walked across the border under cover of thick fog, said Kim Min-seok.", "Kim Min-seok"),
+    ("According to the Defence Ministry, a soldier walked across the border under cover of thick fog.",
+     "Defence Ministry"),
+    ("A soldier walked across the border under cover of thick fog, doctors and officials said.",
+     "doctors and officials"),
+    ("But analysts say a soldier walked across the border under cover of thick fog.", "analysts"),
+])
+def test_a_who_said_question_is_answered_by_the_speaker_of_the_sentence_that_says_it(embedder, said, speaker):
+    question = "Who said the soldier crossed in fog?"
+    # The first sentence is about the soldier and the border too, and attributed, but says
+    # nothing of the fog.
+    p = _passage("South Korean soldiers fired warning shots at the border, the Border Command said. " + said)
+    named = grounding.attributed_speaker(question, _scored(question, [p], embedder), [p], min_score=0.0)
+    assert named is not None and named[0] == speaker and named[1].sentence == said
+
+
+def test_no_speaker_without_an_attribution_or_for_another_question(embedder):
+    question = "Who said the soldier crossed in fog?"
+    p = _passage("A soldier walked across the border under cover of thick fog on Thursday.")
+    assert grounding.attributed_speaker(question, _scored(question, [p], embedder), [p], min_score=0.0) is None
+    question = "Who crossed the border in fog?"  # who did it, not who said so
+    p = _passage("A soldier walked across the border under cover of thick fog, the military said.")
+    assert grounding.attributed_speaker(question, _scored(question, [p], embedder), [p], min_score=0.0) is None
+
+
+def test_a_description_is_supported_by_the_sentence_that_states_all_of_it():
+    # The closer sentence states the shots and the guards but not what happened after them.
+    text = ("South Korean soldiers fired warning shots at North Korean guards on Thursday. "
+            "The North Korean guards withdrew after the shots.")
+    p = _passage(text)
+    relevance = {("d", 0): 1.6, ("d", text.index("The North")): 1.1}
+    found = grounding.support("The North Korean guards withdrew after the shots",
+                              "What happened after the warning shots?", [p], relevance=relevance)
+    assert found is not None and found.sentence == "The North Korean guards withdrew after the shots."
+
+
+def test_a_negated_reply_needs_a_negation_in_its_sentence():
+    survived = _passage("Another soldier was shot by his own side and survived after being flown to hospital.")
+    assert grounding.support("the soldier was not survived", "Did the soldier survive?", [survived]) is None
+    assert grounding.support("Yes, he survived after being flown to hospital", "Did the soldier survive?",
+                             [survived]) is not None
+    unarmed = _passage("The soldier was unarmed and did not resist.")
+    found = grounding.support("No, the soldier was not armed", "Was the soldier armed?", [unarmed])
+    assert found is not None and "unarmed" in found.sentence
+
+
+def test_a_reply_cut_off_inside_the_sentence_it_copies_is_not_shown_as_the_answer():
+    sentence = 'The closing of the park was a "difficult decision" because it was not a strategic fit.'
+    found = grounding.Support(n=2, start=0, end=len(sentence), sentence=sentence, coverage=1.0, relevance=1.0,
+                              doc_start=0)
+    assert grounding.compose('The closing of the park was a "diff', found) == f"{sentence} [2]"
+    assert grounding.compose("Not a strategic fit", found) == f"Not a strategic fit [2]\n\n{sentence} [2]"
+
+
+def test_a_what_did_they_say_question_is_answered_by_the_sentence_attributed_to_them(embedder):
+    question = "What did doctors say about the defector?"
+    said = "The defector was recovering in hospital on Tuesday after surgery, doctors and officials said."
+    p = _passage("The defector was flown to hospital, the military said. " + said + " He is recovering.")
+    found = grounding.attributed_statement(question, _scored(question, [p], embedder), [p], min_score=0.0)
+    assert found is not None and found.sentence == said
+    # Nothing attributed to doctors: no answer from the ranking.
+    p = _passage("The defector was flown to hospital, the military said.")
+    assert grounding.attributed_statement(question, _scored(question, [p], embedder), [p], min_score=0.0) is None
+    assert grounding.attributed_statement("What did the doctors do?", [], [p], min_score=0.0) is None
+    assert grounding.said_question("What did comedian Bobby Lee say on his podcast about the story?")
+    assert not grounding.said_question("What did Nezza do at the game even though staff had told her not to?")

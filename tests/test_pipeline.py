@@ -298,6 +298,28 @@ def test_a_which_newspaper_question_names_the_source_a_report_gives_without_aski
     assert answer.attributed_markers == 1 and answer.model_markers == 0
 
 
+def test_who_said_and_what_did_they_say_are_answered_from_the_attribution_without_the_model(tmp_path, embedder):
+    from assistant.settings import Settings
+
+    ledger = {"id": "ledger", "title": "Defector recovering after surgery", "published": "2017-11-14",
+              "source": "Peninsula Ledger", "url": None,
+              "text": "The defector was recovering in hospital on Tuesday after surgery, doctors said. Guards "
+                      "carried him across the line, the Joint Chiefs of Staff said."}
+    archive = write_archive(tmp_path / "a", [*ARTICLES, ledger])
+    settings = Settings(archive=archive, index=tmp_path / "i", cache_dir=tmp_path / "c")
+    build_index(settings, embedder=embedder)
+    llm = Scripted(["Guards [1]"])
+    assistant = Assistant(settings, llm=llm, embedder=embedder)
+    answer = assistant.ask("Who said guards carried the defector across the line?")
+    assert not llm.prompts and not answer.refused and answer.answer.startswith("Joint Chiefs of Staff [")
+    assert all(c.supported for c in answer.citations)
+    answer = assistant.ask("What did doctors say about the defector?")
+    n = next(c.n for c in answer.citations)
+    assert not llm.prompts and answer.answer == (
+        f"The defector was recovering in hospital on Tuesday after surgery, doctors said. [{n}]")
+    assert answer.passages[n - 1].doc_id == "news.jsonl#ledger" and all(c.supported for c in answer.citations)
+
+
 def test_a_part_about_days_the_archive_lacks_gives_the_reason(assistant):
     assistant._llm = Scripted(["about 20 [1]"])
     answer = assistant.ask("How many warning shots were fired, and what did the bakery win this week?",
@@ -589,3 +611,23 @@ def test_a_descriptive_answer_quotes_a_second_sentence(assistant, second):
     assert ("shot in the shoulder and elbow" in answer.answer) is second
     assert answer.citations and all(c.supported and c.doc_id == "news.jsonl#jsa" for c in answer.citations)
     assert not answer.unsupported_sentences
+
+
+def test_a_news_question_is_answered_with_the_leads_of_the_newest_articles(assistant):
+    llm = assistant._llm = Scripted(["The archive does not say."])
+    answer = assistant.ask("What happened last month?", filters=Filters(as_of="2017-12-31"))
+    assert not llm.prompts and answer.digest and not answer.refused  # the model is not asked
+    assert answer.timeframe == {"phrase": "last month", "start": "2017-11-01", "end": "2017-11-30"}
+    assert answer.answer == "A North Korean soldier ran across the Joint Security Area under gunfire from his own side. [1]"
+    assert [c.doc_id for c in answer.citations] == ["news.jsonl#jsa"] and answer.citations[0].supported
+    # With a topic: the newest articles that name it, newest first; the bakery never does.
+    answer = assistant.ask("What's the latest news about the defections?", filters=Filters(as_of="2018-03-31"))
+    assert answer.digest and [p.doc_id for p in answer.passages] == ["news.jsonl#economy", "news.jsonl#fog"]
+    assert all(c.supported for c in answer.citations) and not answer.unsupported_sentences
+    assert not llm.prompts
+
+
+def test_a_news_question_with_nothing_in_its_days_takes_the_usual_path(assistant):
+    assistant._llm = Scripted(["The archive does not say."])
+    answer = assistant.ask("What happened last week?", filters=Filters(as_of="2017-12-10"))
+    assert not answer.digest and answer.refused

@@ -1,0 +1,134 @@
+"""News questions answered with a digest: "What happened last week?", "What's the latest on the
+defections?", "Any news about the strike?". The answer is the opening statement of each of the
+newest articles that fit (in the question's time window, naming its topic), newest first, each
+cited; the model is not asked.
+
+Why: such a question names no fact to look for. Its words alone are far from every sentence (the
+relevance gate refused "What happened this week?" at 0.30 and "What's the latest news about
+defections?" at 0.29), and asked to pick one sentence, the 0.5B model copied whichever it read
+first ("The demilitarised zone ... is lined with fences" for "what happened last month?"). A
+news article's lead says what happened; which articles, and how new, is what the archive knows
+for certain.
+
+Limits: English question forms only (``asks_for_news``). A "what happened" question needs a
+named time ("last week", "in November", "on Tuesday") of at most ``MAX_WINDOW_DAYS`` and at most
+``MAX_TOPIC_TERMS`` topic words ("What happened at the Joint Security Area in November?");
+longer ones ("What happened to the Tea dating-advice app in late July 2025?") ask for a fact and
+take the usual path. The topic is matched by its word stems in the title or text, not by
+meaning ("defections" finds "defected", not "crossed the border"). A lead is the first sentence
+that is not a headline, byline or dateline line, so a feature that opens with a scene gives that
+scene.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from .dates import date_bounds
+from .evidence import HEADING_WORDS, not_a_statement
+from .sentences import split_sentences
+from .text import content_terms, term
+from .timeframe import TimeFrame
+from .types import Document
+
+DIGEST_ARTICLES = 5
+MAX_TOPIC_TERMS = 3
+MAX_WINDOW_DAYS = 62
+# How far back "the latest" may reach when the last days hold nothing on the topic: older than
+# this is not news of the day asked from (as ``timeframe.RECENT_LIMIT_DAYS`` for answers).
+RECENT_REACH_DAYS = 180
+
+_NEWS = r"(?:news|reports?|stories|developments?|updates?|headlines|coverage)"
+# "What's the latest on X?", "What is the latest news about X?", "The latest?" (not "what's the
+# latest beauty trend?": a fact of a kind).
+_LATEST = re.compile(r"^\W*(?:(?:so\s+)?what(?:'s|’s|\s+is|\s+are)\s+)?(?:the\s+)?(?:latest|newest|most\s+recent)"
+                     r"(?:\s+" + _NEWS + r")?(?:\s+(?:on|about|from|in|regarding|with|for)\b|\W*$)", re.I)
+# "Any news about X?", "Is there any news on X?", "Recent reports on X", "What's new with X?"
+_ANY = re.compile(r"^\W*(?:(?:is|are)\s+there\s+)?(?:any\s+(?:new\s+)?|(?:latest|recent|newest)\s+)" + _NEWS + r"\b"
+                  r"|^\W*(?:what(?:'s|’s|\s+is)|anything)\s+new\b", re.I)
+# "What happened last week?", "What happened at the Joint Security Area in November?"
+_HAPPENED = re.compile(r"^\W*what\s+(?:has\s+|have\s+)?(?:happened|went\s+on)\b", re.I)
+# Words of the forms themselves, not of a topic.
+_GENERIC = {term(w) for w in (
+    "news report reports story stories update updates development developments headline headlines coverage "
+    "latest newest recent new happen happened went anything what").split()}
+
+
+def asks_for_news(question: str, frame: TimeFrame | None) -> set[str] | None:
+    """The topic's word stems of a news question (empty: any article will do), or None when the
+    question asks for a fact rather than for the news."""
+    happened = _HAPPENED.match(question)
+    if not (happened or _LATEST.match(question) or _ANY.match(question)):
+        return None
+    rest = question.replace(frame.phrase, " ") if frame is not None else question
+    topic = content_terms(rest) - _GENERIC
+    if len(topic) > MAX_TOPIC_TERMS:
+        return None
+    if happened and (frame is None or not frame.named_days or _days(frame) > MAX_WINDOW_DAYS):
+        # Without a time asked about it is a question about an event ("what happened at the
+        # border?"), which the evidence path answers.
+        return None
+    return topic
+
+
+def _days(frame: TimeFrame) -> int:
+    return (dt.date.fromisoformat(frame.end) - dt.date.fromisoformat(frame.start)).days + 1
+
+
+@dataclass
+class Item:
+    document: Document
+    start: int  # the lead's offsets in the document text
+    end: int
+
+
+def lead(doc: Document) -> tuple[int, int] | None:
+    """The offsets of the article's first statement: not its title (a markdown "# Title" line
+    too), a byline or a dateline line, and without the heading lines a pdf's text runs into it."""
+    title = " ".join(doc.title.split()).lower()
+    for a, b in split_sentences(doc.text):
+        text = " ".join(doc.text[a:b].lstrip("# ").split()).lower()
+        if text == title or not_a_statement(doc.text, a, b):
+            continue
+        while (nl := doc.text.find("\n", a, b)) != -1:
+            line = doc.text[a:nl].strip()
+            if not line or line[-1] in ".!?:;\"'”’)" or len(line.split()) > HEADING_WORDS:
+                break
+            a = nl + 1
+        return a + (len(doc.text[a:b]) - len(doc.text[a:b].lstrip())), b
+    return None
+
+
+def window(frame: TimeFrame | None, reference: str | None) -> tuple[dt.date, dt.date] | None:
+    """The days a digest takes articles from: the named days asked about, else (recency words, or
+    no time at all) the ``RECENT_REACH_DAYS`` up to the reference day; None without either."""
+    if frame is not None and frame.named_days:
+        return dt.date.fromisoformat(frame.start), dt.date.fromisoformat(frame.end)
+    if reference is None:
+        return None
+    ref = dt.date.fromisoformat(str(reference)[:10])
+    return ref - dt.timedelta(days=RECENT_REACH_DAYS), ref
+
+
+def newest(docs: Iterable[Document], topic: set[str], days: tuple[dt.date, dt.date] | None,
+           limit: int = DIGEST_ARTICLES) -> list[Item]:
+    """The newest dated ``docs`` published within ``days`` whose title or text holds every topic
+    stem, with their leads; newest first (ties by title)."""
+    dated = []
+    for d in docs:
+        bounds = date_bounds(d.published)
+        if bounds is not None and (days is None or (bounds[1] >= days[0] and bounds[0] <= days[1])):
+            dated.append((bounds[1], d))
+    dated.sort(key=lambda x: (x[0], x[1].title), reverse=True)
+    items: list[Item] = []
+    for _, doc in dated:
+        if topic and not topic <= content_terms(f"{doc.title}\n{doc.text}"):
+            continue
+        span = lead(doc)
+        if span is not None:
+            items.append(Item(doc, *span))
+        if len(items) >= limit:
+            break
+    return items

@@ -1,0 +1,72 @@
+"""News questions ("what happened last week?", "what's the latest on X?") recognised, and the
+newest articles' leads chosen for them."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assistant import digest, timeframe
+from assistant.types import Document
+
+REF = "2017-12-22"
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("What happened this week?", set()),
+    ("What happened last month?", set()),
+    ("What's the latest news about defections?", {"defect"}),
+    ("What is the latest on the defections?", {"defect"}),
+    ("Any news about the defections?", {"defect"}),
+    ("What's new?", set()),
+    ("What happened at the Joint Security Area in November?", {"joint", "secur", "area"}),
+    # Facts, not the news: the usual path answers them.
+    ("What happened after the warning shots?", None),  # no time asked about
+    ("What happened in 2017?", None),  # a whole year is no digest
+    ("What's the latest beauty trend on TikTok?", None),
+    ("What happened to the Tea dating-advice app for women in late July 2025?", None),  # too many topic words
+    ("Who reported the news?", None),
+    ("How many warning shots were fired this week?", None),
+])
+def test_news_questions_and_their_topic(question, topic):
+    assert digest.asks_for_news(question, timeframe.resolve(question, REF)) == topic
+
+
+def _doc(id: str, text: str, published: str | None, title: str = "Headline") -> Document:
+    return Document(id=id, text=text, title=title, published=published, source="Wire")
+
+
+def test_the_lead_is_the_first_statement_without_title_or_heading_lines():
+    md = _doc("md", "# Defector recovering after surgery\n\nThe soldier was recovering in hospital on Tuesday.",
+              "2017-11-14", title="Defector recovering after surgery")
+    pdf = _doc("pdf", "Why soldiers are risking the border\nAnalysis - Sample Review, 22 December 2017\n"
+                      "A soldier who walked across in fog was the fourth this year. Only weeks earlier another ran.",
+               "2017-12-22", title="Why soldiers are risking the border")
+    for doc, lead in ((md, "The soldier was recovering in hospital on Tuesday."),
+                      (pdf, "A soldier who walked across in fog was the fourth this year.")):
+        a, b = digest.lead(doc)
+        assert doc.text[a:b] == lead
+    assert digest.lead(_doc("x", "Headline only", "2017-12-01")) is None
+
+
+def test_the_newest_articles_in_the_days_asked_about_that_name_the_topic():
+    docs = [_doc("old", "Defections rose last year, officials said.", "2017-10-02"),
+            _doc("a", "A soldier defected on Monday at the border.", "2017-11-13"),
+            _doc("b", "The soldier who defected was recovering after surgery.", "2017-11-14"),
+            _doc("c", "A bakery won the bread prize in the valley.", "2017-11-20"),
+            _doc("month", "Defections this month were the highest in years.", "2017-11"),
+            _doc("undated", "A soldier defected again, officials said.", None)]
+    days = (dt.date(2017, 11, 1), dt.date(2017, 11, 30))
+    assert [it.document.id for it in digest.newest(docs, set(), days)] == ["month", "c", "b", "a"]
+    assert [it.document.id for it in digest.newest(docs, {"defect"}, days)] == ["month", "b", "a"]
+    assert [it.document.id for it in digest.newest(docs, {"defect"}, days, limit=1)] == ["month"]
+    assert [it.document.id for it in digest.newest(docs, {"defect"}, None)][-1] == "old"
+
+
+def test_the_window_is_the_named_days_or_the_recent_past():
+    named = timeframe.resolve("What happened last month?", REF)
+    assert digest.window(named, REF) == (dt.date(2017, 11, 1), dt.date(2017, 11, 30))
+    recent = timeframe.resolve("What's the latest on defections?", REF)
+    assert digest.window(recent, REF) == (dt.date(2017, 12, 22) - dt.timedelta(days=digest.RECENT_REACH_DAYS),
+                                          dt.date(2017, 12, 22))
+    assert digest.window(None, None) is None
