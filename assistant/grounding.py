@@ -34,7 +34,7 @@ from .evidence import ATTRIBUTION, OUTLET_QUESTION, REFERS_BACK, answer_type, no
 from .markers import parse_markers, strip_markers
 from .prompts import after_control, has_control
 from .sentences import split_sentences
-from .text import content_terms, term, words
+from .text import ORDINALS, content_terms, term, words
 from .types import Passage
 
 _LEAD = re.compile(r"^\s*(?:answer|short answer|final answer)\s*[:\-]\s*", re.I)
@@ -101,6 +101,28 @@ def closest_sentence(reply: Reply, question: str, passages: Sequence[Passage],
 
 def _numbers(text: str) -> set[str]:
     return {w for w in words(text) if w[0].isdigit()}
+
+
+# A number with a unit of measure ("4 years", "20 km"): a rank ("the fourth soldier") never states
+# it, though it states a count ("4", "4 soldiers").
+_MEASURED = re.compile(r"(\d[\d,.]*)\s*(?:-\s*)?(?:years?|months?|weeks?|days?|hours?|minutes?|metres?|meters?|km|"
+                       r"kilomet(?:re|er)s?|miles?|feet|per\s*cent|percent|%|dollars?|euros?|pounds?|tonnes?|tons?|kg)\b",
+                       re.I)
+_ORDINAL = re.compile(r"\b(?:" + "|".join(ORDINALS) + r"|\d+(?:st|nd|rd|th))\b", re.I)
+
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# A reply that is a date and nothing else: "13 November 2017", "Monday, Nov. 13", "2017".
+_DATE_ONLY = re.compile(r"^\W*(?:on\s+)?(?:[a-z]+day,?\s+)?(?:\d{1,2}\s+" + _MONTH + r"(?:,?\s+\d{4})?|" + _MONTH
+                        + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|" + _MONTH + r"\s+\d{4}|\d{4})\W*$", re.I)
+_HOW_MUCH = re.compile(r"\bhow\s+(?:many|much|far|long|old|big|large|tall|high)\b", re.I)
+
+
+def _measures_stated(direct: str, sentence: str) -> bool:
+    """Whether every measured number of the reply stands in the sentence as a number, not as an
+    ordinal ("How old was the defector?" answered "4 years" from "the fourth soldier")."""
+    measured = {w for m in _MEASURED.finditer(direct) for w in words(m.group(1))}
+    return not measured or measured <= _numbers(_ORDINAL.sub(" ", sentence))
 
 
 def echoes(direct: str, question: str) -> bool:
@@ -241,6 +263,10 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
     phrase = " ".join(words(direct)) if not target and not numbers else ""
     if (not target and not numbers and not phrase) or echoes(direct, question):
         return None
+    if _HOW_MUCH.search(question) and _DATE_ONLY.match(direct):
+        # A date answers when, not how far, how many or how old ("13 November 2017" for how far
+        # apart the troops stand, from the report's dateline).
+        return None
     # A sentence states the reply when it holds most of its words, or most of what the reply adds
     # to the question: "Israel launched air strikes on Damascus in support of Druze minority" is
     # stated by "... forces attacking Druze in southern Syria", which words the strikes differently.
@@ -270,7 +296,8 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
             # injected one next to it.
             stated = own | title_terms
             coverage, alone = _coverage(target, added, stated), _coverage(target, added, own)
-            if numbers - _numbers(p.text[a:b]) or (negated and not _NEGATION.search(p.text[a:b])):
+            if (numbers - _numbers(p.text[a:b]) or not _measures_stated(direct, p.text[a:b])
+                    or (negated and not _NEGATION.search(p.text[a:b]))):
                 continue
             if coverage < MIN_COVERAGE or not (target & own or numbers or phrase):
                 continue

@@ -109,6 +109,19 @@ def test_an_ordinal_in_the_passage_states_the_number():
     assert grounding.support("5", "How many North Korean soldiers have defected this year?", [p]) is None
 
 
+def test_a_rank_does_not_state_a_measure():
+    p = _passage("Officials said he was the fourth North Korean soldier to defect to the South this year.")
+    assert grounding.support("4 years", "How old was the defector?", [p]) is None
+    served = _passage("The soldier, 24, had served for 4 years in the army.")
+    assert grounding.support("4 years", "How long had the soldier served?", [served]) is not None
+
+
+def test_a_date_does_not_answer_how_far_or_how_many():
+    p = _passage("SEOUL, 13 November 2017 - Troops of the two Koreas stand only metres apart at the truce village.")
+    assert grounding.support("13 November 2017", "How far apart do the troops stand at the truce village?", [p]) is None
+    assert grounding.support("13 November 2017", "When did the troops stand at the truce village?", [p]) is not None
+
+
 def test_yes_or_no_alone_states_nothing():
     p = _passage("No further exchange of fire was reported. The soldier was unarmed, officials said.")
     assert grounding.support("No", "Was he armed?", [p]) is None
