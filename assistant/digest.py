@@ -1,7 +1,8 @@
 """News questions answered with a digest: "What happened last week?", "What's the latest on the
 defections?", "Any news about the strike?". The answer is the opening statement of each of the
 newest articles that fit (in the question's time window, naming its topic), newest first, each
-cited; the model is not asked.
+cited; the model is not asked. A search of the archive ("Which articles mention Panmunjom?")
+is answered the same way, with the sentence of each article that names the topic.
 
 Why: such a question names no fact to look for. Its words alone are far from every sentence (the
 relevance gate refused "What happened this week?" at 0.30 and "What's the latest news about
@@ -73,6 +74,28 @@ def asks_for_news(question: str, frame: TimeFrame | None) -> set[str] | None:
     return topic
 
 
+# "Which articles mention Panmunjom?", "Find reports about the fog crossing": a search of the
+# archive, answered with the sentence of each article that names the topic.
+_MENTIONS = re.compile(
+    r"^\W*(?:(?:which|what)\s+(?:articles?|reports?|stories|pieces)\s+(?:mentions?|covers?|discuss(?:es)?|names?|"
+    r"talks?\s+about|(?:are|is)\s+about)\b"
+    r"|(?:find|show|list|give)(?:\s+me)?\s+(?:all\s+)?(?:the\s+)?(?:articles?|reports?|stories)\s+"
+    r"(?:about|on|mentioning|naming|(?:that|which)\s+mention)\b)", re.I)
+_SEARCH_WORDS = {term(w) for w in (
+    "article articles report reports story stories piece pieces mention mentions cover covers discuss discusses "
+    "name names talk talks find show list give me all").split()}
+
+
+def asks_for_mentions(question: str, frame: TimeFrame | None) -> set[str] | None:
+    """The topic's word stems of a search of the archive ("Which articles mention Panmunjom?"),
+    or None for any other question (or one without a topic)."""
+    if not _MENTIONS.match(question):
+        return None
+    rest = question.replace(frame.phrase, " ") if frame is not None and frame.named_days else question
+    topic = content_terms(rest) - _SEARCH_WORDS
+    return topic if 0 < len(topic) <= MAX_TOPIC_TERMS else None
+
+
 def _days(frame: TimeFrame) -> int:
     return (dt.date.fromisoformat(frame.end) - dt.date.fromisoformat(frame.start)).days + 1
 
@@ -92,13 +115,19 @@ def lead(doc: Document) -> tuple[int, int] | None:
         text = " ".join(doc.text[a:b].lstrip("# ").split()).lower()
         if text == title or not_a_statement(doc.text, a, b):
             continue
-        while (nl := doc.text.find("\n", a, b)) != -1:
-            line = doc.text[a:nl].strip()
-            if not line or line[-1] in ".!?:;\"'”’)" or len(line.split()) > HEADING_WORDS:
-                break
-            a = nl + 1
-        return a + (len(doc.text[a:b]) - len(doc.text[a:b].lstrip())), b
+        return _after_headings(doc.text, a, b), b
     return None
+
+
+def _after_headings(text: str, a: int, b: int) -> int:
+    """Where the sentence ``text[a:b]`` starts after the short unpunctuated lines (headline,
+    kicker, byline) a pdf's text runs into it."""
+    while (nl := text.find("\n", a, b)) != -1:
+        line = text[a:nl].strip()
+        if not line or line[-1] in ".!?:;\"'”’)" or len(line.split()) > HEADING_WORDS:
+            break
+        a = nl + 1
+    return a + (len(text[a:b]) - len(text[a:b].lstrip()))
 
 
 def window(frame: TimeFrame | None, reference: str | None) -> tuple[dt.date, dt.date] | None:
@@ -113,9 +142,10 @@ def window(frame: TimeFrame | None, reference: str | None) -> tuple[dt.date, dt.
 
 
 def newest(docs: Iterable[Document], topic: set[str], days: tuple[dt.date, dt.date] | None,
-           limit: int = DIGEST_ARTICLES) -> list[Item]:
+           limit: int = DIGEST_ARTICLES, naming: bool = False) -> list[Item]:
     """The newest dated ``docs`` published within ``days`` whose title or text holds every topic
-    stem, with their leads; newest first (ties by title)."""
+    stem, newest first (ties by title), each with its lead, or with ``naming`` the first
+    statement that names the most of the topic (the lead when none names any)."""
     dated = []
     for d in docs:
         bounds = date_bounds(d.published)
@@ -126,9 +156,21 @@ def newest(docs: Iterable[Document], topic: set[str], days: tuple[dt.date, dt.da
     for _, doc in dated:
         if topic and not topic <= content_terms(f"{doc.title}\n{doc.text}"):
             continue
-        span = lead(doc)
+        span = (naming and _naming(doc, topic)) or lead(doc)
         if span is not None:
             items.append(Item(doc, *span))
         if len(items) >= limit:
             break
     return items
+
+
+def _naming(doc: Document, topic: set[str]) -> tuple[int, int] | None:
+    """The first statement of the article naming the most topic stems; None when none names any."""
+    best: tuple[int, tuple[int, int]] | None = None
+    for a, b in split_sentences(doc.text):
+        if not_a_statement(doc.text, a, b):
+            continue
+        named = len(topic & content_terms(doc.text[a:b]))
+        if named and (best is None or named > best[0]):
+            best = (named, (_after_headings(doc.text, a, b), b))
+    return best[1] if best else None

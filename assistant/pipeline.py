@@ -17,7 +17,8 @@ Steps of ``Assistant.stream``:
 3. Retrieval: ``settings.candidates`` chunks by hybrid dense + BM25 search under the filters.
    A news question ("what happened last week?", "what's the latest on X?") is answered there
    with the leads of the newest articles in its days that name its topic, cited, without the
-   model (``digest``).
+   model (``digest``); a search ("which articles mention X?") with the sentence of each that
+   names it.
 4. Refusal gate: when no candidate sentence comes close to the user's own question (best cosine
    below ``settings.min_relevance``) the answer is "The archive does not say." and the nearest
    passages come back as closest matches. After the model replies, a second gate refuses when
@@ -288,8 +289,12 @@ class Assistant:
             yield from self._refuse(answer, t0, prompts.no_articles_from(frame.phrase, frame.start, frame.end, newest))
             return
         topic = None if choices else digest.asks_for_news(question, frame)
-        if topic is not None and (items := self._news(snap, ev, topic, frame, filters)):
-            # "What happened last week?", "what's the latest on X?": no fact to look for.
+        naming = None if choices or topic is not None else digest.asks_for_mentions(question, frame)
+        if ((topic is not None or naming is not None)
+                and (items := self._news(snap, ev, topic if naming is None else naming, frame, filters,
+                                         naming=naming is not None))):
+            # "What happened last week?", "what's the latest on X?", "which articles mention X?":
+            # no fact to look for.
             yield from self._digest(answer, items, snap, t0)
             return
         if not ev.passages or (not choices and relevance < s.min_relevance):
@@ -476,18 +481,22 @@ class Assistant:
 
     @staticmethod
     def _news(snap: _Snapshot, ev: evidence.Evidence, topic: set[str], frame: timeframe.TimeFrame | None,
-              filters: Filters) -> list[digest.Item]:
+              filters: Filters, naming: bool = False) -> list[digest.Item]:
         """The articles a news question's digest shows (``digest.newest``): with a topic, among the
         retrieved candidates (the search found the articles on it); without one, every article
-        the filters allow in the days asked about."""
-        days = digest.window(frame, filters.as_of or snap.index.status().last_date)
+        the filters allow in the days asked about. A search of the archive (``naming``) is not
+        limited to recent days, only to days it names."""
+        if naming:
+            days = digest.window(frame, None) if frame is not None and frame.named_days else None
+        else:
+            days = digest.window(frame, filters.as_of or snap.index.status().last_date)
         if topic:
             ids = dict.fromkeys(x.passage.doc_id for x in ev.sentences)
             docs = [snap.index.documents[i] for i in ids if i in snap.index.documents]
         else:
             ok = allowed_docs(snap.index, filters)
             docs = [d for k, d in enumerate(snap.index.doc_list) if ok is None or ok[k]]
-        return digest.newest(docs, topic, days)
+        return digest.newest(docs, topic, days, naming=naming)
 
     def _digest(self, answer: Answer, items: list[digest.Item], snap: _Snapshot, t0: float) -> Iterator[str | Answer]:
         """The leads of ``items``, newest first, each cited; no model call."""

@@ -70,3 +70,28 @@ def test_the_window_is_the_named_days_or_the_recent_past():
     assert digest.window(recent, REF) == (dt.date(2017, 12, 22) - dt.timedelta(days=digest.RECENT_REACH_DAYS),
                                           dt.date(2017, 12, 22))
     assert digest.window(None, None) is None
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("Which articles mention Panmunjom?", {"panmunjom"}),
+    ("Find articles about the fog crossing", {"fog", "cross"}),
+    ("What articles discuss defections?", {"defect"}),
+    ("Which reports mention Panmunjom in November?", {"panmunjom"}),  # the month is the window
+    ("Which articles mention it?", None),  # no topic
+    ("Which newspaper reported the shots?", None),  # a fact: the outlet
+])
+def test_searches_of_the_archive_and_their_topic(question, topic):
+    assert digest.asks_for_mentions(question, timeframe.resolve(question, REF)) == topic
+
+
+def test_a_search_quotes_the_sentence_that_names_the_topic():
+    pdf = _doc("pdf", "Why soldiers are risking the border\nAnalysis - Sample Review\n"
+                      "A soldier who walked across in fog was the fourth this year. Another ran across the line at Panmunjom.",
+               "2017-12-22", title="Why soldiers are risking the border")
+    quiet = _doc("quiet", "A soldier crossed the border. Guards fired warning shots.", "2017-12-21",
+                 title="Soldier at Panmunjom")  # the title names it, the text does not
+    items = digest.newest([quiet, pdf], {"panmunjom"}, None, naming=True)
+    assert [pdf.text[items[0].start:items[0].end], quiet.text[items[1].start:items[1].end]] == [
+        "Another ran across the line at Panmunjom.", "A soldier crossed the border."]
+    items = digest.newest([pdf], {"soldier"}, None, naming=True)  # named from the first sentence on
+    assert pdf.text[items[0].start:items[0].end] == "A soldier who walked across in fog was the fourth this year."

@@ -631,3 +631,12 @@ def test_a_news_question_with_nothing_in_its_days_takes_the_usual_path(assistant
     assistant._llm = Scripted(["The archive does not say."])
     answer = assistant.ask("What happened last week?", filters=Filters(as_of="2017-12-10"))
     assert not answer.digest and answer.refused
+
+
+def test_a_search_of_the_archive_quotes_where_each_article_names_the_topic(assistant):
+    llm = assistant._llm = Scripted(["The archive does not say."])
+    answer = assistant.ask("Which articles mention China?")
+    assert not llm.prompts and answer.digest
+    assert answer.answer == ("They also pointed to tighter surveillance along the border with China, which pushes "
+                             "people to risk the DMZ. [1]")
+    assert all(c.supported for c in answer.citations)
