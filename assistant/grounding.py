@@ -263,6 +263,11 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
     phrase = " ".join(words(direct)) if not target and not numbers else ""
     if (not target and not numbers and not phrase) or echoes(direct, question):
         return None
+    if OUTLET_QUESTION.search(question) and any(
+            target and len(target & content_terms(p.source or "")) >= MIN_COVERAGE * len(target) for p in passages):
+        # The reply names an outlet of the passages: its report on the subject is the support, not
+        # whichever sentence shares a word with its name ("border" of "Border Desk Daily").
+        return _reported_by(target, question, passages, cited, relevance)
     if _HOW_MUCH.search(question) and _DATE_ONLY.match(direct):
         # A date answers when, not how far, how many or how old ("13 November 2017" for how far
         # apart the troops stand, from the report's dateline).

@@ -116,6 +116,16 @@ def test_a_rank_does_not_state_a_measure():
     assert grounding.support("4 years", "How long had the soldier served?", [served]) is not None
 
 
+def test_an_outlet_named_in_a_header_is_supported_by_its_report_on_the_subject():
+    p = Passage(chunk_id=0, doc_id="w", start=0, title="Troops fire warning shots at border guards",
+                text="The guards appeared to be searching for a soldier who crossed the border. South Korean "
+                     "soldiers fired about 20 warning shots at the guards.", end=0,
+                published="2017-12-21", source="Border Desk Daily", url=None, path="w.txt")
+    p = replace(p, end=len(p.text))
+    found = grounding.support("Border Desk Daily", "Which outlet reported the warning shots?", [p])
+    assert found is not None and found.sentence.startswith("South Korean soldiers fired")
+
+
 def test_a_date_does_not_answer_how_far_or_how_many():
     p = _passage("SEOUL, 13 November 2017 - Troops of the two Koreas stand only metres apart at the truce village.")
     assert grounding.support("13 November 2017", "How far apart do the troops stand at the truce village?", [p]) is None
