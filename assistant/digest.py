@@ -16,7 +16,9 @@ named time ("last week", "in November", "on Tuesday") of at most ``MAX_WINDOW_DA
 ``MAX_TOPIC_TERMS`` topic words ("What happened at the Joint Security Area in November?");
 longer ones ("What happened to the Tea dating-advice app in late July 2025?") ask for a fact and
 take the usual path. The topic is matched by its word stems in the title or text, not by
-meaning ("defections" finds "defected", not "crossed the border"). A lead is the first sentence
+meaning ("defections" finds "defected", not "crossed the border" or "defector"), and among the
+question's retrieved candidates (``Assistant._news``): when more articles hold the topic than
+the search returns, the newest of those found are shown. A lead is the first sentence
 that is not a headline, byline or dateline line, so a feature that opens with a scene gives that
 scene.
 """
