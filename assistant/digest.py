@@ -2,7 +2,8 @@
 defections?", "Any news about the strike?". The answer is the opening statement of each of the
 newest articles that fit (in the question's time window, naming its topic), newest first, each
 cited; the model is not asked. A search of the archive ("Which articles mention Panmunjom?")
-is answered the same way, with the sentence of each article that names the topic.
+and a request about a topic ("Tell me about the fog defection", "What do you know about X?") are
+answered the same way, with the sentence of each article that names the topic.
 
 Why: such a question names no fact to look for. Its words alone are far from every sentence (the
 relevance gate refused "What happened this week?" at 0.30 and "What's the latest news about
@@ -11,7 +12,12 @@ first ("The demilitarised zone ... is lined with fences" for "what happened last
 news article's lead says what happened; which articles, and how new, is what the archive knows
 for certain.
 
-Limits: English question forms only (``asks_for_news``). A "what happened" question needs a
+A question about the archive itself ("What is this archive about?", "What's in the archive?", "How
+many articles are there?", "Which outlets are in the archive?") gets what the index knows for
+certain: how many articles, from which outlets, over which days, then the newest articles' leads
+(``asks_about_archive``, ``overview``).
+
+Limits: English question forms only (``asks_for_news``, ``asks_about_archive``). A "what happened" question needs a
 named time ("last week", "in November", "on Tuesday") of at most ``MAX_WINDOW_DAYS`` and at most
 ``MAX_TOPIC_TERMS`` topic words ("What happened at the Joint Security Area in November?");
 longer ones ("What happened to the Tea dating-advice app in late July 2025?") ask for a fact and
@@ -82,10 +88,17 @@ _MENTIONS = re.compile(
     r"^\W*(?:(?:which|what)\s+(?:articles?|reports?|stories|pieces)\s+(?:mentions?|covers?|discuss(?:es)?|names?|"
     r"talks?\s+about|(?:are|is)\s+about)\b"
     r"|(?:find|show|list|give)(?:\s+me)?\s+(?:all\s+)?(?:the\s+)?(?:articles?|reports?|stories)\s+"
-    r"(?:about|on|mentioning|naming|(?:that|which)\s+mention)\b)", re.I)
+    r"(?:about|on|mentioning|naming|(?:that|which)\s+mention)\b"
+    # "Tell me about the fog defection", "What do you know about X?", "Summarize the coverage of X":
+    # a topic, not a fact; each article's sentence on it says what the archive has.
+    r"|(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:tell\s+me|what\s+do\s+you\s+know|what\s+does\s+(?:the|this)\s+archive\s+"
+    r"(?:say|have|know)|give\s+me\s+(?:some\s+)?background)\s+(?:about|on)\b"
+    r"|(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:summari[sz]e|describe)\s+(?!how\b|why\b|what\b|when\b|where\b|who\b)"
+    r"|(?:give\s+me\s+)?(?:an?\s+)?(?:overview|summary|background)\s+(?:of|on)\b)", re.I)
 _SEARCH_WORDS = {term(w) for w in (
     "article articles report reports story stories piece pieces mention mentions cover covers discuss discusses "
-    "name names talk talks find show list give me all").split()}
+    "name names talk talks find show list give me all tell know say archive summarize summarise describe "
+    "overview summary background coverage please").split()}
 
 
 def asks_for_mentions(question: str, frame: TimeFrame | None) -> set[str] | None:
@@ -96,6 +109,66 @@ def asks_for_mentions(question: str, frame: TimeFrame | None) -> set[str] | None
     rest = question.replace(frame.phrase, " ") if frame is not None and frame.named_days else question
     topic = content_terms(rest) - _SEARCH_WORDS
     return topic if 0 < len(topic) <= MAX_TOPIC_TERMS else None
+
+
+# "What is this archive about?", "What's in the archive?", "What does the collection cover?",
+# "How many articles are there?", "Which outlets are in the archive?", "Give me an overview". The
+# whole question must be of the form: "What does the archive say about X?" asks for a fact.
+_ARCHIVE = r"(?:this|the|your|my|our)\s+(?:news\s+)?(?:archive|collection|corpus|database|library|index)"
+_THINGS = r"(?:articles?|reports?|stories|documents?|pieces|topics?|subjects?|outlets?|sources?|newspapers?|publications?)"
+_ABOUT_ARCHIVE = re.compile(
+    r"^\W*(?:"
+    r"what(?:'s|’s|\s+is|\s+are)\s+(?:in\s+)?" + _ARCHIVE + r"(?:\s+about)?"
+    r"|what(?:'s|’s|\s+is)\s+(?:in\s+)?(?:here|there)"
+    r"|what\s+(?:" + _THINGS + r"\s+)?(?:does|do)\s+" + _ARCHIVE + r"\s+(?:contain|cover|hold|have|include)"
+    r"|(?:what|which)\s+" + _THINGS + r"\s+(?:are|is)\s+(?:there|covered|included)?\s*(?:in\s+" + _ARCHIVE + r")?"
+    r"|(?:what|which)\s+" + _THINGS + r"\s+do\s+you\s+have"
+    r"|how\s+many\s+" + _THINGS + r"\s+(?:are\s+(?:there|in\s+" + _ARCHIVE + r")|(?:does|do)\s+(?:" + _ARCHIVE
+    + r"|you)\s+(?:have|hold|contain|include))"
+    r"|what\s+(?:can|could|should)\s+i\s+ask(?:\s+(?:you|about))*"
+    r"|what\s+do\s+you\s+(?:know|have)(?:\s+about)?"
+    r"|(?:summari[sz]e|describe|give\s+(?:me\s+)?(?:an?\s+)?(?:overview|summary)\s+of)\s+" + _ARCHIVE +
+    r"|(?:give\s+(?:me\s+)?)?(?:an?\s+)?(?:overview|summary)(?:\s+(?:of|for)\s+" + _ARCHIVE + r")?"
+    r")\W*$", re.I)
+
+
+def asks_about_archive(question: str) -> bool:
+    """Whether the question asks what the archive holds rather than what it says."""
+    return bool(_ABOUT_ARCHIVE.match(question.strip()))
+
+
+OUTLETS_NAMED = 5
+
+
+def overview(docs: list[Document]) -> str:
+    """One sentence of what ``docs`` are, from the index alone: how many, from which outlets (the
+    ``OUTLETS_NAMED`` with most articles first), published over which days."""
+    n = len(docs)
+    if not n:
+        return "The archive holds no articles."
+    counts: dict[str, int] = {}
+    for d in docs:
+        if d.source:
+            counts[d.source] = counts.get(d.source, 0) + 1
+    outlets = sorted(counts, key=lambda o: (-counts[o], o.lower()))
+    text = f"The archive holds {n} article{'s' if n != 1 else ''}"
+    if outlets:
+        named = outlets[:OUTLETS_NAMED]
+        if len(outlets) > len(named):
+            listed = ", ".join(named) + f" and {len(outlets) - len(named)} more"
+        elif len(named) > 1:
+            listed = ", ".join(named[:-1]) + f" and {named[-1]}"
+        else:
+            listed = named[0]
+        text += f" from {len(outlets)} outlet{'s' if len(outlets) != 1 else ''} ({listed})"
+    spans = [b for d in docs if (b := date_bounds(d.published)) is not None]
+    if spans:
+        first, last = min(b[0] for b in spans), max(b[1] for b in spans)
+        text += f", published {first.isoformat()}" + (f" to {last.isoformat()}" if last != first else "")
+    undated = n - len(spans)
+    if undated:
+        text += f" ({undated} undated)"
+    return text + "."
 
 
 def _days(frame: TimeFrame) -> int:

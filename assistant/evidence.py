@@ -8,6 +8,8 @@ same prompt, and gives the grounding step the sentence to quote.
 A sentence's score adds:
 - ``lexical``: the idf-weighted share of the question's content words (stemmed; ``text``) the
   sentence contains, its neighbours' counting half; idf is counted over the candidate sentences;
+  an acronym of the question ("JSA") is contained by a sentence that spells out a name with
+  those initials ("Joint Security Area") when a candidate does so (``_spell_out``);
 - ``rank``: the chunk's place in the fused retrieval ranking (``W_RANK``);
 - ``type``: ``TYPE_BONUS`` when the sentence holds the kind of thing the question asks for (a
   number for "how many", a date for "when", a name for "who/which", an attribution for "which
@@ -51,7 +53,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .sentences import split_sentences
-from .text import content_terms
+from .text import content_terms, term
 from .types import Document, Passage
 
 # Weights of the three signals (dense, lexical, rank), measured on realtimeqa-dev-small.
@@ -210,6 +212,7 @@ def score_sentences(question: str, groups: list[list[Sentence]], encode: Callabl
     if not flat:
         return
     q_terms = content_terms(question)
+    _spell_out(question, q_terms, flat)
     df: dict[str, int] = {}
     for s in flat:
         for t in s.terms & q_terms:
@@ -242,6 +245,36 @@ def score_sentences(question: str, groups: list[list[Sentence]], encode: Callabl
         s.dense = float(sim)
         s.score = _final(s, base[id(s)])
         s.embedded = True
+
+
+# An acronym of the question ("JSA") and the name it stands for in the candidates ("Joint Security
+# Area"): capitalised words, with "of", "and", "for", "the", "on" or "&" between them left out of
+# the initials.
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+_SPELLED = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on|&)\s+)*[A-Z][\w'’-]*)+")
+
+
+def _spell_out(question: str, q_terms: set[str], sentences: list[Sentence]) -> None:
+    """Give each sentence that spells out an acronym of the question the acronym's term as well,
+    so "Why is shooting at the JSA unusual?" matches "The Joint Security Area ... shooting there
+    is especially unusual." by its words. Only names written out in the candidates themselves
+    count (no list of known acronyms), and only with initials exactly the acronym's letters."""
+    acronyms = {a for a in set(_ACRONYM.findall(question)) if term(a.lower()) in q_terms}
+    if not acronyms:
+        return
+    expansions: dict[str, set[str]] = {}
+    for s in sentences:
+        for m in _SPELLED.finditer(s.text):
+            parts = [w for w in m.group().split() if w[0].isupper()]
+            for i in range(len(parts)):
+                for j in range(i + 2, len(parts) + 1):
+                    initials = "".join(w[0] for w in parts[i:j])
+                    if initials in acronyms:
+                        expansions.setdefault(term(initials.lower()), content_terms(" ".join(parts[i:j])))
+    for s in sentences:
+        for acronym, spelled in expansions.items():
+            if spelled and spelled <= s.terms:
+                s.terms = s.terms | {acronym}
 
 
 def _leads(groups: list[list[Sentence]]) -> list[Sentence]:

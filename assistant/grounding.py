@@ -176,7 +176,11 @@ def negated_echo(direct: str, question: str) -> bool:
 _DESCRIPTIVE = re.compile(
     r"\b(?:why|explain|describe)\b|\bhow\b(?!\s+(?:many|much|old|long|far|often|big|large|tall|high|fast)\b)"
     r"|\bwhat\s+(?:happened|happens|is happening|went)\b"
-    r"|\bwhat\s+(?:do|does|did|will|would|is|are|was|were)\b.*\b(?:do|doing|done)\b",
+    r"|\bwhat\s+(?:do|does|did|will|would|is|are|was|were)\b.*\b(?:do|doing|done)\b"
+    # "What risks do soldiers face ...?", "What effects did the storm have?": the answer is a
+    # description, not a name.
+    r"|\bwhat\s+(?:kinds?\s+of\s+|sorts?\s+of\s+)?(?:risks?|dangers?|threats?|challenges?|problems?|"
+    r"difficult(?:y|ies)|consequences?|effects?|impacts?|benefits?|advantages?|concerns?|conditions)\b",
     re.I)
 # "What is the Joint Security Area?", "Who is Kim Jong Un?": a name asked to be explained. The
 # name must be all the question holds: "What is the most-nominated show?" asks for a name.

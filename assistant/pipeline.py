@@ -288,6 +288,10 @@ class Assistant:
             # the passages say is about older events, so say why nothing is answered.
             yield from self._refuse(answer, t0, prompts.no_articles_from(frame.phrase, frame.start, frame.end, newest))
             return
+        if not choices and digest.asks_about_archive(question):
+            # "What is this archive about?": what the index holds, not what an article says.
+            yield from self._overview(answer, snap, filters, t0)
+            return
         topic = None if choices else digest.asks_for_news(question, frame)
         naming = None if choices or topic is not None else digest.asks_for_mentions(question, frame)
         if ((topic is not None or naming is not None)
@@ -498,8 +502,25 @@ class Assistant:
             docs = [d for k, d in enumerate(snap.index.doc_list) if ok is None or ok[k]]
         return digest.newest(docs, topic, days, naming=naming)
 
-    def _digest(self, answer: Answer, items: list[digest.Item], snap: _Snapshot, t0: float) -> Iterator[str | Answer]:
-        """The leads of ``items``, newest first, each cited; no model call."""
+    def _overview(self, answer: Answer, snap: _Snapshot, filters: Filters, t0: float) -> Iterator[str | Answer]:
+        """What the archive (as far as the filters let in) holds, then its newest articles' leads."""
+        ok = allowed_docs(snap.index, filters)
+        docs = [d for k, d in enumerate(snap.index.doc_list) if ok is None or ok[k]]
+        head = digest.overview(docs)
+        items = digest.newest(docs, set(), None)
+        if not items:
+            answer.answer, answer.digest = head, True
+            answer.timings.total_s = time.perf_counter() - t0
+            yield head
+            yield answer
+            return
+        yield f"{head} The newest:\n\n"
+        yield from self._digest(answer, items, snap, t0, head=f"{head} The newest:")
+
+    def _digest(self, answer: Answer, items: list[digest.Item], snap: _Snapshot, t0: float,
+                head: str = "") -> Iterator[str | Answer]:
+        """The leads of ``items``, newest first, each cited; no model call. ``head`` (the
+        archive's own figures, no claim of an article) goes above them unchecked."""
         answer.passages = [Passage(chunk_id=-1, doc_id=it.document.id, text=it.document.text[it.start:it.end],
                                    start=it.start, end=it.end, title=it.document.title,
                                    published=it.document.published, source=it.document.source,
@@ -511,6 +532,8 @@ class Assistant:
         text = "\n\n".join(f"{grounding.quote_of(p)} [{n}]" for n, p in enumerate(answer.passages, 1))
         yield text
         self._check(answer, text, snap)
+        if head:
+            answer.answer = f"{head}\n\n{answer.answer}"
         answer.timings.total_s = time.perf_counter() - t0
         yield answer
 

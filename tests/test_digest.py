@@ -79,6 +79,15 @@ def test_the_window_is_the_named_days_or_the_recent_past():
     ("Which reports mention Panmunjom in November?", {"panmunjom"}),  # the month is the window
     ("Which articles mention it?", None),  # no topic
     ("Which newspaper reported the shots?", None),  # a fact: the outlet
+    # A topic asked about: what each article says on it.
+    ("Tell me about the fog defection.", {"fog", "defect"}),
+    ("Can you tell me about the warning shots?", {"warn", "shot"}),
+    ("What do you know about Panmunjom?", {"panmunjom"}),
+    ("What does the archive say about China?", {"china"}),
+    ("Give me background on the defections", {"defect"}),
+    ("Describe the fog crossing", {"fog", "cross"}),
+    ("Describe how the soldier crossed the border", None),  # how: the usual path
+    ("Tell me about it", None),  # a follow-up without a topic
 ])
 def test_searches_of_the_archive_and_their_topic(question, topic):
     assert digest.asks_for_mentions(question, timeframe.resolve(question, REF)) == topic
@@ -95,3 +104,38 @@ def test_a_search_quotes_the_sentence_that_names_the_topic():
         "Another ran across the line at Panmunjom.", "A soldier crossed the border."]
     items = digest.newest([pdf], {"soldier"}, None, naming=True)  # named from the first sentence on
     assert pdf.text[items[0].start:items[0].end] == "A soldier who walked across in fog was the fourth this year."
+
+
+@pytest.mark.parametrize("question, about_archive", [
+    ("What is this archive about?", True),
+    ("What's in the archive?", True),
+    ("What does the collection cover?", True),
+    ("What topics does the archive cover?", True),
+    ("How many articles are there?", True),
+    ("Which outlets are in the archive?", True),
+    ("What sources are there?", True),
+    ("What can I ask?", True),
+    ("Give me an overview.", True),
+    ("Summarize the archive", True),
+    # What the archive says, not what it holds.
+    ("What does the archive say about the fog crossing?", False),
+    ("What do you know about the fog?", False),
+    ("Which articles mention Panmunjom?", False),
+    ("Which newspaper reported the shots?", False),
+    ("How many articles mention China?", False),
+    ("What is the Joint Security Area?", False),
+])
+def test_questions_about_the_archive_itself(question, about_archive):
+    assert digest.asks_about_archive(question) is about_archive
+
+
+def test_the_overview_counts_articles_outlets_and_days():
+    docs = [_doc("a", "x", "2017-11-13"), _doc("b", "x", "2017-12-21"), _doc("c", "x", None),
+            Document(id="d", text="x", title="t", published="2017-12", source="Ledger")]
+    assert digest.overview(docs) == ("The archive holds 4 articles from 2 outlets (Wire and Ledger), "
+                                     "published 2017-11-13 to 2017-12-31 (1 undated).")
+    many = [Document(id=str(i), text="x", title="t", published="2020-01-01", source=f"Outlet {i % 7}")
+            for i in range(15)]
+    assert digest.overview(many) == ("The archive holds 15 articles from 7 outlets (Outlet 0, Outlet 1, Outlet 2, "
+                                     "Outlet 3, Outlet 4 and 2 more), published 2020-01-01.")
+    assert digest.overview([]) == "The archive holds no articles."

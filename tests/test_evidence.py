@@ -162,3 +162,19 @@ def test_a_heading_or_question_is_not_a_statement(text, stated):
     # The first sentence: up to the line's end or the first full stop, whichever comes first.
     end = min([len(text)] + [text.index(c) + len(c) - 1 for c in ("\n", ". ") if c in text])
     assert evidence.not_a_statement(text, 0, end) is not stated
+
+
+def test_an_acronym_of_the_question_matches_the_name_it_stands_for(embedder):
+    doc = _doc("wire", "Soldier defects", "A soldier was shot on Monday as he ran across the line. "
+               "The Joint Security Area, which lies inside the demilitarised zone, is one of the few places where "
+               "the two militaries face each other at close range, and shooting there is especially unusual.",
+               "2017-11-13")
+    groups = evidence.split_candidates([_chunk(doc, 0)])
+    evidence.score_sentences("Why is shooting at the JSA unusual?", groups, embedder.encode)
+    spelled, other = groups[0][1], groups[0][0]
+    assert "jsa" in spelled.terms and "jsa" not in other.terms
+    assert spelled.lexical == 1.0
+    # Only exact initials count, and only for an acronym the question asks about.
+    groups = evidence.split_candidates([_chunk(doc, 0)])
+    evidence.score_sentences("Why is shooting at the JSB unusual?", groups, embedder.encode)
+    assert not any("jsb" in s.terms for s in groups[0])

@@ -74,6 +74,11 @@ def test_an_echo_is_resumed_where_the_answer_must_follow():
     ("What was DOGE?", True),
     ("What is the most-nominated TV show for the 2025 Emmys?", False),  # asks for a name
     ("Who is the new Pope?", False),
+    # Risks, effects, conditions are described, not named.
+    ("What risks do soldiers face crossing the demilitarised zone?", True),
+    ("What effects did the storm have on farms?", True),
+    ("What conditions do ordinary soldiers face?", True),
+    ("What country did the soldier flee?", False),
 ])
 def test_a_name_asked_to_be_explained_is_a_descriptive_question(question, explained):
     assert grounding.descriptive(question) is explained

@@ -627,6 +627,21 @@ def test_a_news_question_is_answered_with_the_leads_of_the_newest_articles(assis
     assert not llm.prompts
 
 
+def test_a_question_about_the_archive_is_answered_from_the_index(assistant):
+    llm = assistant._llm = Scripted(["The archive does not say."])
+    answer = assistant.ask("What is this archive about?")
+    assert not llm.prompts and answer.digest and not answer.refused
+    head, *leads = answer.answer.split("\n\n")
+    n = len(assistant.index.doc_list)
+    assert head.startswith(f"The archive holds {n} articles from ") and head.endswith("The newest:")
+    assert len(leads) == len(answer.passages) == min(n, 5) and all(c.supported for c in answer.citations)
+    assert not answer.unsupported_sentences
+    # The filters bound what it counts: as of mid-November only the November report was out.
+    answer = assistant.ask("How many articles are there?", filters=Filters(as_of="2017-11-20"))
+    assert answer.answer.startswith("The archive holds 1 article from ")
+    assert [p.doc_id for p in answer.passages] == ["news.jsonl#jsa"] and not llm.prompts
+
+
 def test_a_news_question_with_nothing_in_its_days_takes_the_usual_path(assistant):
     assistant._llm = Scripted(["The archive does not say."])
     answer = assistant.ask("What happened last week?", filters=Filters(as_of="2017-12-10"))

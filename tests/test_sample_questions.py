@@ -52,7 +52,7 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
             {"role": "assistant", "content": answers[before["id"]].answer}]
 
 
-# Measured with the bundled 0.5B model (README, Quality): 28 of the 32 answerable questions right
+# Measured with the bundled 0.5B model (README, Quality): 32 of the 38 answerable questions right
 # and cited, every off-archive question refused. The first 16 all pass ("where was he shot" ranks
 # the sentence naming a body part first and asks its passage alone; "which newspaper reported
 # ..." takes the source an evidence sentence names; "what happened at the Joint Security Area in
@@ -64,9 +64,14 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
 # soldier crossed in fog", "what is the second pressure", "what happened after the warning
 # shots", "was the fog defector armed", "which outlet reported the warning shots", "what happened
 # last month" and "which articles mention Panmunjom" pass, "which route" is refused and "what
-# date did the soldier defect at Panmunjom" gets the fog crossing's date. The bar is set one
+# date did the soldier defect at Panmunjom" gets the fog crossing's date; of the 6 added on
+# 2026-12-05's second session (fresh questions, all missed before it), "what is this archive
+# about" (from the index), "tell me about the fog defection" (each article's sentence on it), "why
+# is shooting at the JSA unusual" (the acronym matches "Joint Security Area") and "what risks do
+# soldiers face" pass, "why did the guards approach the line" gets the analysts' "because ..."
+# sentence and "where did the November defection take place" is refused. The bar is set one
 # below that figure so a regression in retrieval, evidence, prompt or grounding fails here.
-MIN_RIGHT = 27
+MIN_RIGHT = 31
 
 
 @pytest.mark.slow
