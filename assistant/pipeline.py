@@ -60,8 +60,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import conversation, digest, evidence, grounding, markers, names, prompts, timeframe
+from . import catalog, conversation, digest, evidence, grounding, markers, names, prompts, timeframe
 from .citations import check_answer
+from .dates import date_bounds
 from .embedder import load_embedder
 from .llm import GenerationStats
 from .retrieval import Retriever, allowed_docs, newest_day
@@ -288,12 +289,33 @@ class Assistant:
             # the passages say is about older events, so say why nothing is answered.
             yield from self._refuse(answer, t0, prompts.no_articles_from(frame.phrase, frame.start, frame.end, newest))
             return
-        if not choices and digest.asks_about_archive(question):
+        if not choices and catalog.asks_about_archive(question):
             # "What is this archive about?": what the index holds, not what an article says.
             yield from self._overview(answer, snap, filters, t0)
             return
+        asked = None if choices else catalog.asks_for_record(question)
+        meant = catalog.described(self._candidate_docs(snap, ev), asked[1]) if asked else []
+        if meant:
+            # "When was the analysis published?", "Who wrote the hospital report?": the article's
+            # record, with its lead to show which article was meant.
+            head = " ".join(catalog.record(asked[0], d) for d in meant)
+            items = [digest.Item(d, *span) for d in meant if (span := digest.lead(d)) is not None]
+            yield f"{head}\n\n"
+            yield from self._digest(answer, items, snap, t0, head=head)
+            return
         topic = None if choices else digest.asks_for_news(question, frame)
         naming = None if choices or topic is not None else digest.asks_for_mentions(question, frame)
+        if naming is not None and digest.asks_how_many(question):
+            # "How many articles mention China?": the count, then where the newest name it.
+            found = self._holding(snap, naming, frame, filters)
+            items = digest.newest(found, naming, None, naming=True)
+            head = digest.mention_count(len(found), question)
+            if not items:
+                yield from self._refuse(answer, t0, head)
+                return
+            yield f"{head}\n\n"
+            yield from self._digest(answer, items, snap, t0, head=head)
+            return
         if ((topic is not None or naming is not None)
                 and (items := self._news(snap, ev, topic if naming is None else naming, frame, filters,
                                          naming=naming is not None))):
@@ -483,30 +505,45 @@ class Assistant:
             return None, own
         return (reply, found), own
 
-    @staticmethod
-    def _news(snap: _Snapshot, ev: evidence.Evidence, topic: set[str], frame: timeframe.TimeFrame | None,
+    @classmethod
+    def _news(cls, snap: _Snapshot, ev: evidence.Evidence, topic: set[str], frame: timeframe.TimeFrame | None,
               filters: Filters, naming: bool = False) -> list[digest.Item]:
         """The articles a news question's digest shows (``digest.newest``): with a topic, among the
-        retrieved candidates (the search found the articles on it); without one, every article
-        the filters allow in the days asked about. A search of the archive (``naming``) is not
-        limited to recent days, only to days it names."""
+        retrieved candidates (news *about* it: an article that names it in passing is no news
+        of it); without one, every article the filters allow in the days asked about. A search
+        of the archive (``naming``) takes every article that names the topic, and is not limited
+        to recent days, only to days it names."""
         if naming:
             days = digest.window(frame, None) if frame is not None and frame.named_days else None
-        else:
-            days = digest.window(frame, filters.as_of or snap.index.status().last_date)
-        if topic:
-            ids = dict.fromkeys(x.passage.doc_id for x in ev.sentences)
-            docs = [snap.index.documents[i] for i in ids if i in snap.index.documents]
-        else:
-            ok = allowed_docs(snap.index, filters)
-            docs = [d for k, d in enumerate(snap.index.doc_list) if ok is None or ok[k]]
-        return digest.newest(docs, topic, days, naming=naming)
+            return digest.newest(cls._holding(snap, topic, frame, filters), topic, days, naming=True)
+        days = digest.window(frame, filters.as_of or snap.index.status().last_date)
+        docs = cls._candidate_docs(snap, ev) if topic else cls._holding(snap, topic, None, filters)
+        return digest.newest(docs, topic, days)
+
+    @staticmethod
+    def _candidate_docs(snap: _Snapshot, ev: evidence.Evidence) -> list[Document]:
+        """The articles of the retrieved candidates, in retrieval order."""
+        ids = dict.fromkeys(x.passage.doc_id for x in ev.sentences)
+        return [snap.index.documents[i] for i in ids if i in snap.index.documents]
+
+    @staticmethod
+    def _holding(snap: _Snapshot, topic: set[str], frame: timeframe.TimeFrame | None,
+                 filters: Filters) -> list[Document]:
+        """The articles the filters let in that hold every topic stem (all of them without a
+        topic), within the days ``frame`` names, if it names any."""
+        ok = allowed_docs(snap.index, filters)
+        docs = [d for k, d in enumerate(snap.index.doc_list) if ok is None or ok[k]]
+        if frame is not None and frame.named_days:
+            days = digest.window(frame, None)
+            docs = [d for d in docs if (b := date_bounds(d.published)) is not None
+                    and b[1] >= days[0] and b[0] <= days[1]]
+        return digest.holding(docs, topic) if topic else docs
 
     def _overview(self, answer: Answer, snap: _Snapshot, filters: Filters, t0: float) -> Iterator[str | Answer]:
         """What the archive (as far as the filters let in) holds, then its newest articles' leads."""
         ok = allowed_docs(snap.index, filters)
         docs = [d for k, d in enumerate(snap.index.doc_list) if ok is None or ok[k]]
-        head = digest.overview(docs)
+        head = catalog.overview(docs)
         items = digest.newest(docs, set(), None)
         if not items:
             answer.answer, answer.digest = head, True

@@ -106,36 +106,21 @@ def test_a_search_quotes_the_sentence_that_names_the_topic():
     assert pdf.text[items[0].start:items[0].end] == "A soldier who walked across in fog was the fourth this year."
 
 
-@pytest.mark.parametrize("question, about_archive", [
-    ("What is this archive about?", True),
-    ("What's in the archive?", True),
-    ("What does the collection cover?", True),
-    ("What topics does the archive cover?", True),
-    ("How many articles are there?", True),
-    ("Which outlets are in the archive?", True),
-    ("What sources are there?", True),
-    ("What can I ask?", True),
-    ("Give me an overview.", True),
-    ("Summarize the archive", True),
-    # What the archive says, not what it holds.
-    ("What does the archive say about the fog crossing?", False),
-    ("What do you know about the fog?", False),
-    ("Which articles mention Panmunjom?", False),
-    ("Which newspaper reported the shots?", False),
-    ("How many articles mention China?", False),
-    ("What is the Joint Security Area?", False),
-])
-def test_questions_about_the_archive_itself(question, about_archive):
-    assert digest.asks_about_archive(question) is about_archive
+def test_a_count_of_mentions():
+    question = "How many articles mention China?"
+    assert digest.asks_for_mentions(question, None) == {"china"} and digest.asks_how_many(question)
+    assert not digest.asks_how_many("Which articles mention China?")
+    assert digest.mention_count(0, question) == "No article mentions China."
+    assert digest.mention_count(1, question) == "1 article mentions China:"
+    assert digest.mention_count(3, "How many reports are about the fog?") == "3 reports are about the fog:"
+    assert digest.mention_count(12, question) == "12 articles mention China; the newest 5:"
 
 
-def test_the_overview_counts_articles_outlets_and_days():
-    docs = [_doc("a", "x", "2017-11-13"), _doc("b", "x", "2017-12-21"), _doc("c", "x", None),
-            Document(id="d", text="x", title="t", published="2017-12", source="Ledger")]
-    assert digest.overview(docs) == ("The archive holds 4 articles from 2 outlets (Wire and Ledger), "
-                                     "published 2017-11-13 to 2017-12-31 (1 undated).")
-    many = [Document(id=str(i), text="x", title="t", published="2020-01-01", source=f"Outlet {i % 7}")
-            for i in range(15)]
-    assert digest.overview(many) == ("The archive holds 15 articles from 7 outlets (Outlet 0, Outlet 1, Outlet 2, "
-                                     "Outlet 3, Outlet 4 and 2 more), published 2020-01-01.")
-    assert digest.overview([]) == "The archive holds no articles."
+def test_holding_reads_words_as_the_stems_do():
+    docs = [_doc("a", "Most defectors leave through China.", "2017-12-22"),
+            _doc("b", "The soldier defected on Monday; Chinatown was quiet.", "2017-11-13"),
+            _doc("c", "Nothing here.", "2017-11-14", title="Defections from the North"),
+            _doc("d", "An anti-China protest.", "2017-11-15")]
+    assert [d.id for d in digest.holding(docs, {"china"})] == ["a", "d"]  # not "Chinatown"
+    assert [d.id for d in digest.holding(docs, {"defect"})] == ["b", "c"]  # the title counts; "defectors" is another stem
+    assert digest.holding(docs, {"china", "defect"}) == []

@@ -642,6 +642,22 @@ def test_a_question_about_the_archive_is_answered_from_the_index(assistant):
     assert [p.doc_id for p in answer.passages] == ["news.jsonl#jsa"] and not llm.prompts
 
 
+def test_an_articles_record_is_answered_from_the_index(assistant):
+    llm = assistant._llm = Scripted(["The archive does not say."])
+    answer = assistant.ask("Who published the article about the fog?")
+    assert not llm.prompts and answer.digest and not answer.refused
+    head, lead = answer.answer.split("\n\n")
+    assert head == "Harbour Times published “Soldier defects across DMZ under cover of fog” on 2017-12-21."
+    assert lead.endswith("[1]") and [c.doc_id for c in answer.citations] == ["news.jsonl#fog"]
+    assert answer.citations[0].supported and not answer.unsupported_sentences
+    answer = assistant.ask("When was the bakery story published?")
+    assert answer.answer.startswith("“Village bakery wins regional bread prize” (Valley Gazette) was published on "
+                                    "2018-03-02.") and not llm.prompts
+    # An article no candidate is: the usual path (here the scripted refusal).
+    answer = assistant.ask("Who wrote the report about the World Cup?")
+    assert answer.refused and not answer.digest
+
+
 def test_a_news_question_with_nothing_in_its_days_takes_the_usual_path(assistant):
     assistant._llm = Scripted(["The archive does not say."])
     answer = assistant.ask("What happened last week?", filters=Filters(as_of="2017-12-10"))
@@ -655,3 +671,10 @@ def test_a_search_of_the_archive_quotes_where_each_article_names_the_topic(assis
     assert answer.answer == ("They also pointed to tighter surveillance along the border with China, which pushes "
                              "people to risk the DMZ. [1]")
     assert all(c.supported for c in answer.citations)
+    # Counted over every article the filters let in, not only those the search retrieved.
+    answer = assistant.ask("How many articles mention China?")
+    assert answer.answer == ("1 article mentions China:\n\nThey also pointed to tighter surveillance along the border "
+                             "with China, which pushes people to risk the DMZ. [1]")
+    assert not llm.prompts and answer.digest and all(c.supported for c in answer.citations)
+    answer = assistant.ask("How many articles mention Pyongyang?")
+    assert answer.refused and answer.answer == "No article mentions Pyongyang." and not answer.citations
