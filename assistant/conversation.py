@@ -1,16 +1,20 @@
 """Follow-up questions in a chat: which ones lean on the conversation, and their standalone form.
 
 A question is rewritten only when it is shaped like a follow-up (an opener such as "and" or "what
-about", a pronoun, or a bare fragment like "why?") **and** it does not retrieve well on its own;
-the pipeline decides the second part (``Assistant.stream``). The rewrite prepends the content words
+about", a pronoun, or a bare fragment like "why?") **and** it does not retrieve well on its own
+or cannot be understood alone; the pipeline decides the second part (``Assistant.stream``). The rewrite prepends the content words
 of the previous user turn: rule-based on purpose, since an LLM rewrite costs seconds per turn on
 two cores and retrieval needs only the topic words.
 
 A message that asks two questions at once ("why ..., and how many ...?") is split
 (``split_compound``); each later part is answered as a follow-up of the first.
 
-Limits: English openers and pronouns only; only the previous user turn supplies the topic; a
-follow-up that changes the subject without saying so ("and in Japan?") keeps the old topic words.
+A question that cannot stand alone ("When?", "Did he survive?": ``leans_on_history``) is
+rewritten even when its own words retrieve something.
+
+Limits: English openers and pronouns only; only the latest user turn that names a topic supplies
+it; a follow-up that changes the subject without saying so ("and in Japan?") keeps the old topic
+words.
 """
 from __future__ import annotations
 
@@ -64,15 +68,51 @@ def looks_like_follow_up(question: str) -> bool:
     return len(tokens) <= 4 and len(content) <= 2
 
 
-def previous_question(history: list[dict]) -> str | None:
+_PERSONAL = re.compile(r"\b(he|she|they|them|him|it|its|his|her|hers|their|theirs)\b", re.I)
+
+
+def leans_on_history(question: str) -> bool:
+    """Whether the question cannot be understood without an earlier turn, however well it
+    retrieves: no content word at all ("When?", "How many?", "Why?") or a personal pronoun with
+    at most two ("Who shot him?", "Did he survive?"). Such a question retrieved "well" on its own
+    words and was answered about someone else: "Did he survive?" after a question on the soldier
+    shot in November got "No, the soldier did not survive", from the fog crossing's "did not
+    resist"."""
+    content = [w for w in words(question) if w not in STOPWORDS and w not in _QUESTION_WORDS]
+    return not content or (bool(_PERSONAL.search(question)) and len(content) <= 2)
+
+
+# Words of a question's form, not of its topic ("What happened at ...?").
+_FORM_WORDS = {"happen", "happens", "happened", "happening", "tell", "know"}
+
+
+def _topic_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[\w'’-]+", text)
+            if w.lower() not in STOPWORDS and w.lower() not in _QUESTION_WORDS and w.lower() not in _FORM_WORDS]
+
+
+def topic_turns(history: list[dict]) -> list[str]:
+    """The earlier user turns a follow-up's topic comes from, oldest first: the latest one, and
+    while a turn could not stand alone itself ("Who shot him?", "How many?"), the one before it,
+    back to a question that could ("What happened at the Joint Security Area in November?")."""
     turns = [m.get("content") for m in history or [] if m.get("role") == "user" and m.get("content")]
-    return turns[-1] if turns else None
+    out: list[str] = []
+    for turn in reversed(turns):
+        out.insert(0, turn)
+        if not (looks_like_follow_up(turn) and leans_on_history(turn)):
+            break
+    return out
+
+
+def topic(history: list[dict]) -> str:
+    """The content words of the turns a follow-up leans on (``topic_turns``): "Joint Security Area
+    November shot" for "Did he survive?" after "What happened at the Joint Security Area in
+    November?" and "Who shot him?"."""
+    return " ".join(dict.fromkeys(w for turn in topic_turns(history) for w in _topic_words(turn)))
 
 
 def standalone(question: str, history: list[dict]) -> str:
-    """The question with the previous user turn's content words in front (for retrieval)."""
-    previous = previous_question(history)
-    if not previous:
-        return question
-    topic = [w for w in re.findall(r"[\w'’-]+", previous) if w.lower() not in STOPWORDS and w.lower() not in _QUESTION_WORDS]
-    return f"{' '.join(topic)} {question}".strip()
+    """The question followed by its ``topic``, for retrieval: "Did he survive? Joint Security Area
+    November shot". The question comes first so that its form still says what kind of answer is
+    wanted ("Where was he shot?" asks for a part of the body)."""
+    return f"{question} {topic(history)}".strip()

@@ -9,7 +9,9 @@ A sentence's score adds:
 - ``lexical``: the idf-weighted share of the question's content words (stemmed; ``text``) the
   sentence contains, its neighbours' counting half; idf is counted over the candidate sentences;
   an acronym of the question ("JSA") is contained by a sentence that spells out a name with
-  those initials ("Joint Security Area") when a candidate does so (``_spell_out``);
+  those initials ("Joint Security Area") when a candidate does so (``_spell_out``); a follow-up's
+  topic words from earlier turns (``context``) weigh together at most ``CONTEXT_WEIGHT`` of the
+  question's own;
 - ``rank``: the chunk's place in the fused retrieval ranking (``W_RANK``);
 - ``type``: ``TYPE_BONUS`` when the sentence holds the kind of thing the question asks for (a
   number for "how many", a date for "when", a name for "who/which", an attribution for "which
@@ -59,6 +61,9 @@ from .types import Document, Passage
 # Weights of the three signals (dense, lexical, rank), measured on realtimeqa-dev-small.
 W_DENSE, W_LEXICAL, W_RANK = 1.0, 1.0, 0.3
 MIN_WORDS = 6
+# The most a follow-up's topic words from earlier turns weigh, all together, against the
+# question's own words ("Joint Security Area November" against "shot" in "Where was he shot?").
+CONTEXT_WEIGHT = 0.5
 # Sentences embedded per question (the rest keep their chunk's cosine), and what a sentence's
 # own cosine is assumed to lose against its chunk's when it is not embedded. Embedding is most
 # of a question's retrieval time on two cores (48 sentences: ~1.2 s). 24 read the gold answer as
@@ -201,7 +206,8 @@ def answer_type(question: str) -> re.Pattern | None:
     return None
 
 
-def score_sentences(question: str, groups: list[list[Sentence]], encode: Callable[[list[str]], np.ndarray]) -> None:
+def score_sentences(question: str, groups: list[list[Sentence]], encode: Callable[[list[str]], np.ndarray],
+                    context: str = "") -> None:
     """Fill ``dense``, ``lexical`` and ``score`` of every sentence in ``groups``.
 
     Every sentence is first scored without the embedder (lexical, type, chunk rank, and its
@@ -211,13 +217,22 @@ def score_sentences(question: str, groups: list[list[Sentence]], encode: Callabl
     flat = [s for g in groups for s in g]
     if not flat:
         return
-    q_terms = content_terms(question)
-    _spell_out(question, q_terms, flat)
+    own_terms = content_terms(question)
+    # A follow-up's topic words from earlier turns ("Joint Security Area November" for "Where was
+    # he shot?") find the story; the question's own words say what is asked about it.
+    q_terms = own_terms | content_terms(context)
+    _spell_out(f"{question} {context}", q_terms, flat)
     df: dict[str, int] = {}
     for s in flat:
         for t in s.terms & q_terms:
             df[t] = df.get(t, 0) + 1
     idf = {t: math.log(1 + len(flat) / (1 + df.get(t, 0))) for t in q_terms}
+    own_total = sum(idf[t] for t in own_terms)
+    ctx_total = sum(idf[t] for t in q_terms - own_terms)
+    if own_total and ctx_total:
+        # Topic words weigh at most ``CONTEXT_WEIGHT`` of the question's own, however many.
+        scale = min(1.0, CONTEXT_WEIGHT * own_total / ctx_total)
+        idf = {t: w if t in own_terms else w * scale for t, w in idf.items()}
     total = sum(idf.values()) or 1.0
     n_ranks = max(s.rank for s in flat) + 1
     wanted = answer_type(question)
@@ -240,7 +255,7 @@ def score_sentences(question: str, groups: list[list[Sentence]], encode: Callabl
             s.dense = float(s.passage.dense_score or 0.0) - CHUNK_DISCOUNT
             s.score = _final(s, base[id(s)])
     best = sorted(flat, key=lambda s: -s.score)[:EMBEDDED]
-    vectors = encode([question] + [s.text for s in best])
+    vectors = encode([f"{question} {context}".strip()] + [s.text for s in best])
     for s, sim in zip(best, vectors[1:] @ vectors[0]):
         s.dense = float(sim)
         s.score = _final(s, base[id(s)])
@@ -324,7 +339,7 @@ class Evidence:
 
 def select(question: str, candidates: Sequence[Passage], encode: Callable[[list[str]], np.ndarray],
            document: Callable[[str], Document], fits: Callable[[list[Passage]], bool],
-           max_passages: int = 12) -> Evidence:
+           max_passages: int = 12, context: str = "") -> Evidence:
     """The best sentences (each with its better neighbour) as passages, while ``fits`` accepts them.
 
     ``document(doc_id)`` gives the article the spans are cut from; ``fits(passages)``
@@ -332,7 +347,7 @@ def select(question: str, candidates: Sequence[Passage], encode: Callable[[list[
     first and skipped (not cut) when they would not fit.
     """
     groups = split_candidates(candidates)
-    score_sentences(question, groups, encode)
+    score_sentences(question, groups, encode, context)
     ranked = sorted((s for g in groups for s in g), key=lambda s: -s.score)
     where = {id(s): (gi, si) for gi, g in enumerate(groups) for si, s in enumerate(g)}
     spans: list[tuple[Passage, int, int, float]] = []  # (source chunk, doc start, doc end, best score)

@@ -164,6 +164,25 @@ _NEGATION = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor|witho
                        r"|n['’]t\b", re.I)
 
 
+# The word a reply negates: "did not survive" -> "survive", "was never charged" -> "charged".
+_NEGATED_WORD = re.compile(r"(?:\b(?:not|never)|n['’]t)\s+(?:(?:be|been|being|have|has|had|yet|ever|even|really)\s+)*"
+                           r"([^\W\d_][\w'’-]*)", re.I)
+
+
+def negation_stated(direct: str, sentence: str) -> bool:
+    """Whether ``sentence`` can state the negation in reply ``direct``: it holds a negation, and
+    the word the reply negates, as it is ("did not resist" for "not resist") or with a negative
+    prefix ("unarmed" for "not armed"). "No, the soldier did not survive" is not stated by "He
+    was unarmed and did not resist"."""
+    if not _NEGATION.search(sentence):
+        return False
+    m = _NEGATED_WORD.search(direct)
+    if m is None:
+        return True
+    t = term(m.group(1).lower())
+    return t in content_terms(sentence) or bool(re.search(r"\b(?:un|in|im|non-?)" + re.escape(t), sentence, re.I))
+
+
 def negated_echo(direct: str, question: str) -> bool:
     """Whether a reply is the question's own words with a negation added and nothing else."""
     target = content_terms(direct)
@@ -306,7 +325,7 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
             stated = own | title_terms
             coverage, alone = _coverage(target, added, stated), _coverage(target, added, own)
             if (numbers - _numbers(p.text[a:b]) or not _measures_stated(direct, p.text[a:b])
-                    or (negated and not _NEGATION.search(p.text[a:b]))):
+                    or (negated and not negation_stated(direct, p.text[a:b]))):
                 continue
             if coverage < MIN_COVERAGE or not (target & own or numbers or phrase):
                 continue

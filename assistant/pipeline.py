@@ -170,11 +170,15 @@ class Assistant:
         return ev.passages
 
     def _evidence(self, snap: _Snapshot, query: str, filters: Filters, top_k: int | None,
-                  choices: list[str] | None, counter) -> tuple[evidence.Evidence, timeframe.TimeFrame | None, float]:
+                  choices: list[str] | None, counter, context: str = "",
+                  ) -> tuple[evidence.Evidence, timeframe.TimeFrame | None, float]:
+        """Candidates and evidence for ``query``; ``context`` (a follow-up's topic words from
+        earlier turns) joins the search and counts at half weight in the sentence scores."""
         s = self.settings
         reference = filters.as_of or snap.index.status().last_date
-        frame = timeframe.resolve(query, reference)
-        found = snap.retriever.search(retrieval_query(query, choices), filters, s.candidates, window=frame,
+        searched = f"{query} {context}".strip()
+        frame = timeframe.resolve(searched, reference)
+        found = snap.retriever.search(retrieval_query(searched, choices), filters, s.candidates, window=frame,
                                        reference=reference)
         # Older events of the same kind crowd out the one asked about (the 2022 final for a
         # question on the 2025 one): evidence from well before the question's window is dropped.
@@ -185,7 +189,7 @@ class Assistant:
             ev = evidence.whole_chunks(candidates, budget.fits, max_passages=top_k or MC_CHUNKS)
         else:
             ev = evidence.select(query, candidates, self._encode_sentences,
-                                 snap.index.document, budget.fits, max_passages=top_k or s.top_k)
+                                 snap.index.document, budget.fits, max_passages=top_k or s.top_k, context=context)
         if s.best_evidence_last:
             ev.passages.reverse()
         relevance = max((x.dense for x in ev.sentences if x.embedded), default=0.0)
@@ -274,11 +278,13 @@ class Assistant:
 
         query = question
         ev, frame, relevance = self._evidence(snap, question, filters, top_k, choices, counter)
-        if (not choices and history and relevance < s.min_relevance
-                and conversation.looks_like_follow_up(question)):
-            # A real follow-up: the bare question found nothing, so search with the topic too.
+        if (not choices and history and conversation.looks_like_follow_up(question)
+                and (relevance < s.min_relevance or conversation.leans_on_history(question))):
+            # A real follow-up: the bare question found nothing, or names nobody ("Did he
+            # survive?"), so search with the topic too.
             query = conversation.standalone(question, history)
-            ev, frame, relevance = self._evidence(snap, query, filters, top_k, choices, counter)
+            ev, frame, relevance = self._evidence(snap, question, filters, top_k, choices, counter,
+                                                  context=conversation.topic(history))
         timings.retrieval_s = time.perf_counter() - t0
         answer = Answer(question=question, answer="", passages=ev.passages, query=query, as_of=filters.as_of,
                         timings=timings, relevance=round(relevance, 4),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation import looks_like_follow_up, split_compound, standalone
+from assistant.conversation import leans_on_history, looks_like_follow_up, split_compound, standalone, topic
 
 HISTORY = [{"role": "user", "content": "Why did the North Korean soldier defect?"},
            {"role": "assistant", "content": "Because of fog [1]."}]
@@ -17,11 +17,36 @@ def test_follow_up_shapes():
         assert not looks_like_follow_up(q), q
 
 
-def test_standalone_prepends_the_previous_topic():
+def test_standalone_adds_the_previous_topic_after_the_question():
     q = standalone("And what did the South say?", HISTORY)
-    assert "North" in q and "Korean" in q and "soldier" in q and q.endswith("And what did the South say?")
-    assert "Why" not in q.split()  # question words are not topic
+    # The question first: its form says what kind of answer is wanted.
+    assert q == "And what did the South say? North Korean soldier defect"
     assert standalone("And the South?", []) == "And the South?"
+
+
+def _chat(*questions: str) -> list[dict]:
+    return [m for q in questions for m in ({"role": "user", "content": q}, {"role": "assistant", "content": "x"})]
+
+
+def test_a_chain_of_follow_ups_keeps_the_topic_of_the_question_they_lean_on():
+    history = _chat("Who fired the warning shots?", "How many?")
+    assert topic(history) == "fired warning shots"  # "How many?" names no topic of its own
+    history = _chat("What happened at the Joint Security Area in November?", "Who shot him?")
+    assert standalone("Did he survive?", history) == "Did he survive? Joint Security Area November shot"
+    # A question that stands alone starts the topic afresh.
+    history = _chat("What happened at the Joint Security Area in November?", "How many warning shots were fired?")
+    assert topic(history) == "warning shots fired"
+
+
+@pytest.mark.parametrize("question, leans", [
+    ("When?", True), ("How many?", True), ("Why?", True),
+    ("Who shot him?", True), ("Did he survive?", True), ("Where was he shot?", True),
+    ("What is the capital of France?", False),
+    ("How many warning shots were fired at the border in December?", False),
+    ("Why did the North Korean soldier say he left the army?", False),  # "he" has its noun here
+])
+def test_questions_that_cannot_stand_alone(question, leans):
+    assert leans_on_history(question) is leans
 
 
 @pytest.mark.parametrize("question, parts", [

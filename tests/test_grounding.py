@@ -389,6 +389,9 @@ def test_a_negated_reply_needs_a_negation_in_its_sentence():
     unarmed = _passage("The soldier was unarmed and did not resist.")
     found = grounding.support("No, the soldier was not armed", "Was the soldier armed?", [unarmed])
     assert found is not None and "unarmed" in found.sentence
+    # The negation must be of what the reply negates: "did not resist" says nothing of surviving.
+    assert grounding.support("No, the soldier did not survive", "Did he survive?", [unarmed]) is None
+    assert grounding.support("The soldier did not resist", "Did the soldier resist?", [unarmed]) is not None
 
 
 def test_a_reply_cut_off_inside_the_sentence_it_copies_is_not_shown_as_the_answer():

@@ -410,6 +410,14 @@ def test_real_follow_up_is_searched_with_the_topic(assistant):
     assert answer.passages[0].doc_id == "news.jsonl#jsa"
 
 
+def test_a_follow_up_that_names_nobody_is_searched_with_the_topic_however_it_retrieves(assistant):
+    history = [{"role": "user", "content": "What happened at the Joint Security Area?"},
+               {"role": "assistant", "content": "A soldier defected [1]."}]
+    answer = assistant.ask("Where was he shot?", history=history)
+    assert answer.query == "Where was he shot? Joint Security Area"  # the question's form first
+    assert answer.passages[0].doc_id == "news.jsonl#jsa"  # strongest first in this fixture
+
+
 def test_off_topic_question_after_an_on_topic_turn_still_refuses(assistant):
     history = [{"role": "user", "content": "How many warning shots were fired?"},
                {"role": "assistant", "content": "About 20 [1]."}]

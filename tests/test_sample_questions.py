@@ -52,7 +52,7 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
             {"role": "assistant", "content": answers[before["id"]].answer}]
 
 
-# Measured with the bundled 0.5B model (README, Quality): 32 of the 38 answerable questions right
+# Measured with the bundled 0.5B model (README, Quality): 33 of the 41 answerable questions right
 # and cited, every off-archive question refused. The first 16 all pass ("where was he shot" ranks
 # the sentence naming a body part first and asks its passage alone; "which newspaper reported
 # ..." takes the source an evidence sentence names; "what happened at the Joint Security Area in
@@ -69,9 +69,13 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
 # about" (from the index), "tell me about the fog defection" (each article's sentence on it), "why
 # is shooting at the JSA unusual" (the acronym matches "Joint Security Area") and "what risks do
 # soldiers face" pass, "why did the guards approach the line" gets the analysts' "because ..."
-# sentence and "where did the November defection take place" is refused. The bar is set one
-# below that figure so a regression in retrieval, evidence, prompt or grounding fails here.
-MIN_RIGHT = 31
+# sentence and "where did the November defection take place" is refused; of the 3 follow-ups
+# added then, "where was he shot?" after the November question passes (its topic words weigh
+# less than its own), "did he survive?" after it and "when?" after the warning shots are refused
+# (the model copies another sentence; "did he survive?" had been answered "No, the soldier did
+# not survive" from "did not resist"). The bar is set one below that figure so a regression in
+# retrieval, evidence, prompt or grounding fails here.
+MIN_RIGHT = 32
 
 
 @pytest.mark.slow
