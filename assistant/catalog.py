@@ -49,6 +49,8 @@ _ABOUT_ARCHIVE = re.compile(
     r"|what\s+do\s+you\s+(?:know|have)(?:\s+about)?"
     r"|(?:summari[sz]e|describe|give\s+(?:me\s+)?(?:an?\s+)?(?:overview|summary)\s+of)\s+" + _ARCHIVE +
     r"|(?:give\s+(?:me\s+)?)?(?:an?\s+)?(?:overview|summary)(?:\s+(?:of|for)\s+" + _ARCHIVE + r")?"
+    r"|(?:list|show)(?:\s+me)?\s+(?:all\s+)?(?:the\s+)?(?:articles?|reports?|stories|documents?|outlets?|sources?)"
+    r"(?:\s+(?:in|of)\s+" + _ARCHIVE + r")?"
     r")\W*$", re.I)
 
 
@@ -130,9 +132,9 @@ COVERAGE = 2 / 3
 
 def described(docs: Sequence[Document], words: set[str], limit: int = 3) -> list[Document]:
     """The ``docs`` (in retrieval order) that hold ``COVERAGE`` of the ``words``, best first by
-    the words in the title or outlet ("the wire report": Sample Wire's; each counting two) and how often the text repeats them (up to three
-    times each: "the hospital report" is the one that keeps mentioning the hospital); ties in
-    order, up to ``limit``."""
+    the words in the title or outlet ("the wire report": Sample Wire's; each counting two) and
+    how often the text repeats them (up to three times each: "the hospital report" is the one
+    that keeps mentioning the hospital); ties in order, up to ``limit``."""
     scored = []
     for d in docs:
         title = words & content_terms(f"{d.title} {d.source or ''}")

@@ -2,9 +2,10 @@
 
 A question is rewritten only when it is shaped like a follow-up (an opener such as "and" or "what
 about", a pronoun, or a bare fragment like "why?") **and** it does not retrieve well on its own
-or cannot be understood alone; the pipeline decides the second part (``Assistant.stream``). The rewrite prepends the content words
-of the previous user turn: rule-based on purpose, since an LLM rewrite costs seconds per turn on
-two cores and retrieval needs only the topic words.
+or cannot be understood alone; the pipeline decides the second part (``Assistant.stream``). The
+rewrite adds the content words of the earlier user turns it leans on (``topic``) after the
+question: rule-based on purpose, since an LLM rewrite costs seconds per turn on two cores and
+retrieval needs only the topic words.
 
 A message that asks two questions at once ("why ..., and how many ...?") is split
 (``split_compound``); each later part is answered as a follow-up of the first.
@@ -12,9 +13,9 @@ A message that asks two questions at once ("why ..., and how many ...?") is spli
 A question that cannot stand alone ("When?", "Did he survive?": ``leans_on_history``) is
 rewritten even when its own words retrieve something.
 
-Limits: English openers and pronouns only; only the latest user turn that names a topic supplies
-it; a follow-up that changes the subject without saying so ("and in Japan?") keeps the old topic
-words.
+Limits: English openers and pronouns only; the topic comes from the last user turn that stood
+alone and the follow-ups after it (``topic_turns``), not from the answers; a follow-up that
+changes the subject without saying so ("and in Japan?") keeps the old topic words.
 """
 from __future__ import annotations
 

@@ -12,16 +12,16 @@ first ("The demilitarised zone ... is lined with fences" for "what happened last
 news article's lead says what happened; which articles, and how new, is what the archive knows
 for certain.
 
-Limits: English question forms only (``asks_for_news``, ``asks_for_mentions``). A "what happened" question needs a named time ("last week", "in
-November", "on Tuesday") of at most ``MAX_WINDOW_DAYS`` and at most ``MAX_TOPIC_TERMS`` topic words
-("What happened at the Joint Security Area in November?"); longer ones ("What happened to the
-Tea dating-advice app in late July 2025?") ask for a fact and take the usual path. The topic is
-matched by its word stems in the title or text, not by meaning ("defections" finds "defected",
-not "crossed the border" or "defector"): among the question's retrieved candidates for the news
-(an article that names it in passing is no news of it), in every article the filters let in for
-a search or a count (``holding``; on realtimeqa-dev's 1,010 articles "How many articles mention
-Trump?" takes about a second). A lead is the first sentence that is not a headline, byline or
-dateline line, so a feature that opens with a scene gives that scene.
+Limits: English question forms only (``asks_for_news``, ``asks_for_mentions``). A "what
+happened" question needs a named time ("last week", "in November", "on Tuesday") of at most
+``MAX_WINDOW_DAYS`` and at most ``MAX_TOPIC_TERMS`` topic words ("What happened at the Joint
+Security Area in November?"); longer ones ("What happened to the Tea dating-advice app in late
+July 2025?") ask for a fact and take the usual path. The topic is matched by its word stems in
+the title or text, not by meaning ("defections" finds "defected", not "crossed the border" or
+"defector"): among the question's retrieved candidates for the news (an article that names it in
+passing is no news of it), in every article the filters let in for a search or a count
+(``holding``: realtimeqa-dev's 1,038 articles in 0.3-0.4 s). A lead is the first sentence that is
+not a headline, byline or dateline line, so a feature that opens with a scene gives that scene.
 """
 from __future__ import annotations
 
@@ -146,7 +146,7 @@ def holding(docs: Iterable[Document], topic: set[str]) -> list[Document]:
 
     Only the words that start like a stem ("happ" for "happi": a stem less up to two letters) are
     stemmed, which is what makes a scan of a large archive affordable (realtimeqa-dev's 1,038
-    articles in well under a second); a stem that is no prefix of its words (a number word's
+    articles in 0.3-0.4 s on two cores); a stem that is no prefix of its words (a number word's
     digit) can miss articles."""
     finders = [(t, re.compile(r"(?<![^\W\d_])" + re.escape(t[:max(3, len(t) - 2)] if len(t) > 3 else t)
                                + r"[\w'’-]*")) for t in topic]

@@ -173,7 +173,8 @@ class Assistant:
                   choices: list[str] | None, counter, context: str = "",
                   ) -> tuple[evidence.Evidence, timeframe.TimeFrame | None, float]:
         """Candidates and evidence for ``query``; ``context`` (a follow-up's topic words from
-        earlier turns) joins the search and counts at half weight in the sentence scores."""
+        earlier turns) joins the search and weighs at most half the question's own words in the
+        sentence scores (``evidence.CONTEXT_WEIGHT``)."""
         s = self.settings
         reference = filters.as_of or snap.index.status().last_date
         searched = f"{query} {context}".strip()

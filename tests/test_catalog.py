@@ -24,12 +24,15 @@ def _doc(id: str, text: str, published: str | None, title: str = "Headline", sou
     ("What can I ask?", True),
     ("Give me an overview.", True),
     ("Summarize the archive", True),
+    ("List all articles", True),
+    ("Show me the articles in the archive", True),
     # What the archive says, not what it holds.
     ("What does the archive say about the fog crossing?", False),
     ("What do you know about the fog?", False),
     ("Which articles mention Panmunjom?", False),
     ("Which newspaper reported the shots?", False),
     ("How many articles mention China?", False),
+    ("List the articles about the fog", False),  # a search
     ("What is the Joint Security Area?", False),
 ])
 def test_questions_about_the_archive_itself(question, about_archive):
