@@ -121,7 +121,9 @@ def asks_for_record(question: str) -> tuple[str, set[str]] | None:
         m = form.match(question.strip())
         if m:
             words = content_terms(m.group("what")) - _KIND_WORDS
-            return (kind, words) if words else None
+            # A number alone ("the [1] report") points at an earlier answer's source, which a
+            # question does not carry.
+            return (kind, words) if any(not w.isdigit() for w in words) else None
     return None
 
 

@@ -121,7 +121,7 @@ def asks_how_many(question: str) -> bool:
 
 def mention_count(n: int, question: str) -> str:
     """The answer's first line for "How many articles mention X?"."""
-    m = re.search(r"\bhow\s+many\s+(\w+)\s+(.*?)\W*$", question, re.I)
+    m = re.search(r"\bhow\s+many\s+(\w+)\s+(.*?)[\s?.!]*$", question, re.I)
     kind, rest = (m.group(1).lower(), m.group(2)) if m else ("articles", "")
     one = {"articles": "article", "reports": "report", "stories": "story", "pieces": "piece",
            "documents": "document"}.get(kind, kind)

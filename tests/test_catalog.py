@@ -60,6 +60,7 @@ def test_the_overview_counts_articles_outlets_and_days():
     ("Who wrote the hospital report?", ("author", {"hospit"})),
     # No article named, or no record asked for.
     ("When was the article published?", None),
+    ("When was the [1] report published?", None),  # an earlier answer's source: not in the question
     ("When was the soldier questioned?", None),
     ("Which outlet reported the warning shots?", None),  # who reported the event: the evidence says
     ("Who reported the shooting?", None),

@@ -114,6 +114,8 @@ def test_a_count_of_mentions():
     assert digest.mention_count(1, question) == "1 article mentions China:"
     assert digest.mention_count(3, "How many reports are about the fog?") == "3 reports are about the fog:"
     assert digest.mention_count(12, question) == "12 articles mention China; the newest 5:"
+    assert digest.mention_count(0, "How many articles mention C++ (the language)?") == \
+        "No article mentions C++ (the language)."
 
 
 def test_holding_reads_words_as_the_stems_do():
