@@ -6,7 +6,9 @@ index without the model:
   which days (``asks_about_archive``, ``overview``), shown above the newest articles' leads;
 - an article's own record ("When was the analysis published?", "Who wrote the hospital report?",
   "Which outlet published the article about the fog crossing?"): its date, outlet or authors as
-  the loaders read them (``asks_for_record``, ``described``, ``record``), shown above its lead.
+  the loaders read them (``asks_for_record``, ``described``, ``record``), shown above its lead;
+  in a chat, "Who wrote it?", "When was it published?" mean the article(s) the last answer
+  quoted (``asks_for_earlier_record``, ``quoted_docs``).
 
 Why: the model reads passages, and a header's date or outlet is what it copies least reliably:
 asked who published the article about the fog crossing, the 0.5B model answered "The Fog
@@ -19,6 +21,9 @@ analysis", "the report about ...") so that "When was the soldier questioned?" is
 article meant is the retrieved candidate whose title and text share the most words with the
 description (the title counting double); a description in other words than the article's finds
 another or none (then the usual path answers), and a tie names every tied article (up to three).
+"It" is the first article the last answer quoted ("them" up to three), found by a quoted passage
+of at least six words in the article's text; an answer that quoted nothing (a refusal) leaves
+the usual path to answer.
 """
 from __future__ import annotations
 
@@ -96,19 +101,28 @@ def overview(docs: list[Document]) -> str:
 _ARTICLE = (r"(?:article|report|story|stories|analysis|analyses|piece|feature|column|op-?ed|editorial|interview|"
             r"dispatch|profile|obituary|review|item|coverage)s?")
 _DESCRIBED = r"(?P<what>(?:.*\s)?(?:the|this|that|an?)\s+(?:\S+\s+)?" + _ARTICLE + r"\b.*?)"
-_RECORD_FORMS = [
-    ("date", re.compile(r"^\W*when\s+(?:was|were|did)\s+" + _DESCRIBED + r"\s+(?:first\s+)?(?:published|"
-                        r"(?:come|came)\s+out|released|posted|written|filed|printed|run)\W*$", re.I)),
-    ("date", re.compile(r"^\W*(?:what|which)\s+(?:is|was)\s+the\s+(?:publication\s+)?date\s+of\s+" + _DESCRIBED
-                        + r"\W*$", re.I)),
-    ("outlet", re.compile(r"^\W*(?:who|which\s+(?:outlet|newspaper|paper|publication|site|website|magazine|"
-                          r"news\s+\w+))\s+(?:published|ran|carried|posted|printed|put\s+out)\s+" + _DESCRIBED
-                          + r"\W*$", re.I)),
-    ("outlet", re.compile(r"^\W*(?:where|in\s+which\s+\w+)\s+(?:was|were)\s+" + _DESCRIBED
-                          + r"\s+(?:published|posted|printed|run)\W*$", re.I)),
-    ("author", re.compile(r"^\W*who\s+(?:wrote|authored|filed|(?:is|was)\s+the\s+author\s+of)\s+" + _DESCRIBED
-                          + r"\W*$", re.I)),
-]
+
+
+def _record_forms(described: str) -> list[tuple[str, re.Pattern]]:
+    return [
+        ("date", re.compile(r"^\W*when\s+(?:was|were|did)\s+" + described + r"\s+(?:first\s+)?(?:published|"
+                            r"(?:come|came)\s+out|released|posted|written|filed|printed|run)\W*$", re.I)),
+        ("date", re.compile(r"^\W*(?:what|which)\s+(?:is|was)\s+the\s+(?:publication\s+)?date\s+of\s+" + described
+                            + r"\W*$", re.I)),
+        ("outlet", re.compile(r"^\W*(?:who|which\s+(?:outlet|newspaper|paper|publication|site|website|magazine|"
+                              r"news\s+\w+))\s+(?:published|ran|carried|posted|printed|put\s+out)\s+" + described
+                              + r"\W*$", re.I)),
+        ("outlet", re.compile(r"^\W*(?:where|in\s+which\s+\w+)\s+(?:was|were)\s+" + described
+                              + r"\s+(?:published|posted|printed|run)\W*$", re.I)),
+        ("author", re.compile(r"^\W*who\s+(?:wrote|authored|filed|(?:is|was)\s+the\s+author\s+of)\s+" + described
+                              + r"\W*$", re.I)),
+    ]
+
+
+_RECORD_FORMS = _record_forms(_DESCRIBED)
+# "Who wrote it?", "When was that article published?": the article an earlier answer showed.
+_EARLIER = _record_forms(r"(?P<what>it|that|this|they|them|these|those|"
+                         r"(?:the|this|that|these|those)\s+" + _ARTICLE + r")")
 # Words that say an article is meant, not which ("the analysis", "the interview" do say which).
 _KIND_WORDS = content_terms("article report story piece item coverage about on")
 
@@ -125,6 +139,36 @@ def asks_for_record(question: str) -> tuple[str, set[str]] | None:
             # question does not carry.
             return (kind, words) if any(not w.isdigit() for w in words) else None
     return None
+
+
+def asks_for_earlier_record(question: str) -> tuple[str, bool] | None:
+    """(kind, plural) when a chat question asks for the record of the article(s) an earlier
+    answer showed ("Who wrote it?", "When were those published?"), else None."""
+    for kind, form in _EARLIER:
+        m = form.match(question.strip())
+        if m:
+            return kind, bool(re.match(r"(?:they|them|these|those)\b", m.group("what"), re.I))
+    return None
+
+
+_MARKER = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]|\n")
+
+
+def quoted_docs(answer: str, docs: Sequence[Document], limit: int = 3) -> list[Document]:
+    """The ``docs`` an earlier answer quoted (a cited passage of at least six words found in the
+    article's text), in the order the answer shows them, up to ``limit``."""
+    pieces = [" ".join(x.split()) for x in _MARKER.split(answer)]
+    pieces = [x for x in pieces if len(x.split()) >= 6]
+    if not pieces:
+        return []
+    flat = [(d, " ".join(d.text.split())) for d in docs]
+    out: list[Document] = []
+    for piece in pieces:
+        for d, text in flat:
+            if piece in text and d not in out:
+                out.append(d)
+                break
+    return out[:limit]
 
 
 # Share of the description's words an article must hold to be the one meant: "the report about

@@ -11,11 +11,14 @@ A message that asks two questions at once ("why ..., and how many ...?") is spli
 (``split_compound``); each later part is answered as a follow-up of the first.
 
 A question that cannot stand alone ("When?", "Did he survive?": ``leans_on_history``) is
-rewritten even when its own words retrieve something.
+rewritten even when its own words retrieve something; the sentences the earlier answers quoted
+(``said``) mark the story it is about, and the model is asked it with the questions it follows
+(``for_model``).
 
-Limits: English openers and pronouns only; the topic comes from the last user turn that stood
-alone and the follow-ups after it (``topic_turns``), not from the answers; a follow-up that
-changes the subject without saying so ("and in Japan?") keeps the old topic words.
+Limits: English openers and pronouns only; the topic words come from the last user turn that
+stood alone and the follow-ups after it (``topic_turns``), the story from the sentences their
+answers quoted word for word; a follow-up that changes the subject without saying so ("and in
+Japan?") keeps the old topic words.
 """
 from __future__ import annotations
 
@@ -105,11 +108,31 @@ def topic_turns(history: list[dict]) -> list[str]:
     return out
 
 
+def said(history: list[dict]) -> list[str]:
+    """What the assistant answered to the turns a follow-up leans on (``topic_turns``): the
+    sentences it quoted are the story under discussion, so "When?" after "How many warning shots
+    were fired?" is asked of the report that answer quoted, not of another report with the same
+    words."""
+    history = list(history or [])
+    users = [i for i, m in enumerate(history) if m.get("role") == "user" and m.get("content")]
+    first = users[-len(topic_turns(history))] if users else len(history)
+    return [m["content"] for m in history[first:] if m.get("role") == "assistant" and m.get("content")]
+
+
 def topic(history: list[dict]) -> str:
     """The content words of the turns a follow-up leans on (``topic_turns``): "Joint Security Area
     November shot" for "Did he survive?" after "What happened at the Joint Security Area in
     November?" and "Who shot him?"."""
     return " ".join(dict.fromkeys(w for turn in topic_turns(history) for w in _topic_words(turn)))
+
+
+def for_model(question: str, history: list[dict]) -> str:
+    """A follow-up as the model is asked it: "How many? (follow-up to: Who fired warning shots in
+    December?)". Asked "How many?" alone of the passage that says "about 20 warning shots on
+    Thursday, 21 December 2017", the 0.5B model answered "2"; "When?" drew "Thursday" where this
+    form draws "Thursday, 21 December 2017", "Did he survive?" "No, he survived"."""
+    earlier = " ".join(topic_turns(history))
+    return f"{question} (follow-up to: {earlier})" if earlier else question
 
 
 def standalone(question: str, history: list[dict]) -> str:

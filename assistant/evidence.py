@@ -11,13 +11,14 @@ A sentence's score adds:
   an acronym of the question ("JSA") is contained by a sentence that spells out a name with
   those initials ("Joint Security Area") when a candidate does so (``_spell_out``); a follow-up's
   topic words from earlier turns (``context``) weigh together at most ``CONTEXT_WEIGHT`` of the
-  question's own;
+  question's own; a word with a negative prefix holds the question's word ("unarmed" for "armed");
 - ``rank``: the chunk's place in the fused retrieval ranking (``W_RANK``);
 - ``type``: ``TYPE_BONUS`` when the sentence holds the kind of thing the question asks for (a
   number for "how many", a date for "when", a name for "who/which", an attribution for "which
   newspaper"), ``CAUSAL_BONUS`` for a cause when the question asks "why", ``BODY_BONUS`` for a
   part of the body when it asks "where was he shot?", ``LEAD_BONUS`` for an article's first
-  statement when it asks "what happened";
+  statement when it asks "what happened", ``SAID_BONUS`` for a sentence an earlier answer of the
+  chat quoted when a follow-up cannot stand alone (``said``);
 - ``dense``: the cosine between question and sentence. Only the ``EMBEDDED`` best sentences by
   the other signals are embedded (embedding every candidate cost seconds a question on two
   cores); the rest use their chunk's cosine less ``CHUNK_DISCOUNT``.
@@ -162,6 +163,11 @@ _WHEN = re.compile(r"\b(\d{4}|january|february|march|april|may|june|july|august|
 # archive's "what happened at the JSA in November?" was answered from a sentence on how unusual
 # shooting there is; with it, from "A North Korean soldier defected ... at the Joint Security Area".
 LEAD_BONUS = 0.3
+# A follow-up that cannot stand alone ("When?", "Did he survive?") is about the story the chat's
+# earlier answers quoted: a sentence they quoted gains ``SAID_BONUS`` over other reports that
+# share the topic's words (the December warning shots, not the November shooting, for "When?"
+# after "Why were they fired?").
+SAID_BONUS = 0.5
 _HAPPENED = re.compile(r"\bwhat (?:happened|happens|has happened|is happening)\b", re.I)
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 # "Which newspaper reported ...?": the outlet that carried the article (its header), or the one a
@@ -207,7 +213,7 @@ def answer_type(question: str) -> re.Pattern | None:
 
 
 def score_sentences(question: str, groups: list[list[Sentence]], encode: Callable[[list[str]], np.ndarray],
-                    context: str = "") -> None:
+                    context: str = "", said: Sequence[str] = ()) -> None:
     """Fill ``dense``, ``lexical`` and ``score`` of every sentence in ``groups``.
 
     Every sentence is first scored without the embedder (lexical, type, chunk rank, and its
@@ -222,6 +228,7 @@ def score_sentences(question: str, groups: list[list[Sentence]], encode: Callabl
     # he shot?") find the story; the question's own words say what is asked about it.
     q_terms = own_terms | content_terms(context)
     _spell_out(f"{question} {context}", q_terms, flat)
+    _negative_forms(q_terms, flat)
     df: dict[str, int] = {}
     for s in flat:
         for t in s.terms & q_terms:
@@ -237,6 +244,7 @@ def score_sentences(question: str, groups: list[list[Sentence]], encode: Callabl
     n_ranks = max(s.rank for s in flat) + 1
     wanted = answer_type(question)
     leads = {id(s) for s in _leads(groups)} if _HAPPENED.search(question) else set()
+    quoted = [" ".join(x.split()) for x in said]
     base: dict[int, float] = {}
     for g in groups:
         for i, s in enumerate(g):
@@ -251,6 +259,8 @@ def score_sentences(question: str, groups: list[list[Sentence]], encode: Callabl
                 typed = CAUSAL_BONUS if wanted is _CAUSAL else BODY_BONUS if wanted is _BODY else TYPE_BONUS
             if id(s) in leads:
                 typed += LEAD_BONUS
+            if quoted and _quoted(s.text, quoted):
+                typed += SAID_BONUS
             base[id(s)] = W_LEXICAL * s.lexical + W_RANK * (1 - s.rank / n_ranks) + typed
             s.dense = float(s.passage.dense_score or 0.0) - CHUNK_DISCOUNT
             s.score = _final(s, base[id(s)])
@@ -290,6 +300,23 @@ def _spell_out(question: str, q_terms: set[str], sentences: list[Sentence]) -> N
         for acronym, spelled in expansions.items():
             if spelled and spelled <= s.terms:
                 s.terms = s.terms | {acronym}
+
+
+def _quoted(text: str, quoted: list[str]) -> bool:
+    flat = " ".join(text.split())
+    return len(flat.split()) >= MIN_WORDS and any(flat in q for q in quoted)
+
+
+_NEGATIVE = re.compile(r"\b(?:un|non-?)([a-z]{3,})\b", re.I)
+
+
+def _negative_forms(q_terms: set[str], sentences: list[Sentence]) -> None:
+    """Give a sentence the term of a question word it holds with a negative prefix: "Was he
+    armed?" is answered by "He was unarmed", which shared no word with it."""
+    for s in sentences:
+        found = {t for m in _NEGATIVE.finditer(s.text) if (t := term(m.group(1).lower())) in q_terms}
+        if found:
+            s.terms = s.terms | found
 
 
 def _leads(groups: list[list[Sentence]]) -> list[Sentence]:
@@ -339,7 +366,7 @@ class Evidence:
 
 def select(question: str, candidates: Sequence[Passage], encode: Callable[[list[str]], np.ndarray],
            document: Callable[[str], Document], fits: Callable[[list[Passage]], bool],
-           max_passages: int = 12, context: str = "") -> Evidence:
+           max_passages: int = 12, context: str = "", said: Sequence[str] = ()) -> Evidence:
     """The best sentences (each with its better neighbour) as passages, while ``fits`` accepts them.
 
     ``document(doc_id)`` gives the article the spans are cut from; ``fits(passages)``
@@ -347,7 +374,7 @@ def select(question: str, candidates: Sequence[Passage], encode: Callable[[list[
     first and skipped (not cut) when they would not fit.
     """
     groups = split_candidates(candidates)
-    score_sentences(question, groups, encode, context)
+    score_sentences(question, groups, encode, context, said)
     ranked = sorted((s for g in groups for s in g), key=lambda s: -s.score)
     where = {id(s): (gi, si) for gi, g in enumerate(groups) for si, s in enumerate(g)}
     spans: list[tuple[Passage, int, int, float]] = []  # (source chunk, doc start, doc end, best score)

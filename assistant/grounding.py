@@ -16,7 +16,11 @@ it appears in; "Who said ...?" is answered with the speaker of the sentence that
 (``attributed_speaker``). A reply of several sentences is narrowed to the one closest to the
 question (``closest_sentence``); a negated reply ("he was not armed") needs a negation in its
 sentence ("unarmed" counts); a sentence that points back ("The second is ...") is as close to the
-question as the one it points to.
+question as the one it points to. A yes/no reply's stance is made to agree with its clause
+(``settle_stance``: "No, he survived" → "Yes, he survived"), and an answer of yes is never stated
+by a sentence that denies ("No South Korean soldiers returned fire"). An ISO date in a reply is
+checked and shown as a passage writes that day (``dates_as_written``), and a reply to "who
+<did> ...?" is not stated by a sentence where it is the one the deed was done to (``acted_on``).
 
 Limits: word overlap after stemming, so a correct paraphrase ("fourth" for "4th", "the economy"
 for "economic hardship") can fail the check and be refused; a wrong answer that names a word of
@@ -140,6 +144,101 @@ def stance(direct: str) -> str | None:
     return m.group(0).strip(" ,.;:!-").capitalize() if m and not direct[m.end():].strip() else None
 
 
+def yes_no(question: str) -> bool:
+    """Whether the question asks yes or no ("Was he armed?", "Did he survive?")."""
+    return bool(_YES_NO_QUESTION.match(question))
+
+
+def affirms(direct: str, question: str) -> bool:
+    """Whether ``direct`` answers a yes/no question by restating its proposition without a
+    negation ("he survived", or "No, he survived" with the wrong stance word, for "Did he
+    survive?"): an answer of yes, not an echo to go on from."""
+    clause = _YES_NO.sub("", direct)
+    return (bool(_YES_NO_QUESTION.match(question)) and bool(content_terms(clause))
+            and not _YES_NO_QUESTION.match(clause)  # "Was he armed" asks again
+            and not _NEGATED_REPLY.search(clause) and echoes(clause, question))
+
+
+def settle_stance(direct: str, question: str) -> str:
+    """The reply with its stance word agreeing with what it states: "Yes, he survived" for "he
+    survived" or "No, he survived" (the 0.5B model's "No" often contradicts its own clause, and
+    the clause is what a sentence is checked to state)."""
+    clause = _YES_NO.sub("", direct).strip()
+    if not affirms(direct, question):
+        q_terms = content_terms(question)
+        # "No," with its comma: "No South Korean soldiers returned fire" denies with its "No".
+        if (stance(direct) is None and re.match(r"\W*no\s*[,;:!-]", direct, re.I) and _YES_NO_QUESTION.match(question)
+                and not _NEGATION.search(clause)
+                and len(q_terms & content_terms(clause)) >= 0.75 * len(q_terms) > 0):
+            # "No, the soldier was taken to hospital by helicopter" for "Was the defector taken to
+            # hospital by helicopter?": the clause says yes in other words; the "No" goes.
+            return clause[:1].upper() + clause[1:]
+        return direct
+    first = clause.split(" ", 1)[0]
+    if first.lower() in {"he", "she", "it", "they", "the", "this", "that", "there"}:
+        clause = clause[:1].lower() + clause[1:]
+    return f"Yes, {clause}"
+
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                "october", "november", "december")
+
+
+def dates_as_written(direct: str, passages: Sequence[Passage]) -> str:
+    """The reply with each ISO date ("2017-12-21", the form of the passages' headers, which the
+    0.5B model copies) in the words a passage writes that day in ("21 December 2017", "December
+    21, 2017", "Dec. 21"), the first found; a date no passage writes in words stays as it is.
+    Why: a passage states "Thursday, 21 December 2017", never "2017-12-21", so the ISO reply was
+    unsupported and refused ("When?" after the warning-shot questions)."""
+    def written(m: re.Match) -> str:
+        year, month, day = m.group(1), int(m.group(2)), int(m.group(3))
+        if not 1 <= month <= 12:
+            return m.group(0)
+        name = _MONTH_NAMES[month - 1]
+        mon = rf"(?:{name}|{name[:3]}\.?|sept\.?)" if month == 9 else rf"(?:{name}|{name[:3]}\.?)"
+        forms = (rf"\b{day}(?:st|nd|rd|th)?\s+{mon},?\s+{year}\b", rf"\b{mon}\s+{day}(?:st|nd|rd|th)?,?\s+{year}\b",
+                 rf"\b{day}(?:st|nd|rd|th)?\s+{mon}(?!\w)", rf"\b{mon}\s+{day}(?:st|nd|rd|th)?\b")
+        for form in forms:
+            for p in passages:
+                found = re.search(form, p.text, re.I)
+                if found:
+                    return found.group(0)
+        return m.group(0)
+
+    return _ISO_DATE.sub(written, direct)
+
+
+_WHO_DID = re.compile(r"^\W*who\s+([a-z]+)\b", re.I)
+_NOT_ACTIONS = {"is", "was", "were", "are", "be", "has", "have", "had", "did", "does", "do", "will", "would", "can",
+                "could", "should", "may", "might", "must", "else", "exactly", "else's"}
+
+
+def acted_on(direct: str, question: str, sentence: str) -> bool:
+    """Whether a short reply to "who <did> ...?" stands in ``sentence`` as the one the deed was
+    done to ("The North Korean soldier who was shot ..." for "Who shot him?"), not the doer.
+    Limits: the question's verb must appear in the sentence in the same form ("shot", "fired",
+    "found"; not "wrote" / "written"); the reply's last word stands for it; a reply of more than
+    five words is not checked."""
+    m = _WHO_DID.match(question)
+    reply = re.findall(r"\w[\w'&-]*", direct.lower())
+    if not m or m.group(1).lower() in _NOT_ACTIONS or not reply or len(reply) > 5:
+        return False
+    # Its last word names it ("the soldier had been shot" for "North Korean soldier").
+    passive = (rf"\b{re.escape(reply[-1])}\w*,?\s+(?:who\s+|that\s+)?(?:was|were|is|are|being|(?:had|has|have)\s+been)"
+               rf"\s+(?:\w+\s+){{0,2}}?{re.escape(m.group(1).lower())}\b")
+    return re.search(passive, sentence, re.I) is not None
+
+
+def negates(terms: set[str], sentence: str) -> bool:
+    """Whether ``sentence`` negates one of ``terms``: "did not resist" negates "resist",
+    "unarmed" negates "armed"."""
+    for m in _NEGATED_WORD.finditer(sentence):
+        if term(m.group(1).lower()) in terms:
+            return True
+    return any(re.search(r"\b(?:un|in|im|non-?)" + re.escape(t), sentence, re.I) for t in terms)
+
+
 def resume_prefix(direct: str, question: str) -> str | None:
     """Where to make the model go on when its reply states nothing a sentence could support: a
     bare "No" resumes as "No," (so "Was he armed?" draws "No, he was unarmed", a statement the
@@ -148,6 +247,8 @@ def resume_prefix(direct: str, question: str) -> str | None:
     said = stance(direct)
     if said:
         return f"{said},"
+    if affirms(direct, question):
+        return None
     if _YES_NO_QUESTION.match(question) and negated_echo(direct, question):
         # "The fog was not defector armed" for "was the fog defector armed?": a "No" in the
         # question's words, which no sentence states as such.
@@ -159,6 +260,7 @@ _YES_NO_QUESTION = re.compile(r"^\W*(?:is|are|was|were|did|does|do|has|have|had|
 _NEGATION_TERMS = {term("not"), term("never")}
 
 
+_DENIAL = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor|without)\b|n['’]t\b", re.I)
 _NEGATED_REPLY = re.compile(r"\b(?:not|never)\b|n['’]t\b", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor|without|cannot|un[a-z]{3,}|non-?[a-z]{3,})\b"
                        r"|n['’]t\b", re.I)
@@ -277,6 +379,12 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
     # "Yes" / "No" is the reply's stance, not a fact a sentence states: a bare "No" once
     # quoted "No further exchange of fire was reported" for "was he armed?". What follows it
     # ("No, he was unarmed") is what must be stated.
+    affirmed = affirms(direct, question)
+    # An answer of yes ("South Korean soldiers returned fire") is not stated by a sentence that
+    # denies ("No South Korean soldiers returned fire"): for a yes/no question an un-negated reply
+    # needs a sentence without a denial.
+    plain_yes = yes_no(question) and not _NEGATED_REPLY.search(_YES_NO.sub("", direct)) and not re.match(
+        r"\W*no\b", direct, re.I)
     direct = _YES_NO.sub("", direct)
     target = content_terms(direct)
     numbers = _numbers(direct)
@@ -284,7 +392,7 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
     # A name made of stopwords and letters ("AT&T", "The Who") has no content terms: it must
     # then stand in the sentence as written.
     phrase = " ".join(words(direct)) if not target and not numbers else ""
-    if (not target and not numbers and not phrase) or echoes(direct, question):
+    if (not target and not numbers and not phrase) or (echoes(direct, question) and not affirmed):
         return None
     if OUTLET_QUESTION.search(question) and any(
             target and len(target & content_terms(p.source or "")) >= MIN_COVERAGE * len(target) for p in passages):
@@ -325,7 +433,10 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
             stated = own | title_terms
             coverage, alone = _coverage(target, added, stated), _coverage(target, added, own)
             if (numbers - _numbers(p.text[a:b]) or not _measures_stated(direct, p.text[a:b])
-                    or (negated and not negation_stated(direct, p.text[a:b]))):
+                    or (negated and not negation_stated(direct, p.text[a:b]))
+                    or (affirmed and negates(target, p.text[a:b]))
+                    or (plain_yes and _DENIAL.search(p.text[a:b]))
+                    or acted_on(direct, question, p.text[a:b])):
                 continue
             if coverage < MIN_COVERAGE or not (target & own or numbers or phrase):
                 continue

@@ -6,7 +6,11 @@ Steps of ``Assistant.stream``:
    through the steps below on its own (the later ones as follow-ups of the first) and the
    replies are shown one after the other over one passage list (``conversation.split_compound``).
 1. Conversation: a follow-up-shaped question ("and the South?", "why?") that does not retrieve
-   well on its own is searched with the previous question's topic words (``conversation``).
+   well on its own, or cannot stand alone ("When?", "Did he survive?"), is searched with the
+   previous question's topic words (``conversation``); one that cannot stand alone also ranks
+   the sentences the earlier answers quoted first, and is asked of the best passage alone with
+   the questions it follows (``conversation.for_model``). "Who wrote it?" gives the record of the
+   article the last answer quoted (``catalog.asks_for_earlier_record``).
 2. Time: a relative time in the question ("this week", "on Tuesday") or a year becomes a date
    window against ``as_of`` or the newest article (``timeframe``); retrieval prefers articles
    inside it, and evidence from well before it is dropped; when the question names no time,
@@ -22,7 +26,8 @@ Steps of ``Assistant.stream``:
 4. Refusal gate: when no candidate sentence comes close to the user's own question (best cosine
    below ``settings.min_relevance``) the answer is "The archive does not say." and the nearest
    passages come back as closest matches. After the model replies, a second gate refuses when
-   the sentence that states its answer is far from a standalone question (``settings.min_support``).
+   the sentence that states its answer is far from the question as searched (a follow-up with
+   its topic; ``settings.min_support``).
 5. Evidence: the best sentences of all candidates, each with a neighbour, up to
    ``settings.evidence_tokens`` model tokens and ``top_k`` passages (``evidence``); a
    multiple-choice question reads the four best whole chunks instead.
@@ -55,7 +60,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -170,7 +175,7 @@ class Assistant:
         return ev.passages
 
     def _evidence(self, snap: _Snapshot, query: str, filters: Filters, top_k: int | None,
-                  choices: list[str] | None, counter, context: str = "",
+                  choices: list[str] | None, counter, context: str = "", said: Sequence[str] = (),
                   ) -> tuple[evidence.Evidence, timeframe.TimeFrame | None, float]:
         """Candidates and evidence for ``query``; ``context`` (a follow-up's topic words from
         earlier turns) joins the search and weighs at most half the question's own words in the
@@ -190,7 +195,8 @@ class Assistant:
             ev = evidence.whole_chunks(candidates, budget.fits, max_passages=top_k or MC_CHUNKS)
         else:
             ev = evidence.select(query, candidates, self._encode_sentences,
-                                 snap.index.document, budget.fits, max_passages=top_k or s.top_k, context=context)
+                                 snap.index.document, budget.fits, max_passages=top_k or s.top_k, context=context,
+                                 said=said)
         if s.best_evidence_last:
             ev.passages.reverse()
         relevance = max((x.dense for x in ev.sentences if x.embedded), default=0.0)
@@ -285,7 +291,8 @@ class Assistant:
             # survive?"), so search with the topic too.
             query = conversation.standalone(question, history)
             ev, frame, relevance = self._evidence(snap, question, filters, top_k, choices, counter,
-                                                  context=conversation.topic(history))
+                                                  context=conversation.topic(history),
+                                                  said=conversation.said(history))
         timings.retrieval_s = time.perf_counter() - t0
         answer = Answer(question=question, answer="", passages=ev.passages, query=query, as_of=filters.as_of,
                         timings=timings, relevance=round(relevance, 4),
@@ -302,6 +309,13 @@ class Assistant:
             return
         asked = None if choices else catalog.asks_for_record(question)
         meant = catalog.described(self._candidate_docs(snap, ev), asked[1]) if asked else []
+        earlier = None if choices or meant or not history else catalog.asks_for_earlier_record(question)
+        if earlier is not None:
+            # "Who wrote it?": the article(s) the last answer quoted.
+            last = next((m["content"] for m in reversed(history) if m.get("role") == "assistant"
+                         and m.get("content")), "")
+            shown = catalog.quoted_docs(last, self._allowed(snap, filters))
+            asked, meant = (earlier[0], set()), shown if earlier[1] else shown[:1]
         if meant:
             # "When was the analysis published?", "Who wrote the hospital report?": the article's
             # record, with its lead to show which article was meant.
@@ -335,7 +349,11 @@ class Assistant:
             return
 
         llm = self.llm
-        messages = prompts.build_messages(question, ev.passages, as_of=filters.as_of, choices=choices)
+        # A follow-up that cannot stand alone ("How many?", "When did it happen?") is shown to the
+        # model with the questions it follows: asked "How many?" alone, it named any number.
+        leaning = bool(history) and conversation.looks_like_follow_up(question) and conversation.leans_on_history(question)
+        asked = conversation.for_model(question, history) if leaning else question
+        messages = prompts.build_messages(asked, ev.passages, as_of=filters.as_of, choices=choices)
         stats = GenerationStats()
         if choices:
             yield from self._choose(llm, answer, question, ev, filters, choices, stats, snap, t0)
@@ -360,10 +378,13 @@ class Assistant:
             yield from self._grounded(answer, grounding.Reply(named[0], []), named[1], snap, t0)
             return
         tried = None
+        # Such a follow-up is asked of the best passage first too: among eight, the 0.5B model
+        # answered "When?" from whichever date it saw.
         if (s.focused_first and len(ev.passages) > 1
-                and (grounding.descriptive(question) or evidence.asks_where_hurt(question))):
+                and (grounding.descriptive(question) or evidence.asks_where_hurt(question) or leaning)):
             best = ev.passages[-1] if s.best_evidence_last else ev.passages[0]
-            focused, tried = self._focused(llm, question, best, filters, relevance_of)
+            focused, tried = self._focused(llm, question, best, filters, relevance_of,
+                                           asked=asked if leaning else None)
             if focused is not None and (timeframe.predates(frame, best.published)
                                         or self._unmentioned(question, best, snap)):
                 # A report from well before the time asked about, or one that never names what
@@ -375,7 +396,9 @@ class Assistant:
                 answer.focused = True
                 answer.support_score = round(found.relevance, 4)
                 _fill(timings, tried)
-                extra = self._second(question, found, [best, *(p for p in ev.passages if p is not best)], ev)
+                # "When?" wants a date, not a second report.
+                extra = (None if leaning and not grounding.descriptive(question) else
+                         self._second(question, found, [best, *(p for p in ev.passages if p is not best)], ev))
                 if extra is not None and extra.n > 1:
                     answer.passages.append([p for p in ev.passages if p is not best][extra.n - 2])
                     extra = replace(extra, n=2)
@@ -429,11 +452,17 @@ class Assistant:
             timings.prompt_tokens += tried.prompt_tokens
             timings.completion_tokens += tried.completion_tokens
         reply = grounding.closest_sentence(reply, question, ev.passages, relevance_of)
+        reply.direct = grounding.dates_as_written(grounding.settle_stance(reply.direct, question),
+                                                  [*(ev.passages[n - 1] for n in reply.cited
+                                                     if 0 < n <= len(ev.passages)), *ev.passages])
         answer.direct = reply.direct
         found = grounding.support(reply.direct, question, ev.passages, reply.cited, relevance_of)
-        # A follow-up ("was he armed?") leans on the earlier turn, so its closeness to the
-        # stating sentence understates relevance: the distance check is for standalone questions.
-        elliptical = bool(history) and conversation.looks_like_follow_up(question)
+        # A follow-up that found its sentences on its own words ("was he armed?" retrieved well
+        # enough) leans on the earlier turn, so its closeness to the stating sentence understates
+        # relevance: the distance check is for questions scored with their topic (standalone ones,
+        # and follow-ups searched with the earlier turns' words, whose scores include them: "2"
+        # for "How many?" stood on "the two militaries face each other" at 0.5).
+        elliptical = bool(history) and conversation.looks_like_follow_up(question) and query == question
         if found is not None:
             answer.support_score = round(found.relevance, 4)
             answer.support_dense = next((round(x.dense, 4) for x in ev.sentences if (x.passage.doc_id, x.doc_start)
@@ -483,7 +512,7 @@ class Assistant:
         yield answer
 
     def _focused(self, llm, question: str, best: Passage, filters: Filters, relevance_of: dict,
-                 ) -> tuple[tuple[grounding.Reply, grounding.Support] | None, GenerationStats]:
+                 asked: str | None = None) -> tuple[tuple[grounding.Reply, grounding.Support] | None, GenerationStats]:
         """A descriptive question ("why ...?", "what happened ...?", "how did ...?") asked of the
         single best evidence passage first: the grounded reply, or None (read everything) when
         the model finds no answer there or names one that passage does not state close to the
@@ -497,15 +526,18 @@ class Assistant:
         """
         s = self.settings
         own = GenerationStats()
-        messages = prompts.build_messages(question, [best], as_of=filters.as_of,
-                                          instruction=prompts.DESCRIPTIVE_INSTRUCTION)
+        describe = grounding.descriptive(question) or evidence.asks_where_hurt(question)
+        messages = prompts.build_messages(asked or question, [best], as_of=filters.as_of,
+                                          instruction=prompts.DESCRIPTIVE_INSTRUCTION if describe else None)
         raw = "".join(llm.stream_chat(messages, max_tokens=min(s.max_answer_tokens, DIRECT_TOKENS),
                                       temperature=s.temperature, stop=["\n"], stats=own)).strip()
         if prompts.is_refusal(raw):
             return None, own
         reply = grounding.parse_reply(raw)
-        if grounding.resume_prefix(reply.direct, question) is not None:
+        if (grounding.resume_prefix(reply.direct, question) is not None
+                or (not describe and grounding.too_long(reply.direct, question))):
             return None, own
+        reply.direct = grounding.dates_as_written(grounding.settle_stance(reply.direct, question), [best])
         reply = grounding.closest_sentence(reply, question, [best], relevance_of)
         found = grounding.support(reply.direct, question, [best], reply.cited, relevance_of)
         if found is None or found.relevance < s.min_support:
@@ -538,18 +570,21 @@ class Assistant:
                  filters: Filters) -> list[Document]:
         """The articles the filters let in that hold every topic stem (all of them without a
         topic), within the days ``frame`` names, if it names any."""
-        ok = allowed_docs(snap.index, filters)
-        docs = [d for k, d in enumerate(snap.index.doc_list) if ok is None or ok[k]]
+        docs = Assistant._allowed(snap, filters)
         if frame is not None and frame.named_days:
             days = digest.window(frame, None)
             docs = [d for d in docs if (b := date_bounds(d.published)) is not None
                     and b[1] >= days[0] and b[0] <= days[1]]
         return digest.holding(docs, topic) if topic else docs
 
+    @staticmethod
+    def _allowed(snap: _Snapshot, filters: Filters) -> list[Document]:
+        ok = allowed_docs(snap.index, filters)
+        return [d for k, d in enumerate(snap.index.doc_list) if ok is None or ok[k]]
+
     def _overview(self, answer: Answer, snap: _Snapshot, filters: Filters, t0: float) -> Iterator[str | Answer]:
         """What the archive (as far as the filters let in) holds, then its newest articles' leads."""
-        ok = allowed_docs(snap.index, filters)
-        docs = [d for k, d in enumerate(snap.index.doc_list) if ok is None or ok[k]]
+        docs = self._allowed(snap, filters)
         head = catalog.overview(docs)
         items = digest.newest(docs, set(), None)
         if not items:

@@ -95,3 +95,25 @@ def test_the_record_sentence():
     assert catalog.record("outlet", bare) == "The archive does not record who published “Untitled note”."
     assert catalog.record("author", bare) == "The archive records no author for “Untitled note”."
     assert catalog.record("date", _doc("c", "x", "2017-12", title="T")) == "“T” (Wire) was published in 2017-12."
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Who wrote it?", ("author", False)), ("When was it published?", ("date", False)),
+    ("Who published that article?", ("outlet", False)), ("Which newspaper published it?", ("outlet", False)),
+    ("When were those published?", ("date", True)), ("Who wrote those articles?", ("author", True)),
+    ("Who wrote the hospital report?", None),  # names its article: ``asks_for_record``
+    ("When was the soldier questioned?", None), ("Who shot him?", None),
+])
+def test_record_questions_about_an_earlier_answers_article(question, asked):
+    assert catalog.asks_for_earlier_record(question) == asked
+
+
+def test_the_articles_an_answer_quoted():
+    hospital = _doc("md", "He was recovering in hospital after surgery, doctors said.\nHe was flown there.",
+                    "2017-11-14", title="Defector recovering")
+    fog = _doc("fog", "A man crossed the border in thick fog on Thursday morning.", "2017-12-21", title="Fog")
+    answer = ("Thick fog [2]\n\nA man crossed the border in thick fog on Thursday morning. [2]\n\n"
+              "He was recovering in hospital after surgery, doctors said. [1]")
+    assert catalog.quoted_docs(answer, [hospital, fog]) == [fog, hospital]  # in the answer's order
+    assert catalog.quoted_docs("About 20 [1]", [hospital, fog]) == []  # too short to tell
+    assert catalog.quoted_docs("The archive does not say.", [hospital, fog]) == []

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation import leans_on_history, looks_like_follow_up, split_compound, standalone, topic
+from assistant.conversation import (for_model, leans_on_history, looks_like_follow_up, said, split_compound, standalone,
+                                    topic)
 
 HISTORY = [{"role": "user", "content": "Why did the North Korean soldier defect?"},
            {"role": "assistant", "content": "Because of fog [1]."}]
@@ -68,3 +69,22 @@ def test_a_message_asking_two_questions_is_split(question, parts):
 ])
 def test_one_question_stays_whole(question):
     assert split_compound(question) == [question]
+
+
+def test_a_follow_up_is_about_what_the_answers_it_leans_on_quoted():
+    history = [{"role": "user", "content": "What happened at the Joint Security Area?"},
+               {"role": "assistant", "content": "A soldier defected [1]."},
+               {"role": "user", "content": "How many warning shots were fired?"},
+               {"role": "assistant", "content": "20 [1]\n\nSoldiers fired about 20 warning shots. [1]"},
+               {"role": "user", "content": "Why?"},
+               {"role": "assistant", "content": "To keep the guards back [2]"}]
+    # "When?" leans on "Why?", which leans on the warning-shots question: both answers count,
+    # the one before the topic changed does not.
+    assert said(history) == ["20 [1]\n\nSoldiers fired about 20 warning shots. [1]", "To keep the guards back [2]"]
+    assert said([]) == []
+
+
+def test_the_model_is_asked_a_follow_up_with_the_questions_it_follows():
+    history = _chat("Who fired warning shots in December?", "Why?")
+    assert for_model("When?", history) == "When? (follow-up to: Who fired warning shots in December? Why?)"
+    assert for_model("When?", []) == "When?"

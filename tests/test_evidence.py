@@ -178,3 +178,36 @@ def test_an_acronym_of_the_question_matches_the_name_it_stands_for(embedder):
     groups = evidence.split_candidates([_chunk(doc, 0)])
     evidence.score_sentences("Why is shooting at the JSB unusual?", groups, embedder.encode)
     assert not any("jsb" in s.terms for s in groups[0])
+
+
+def test_a_follow_up_ranks_the_sentence_an_earlier_answer_quoted_first(embedder):
+    """"When?" after an answer on the December warning shots: two reports share the topic's words
+    and both carry a date; the one the chat's answer quoted is the story under discussion."""
+    nov = _doc("nov", "Soldier shot at truce village", "Warning shots were fired at the truce village on Monday, "
+               "13 November, as a soldier ran across the line.", "2017-11-13")
+    dec = _doc("dec", "Warning shots at the border", "South Korean soldiers fired about 20 warning shots on Thursday, "
+               "21 December 2017, at North Korean guards.", "2017-12-21")
+    docs = {d.id: d for d in (nov, dec)}
+
+    def first(said=()):
+        ev = evidence.select("When?", [_chunk(nov, 0), _chunk(dec, 1)], embedder.encode, docs.__getitem__,
+                             lambda ps: True, context="warning shots fired", said=said)
+        return ev.sentences[0].passage.doc_id
+
+    assert first() == "nov"
+    answer = ("About 20 [2]\n\nSouth Korean soldiers fired about 20 warning shots on Thursday, 21 December 2017, "
+              "at North Korean guards. [2]")
+    assert first([answer]) == "dec"
+
+
+def test_a_word_with_a_negative_prefix_matches_the_questions_word(embedder):
+    doc = _doc("fog", "Soldier crosses in fog", "The soldier crossed the border in thick fog on Thursday morning. "
+               "He was unarmed and was taken into custody by South Korean troops.", "2017-12-21")
+    groups = evidence.split_candidates([_chunk(doc, 0)])
+    evidence.score_sentences("Was the soldier armed?", groups, embedder.encode)
+    fog, unarmed = groups[0]
+    assert "arm" in unarmed.terms and unarmed.score > fog.score
+    # "under" is not a negated "der": only a question's own word counts.
+    groups = evidence.split_candidates([_chunk(_doc("u", "T", "He was under fire at the line that day.", "2017"), 0)])
+    evidence.score_sentences("Was he armed?", groups, embedder.encode)
+    assert groups[0][0].terms == evidence.content_terms("He was under fire at the line that day.")

@@ -414,3 +414,70 @@ def test_a_what_did_they_say_question_is_answered_by_the_sentence_attributed_to_
     assert grounding.attributed_statement("What did the doctors do?", [], [p], min_score=0.0) is None
     assert grounding.said_question("What did comedian Bobby Lee say on his podcast about the story?")
     assert not grounding.said_question("What did Nezza do at the game even though staff had told her not to?")
+
+
+@pytest.mark.parametrize("reply, settled", [
+    ("he survived", "Yes, he survived"), ("No, he survived", "Yes, he survived"),  # the clause decides
+    ("Yes, he survived", "Yes, he survived"), ("No, he did not survive", "No, he did not survive"),
+    ("The soldier survived", "The soldier survived"),  # says more than the question: a statement
+    ("Was he armed", "Was he armed"),  # the question again, not an answer
+])
+def test_a_yes_no_replys_stance_agrees_with_its_clause(reply, settled):
+    assert grounding.settle_stance(reply, "Did he survive?") == settled
+    assert grounding.settle_stance("he survived", "Who survived?") == "he survived"  # not a yes/no question
+
+
+def test_a_restated_yes_no_question_is_a_yes_stated_only_without_a_negation():
+    survived = _passage("Another soldier was shot by his own side and survived after being flown to hospital.")
+    assert grounding.resume_prefix("he survived", "Did he survive?") is None  # an answer, not an echo
+    found = grounding.support("Yes, he survived", "Did he survive?", [survived])
+    assert found is not None and "survived after" in found.sentence
+    unarmed = _passage("The soldier was unarmed and did not resist.")
+    assert grounding.support("Yes, he was armed", "Was he armed?", [unarmed]) is None
+    assert grounding.support("Yes, he resisted", "Did he resist?", [unarmed]) is None
+    # For a wh-question a restatement still answers nothing.
+    assert grounding.support("he survived", "Who survived?", [survived]) is None
+
+
+def test_a_no_before_a_clause_that_says_yes_in_other_words_goes():
+    q = "Was the defector taken to hospital by helicopter?"
+    assert grounding.settle_stance("No, the soldier was taken to hospital by helicopter", q) == \
+        "The soldier was taken to hospital by helicopter"
+    # A clause on something else keeps its "No"; a "No" without its comma is a determiner.
+    assert grounding.settle_stance("No, the soldier was shot", "Was the soldier killed?") == "No, the soldier was shot"
+    assert grounding.settle_stance("No South Korean soldiers returned fire", "Did South Korean troops return fire?") == \
+        "No South Korean soldiers returned fire"
+
+
+def test_an_answer_of_yes_is_not_stated_by_a_denial():
+    p = _passage("No South Korean soldiers returned fire, the military said. Nobody was hurt.")
+    assert grounding.support("South Korean soldiers returned fire", "Did South Korean troops return fire?", [p]) is None
+    found = grounding.support("No South Korean soldiers returned fire", "Did South Korean troops return fire?", [p])
+    assert found is not None and found.sentence.startswith("No South Korean soldiers")
+    # Not a yes/no question: the denial guard does not apply.
+    assert grounding.support("South Korean soldiers", "Who returned fire?", [p]) is not None
+
+
+def test_an_iso_date_reply_is_written_as_its_passage_writes_that_day():
+    p = _passage("South Korean soldiers fired about 20 warning shots on Thursday, 21 December 2017, at guards.")
+    us = _passage("The crossing came on Dec. 21, the military said.")
+    assert grounding.dates_as_written("2017-12-21", [p]) == "21 December 2017"
+    assert grounding.dates_as_written("On 2017-12-21", [us, p]) == "On 21 December 2017"  # a full date first
+    assert grounding.dates_as_written("2017-12-21", [us]) == "Dec. 21"
+    # A day no passage writes stays as it is, and so the check still finds it unstated.
+    assert grounding.dates_as_written("2017-12-22", [p, us]) == "2017-12-22"
+    assert grounding.support("2017-12-21", "When were the warning shots fired?", [p]) is None
+    assert grounding.support(grounding.dates_as_written("2017-12-21", [p]), "When were the warning shots fired?",
+                             [p]) is not None
+
+
+def test_who_did_it_is_not_answered_by_the_one_it_was_done_to():
+    shot = _passage("The North Korean soldier who was shot while defecting was recovering in hospital. "
+                    "Border guards opened fire as the man ran, and he was shot by his own side.")
+    assert grounding.support("North Korean soldier", "Who shot him?", [shot]) is None
+    assert grounding.support("The soldier", "Who shot him?", [shot]) is None
+    found = grounding.support("Border guards", "Who shot him?", [shot])
+    assert found is not None and "opened fire" in found.sentence
+    assert grounding.support("His own side", "Who shot him?", [shot]) is not None
+    # A question about the one acted on is not checked.
+    assert grounding.support("North Korean soldier", "Who was shot?", [shot]) is not None

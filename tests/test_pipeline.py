@@ -686,3 +686,41 @@ def test_a_search_of_the_archive_quotes_where_each_article_names_the_topic(assis
     assert not llm.prompts and answer.digest and all(c.supported for c in answer.citations)
     answer = assistant.ask("How many articles mention Pyongyang?")
     assert answer.refused and answer.answer == "No article mentions Pyongyang." and not answer.citations
+
+
+def test_a_follow_up_that_cannot_stand_alone_is_asked_of_the_best_passage_with_its_question(focused):
+    focused._llm = llm = Scripted(["Thursday [1]"])
+    history = [{"role": "user", "content": "How many warning shots were fired?"},
+               {"role": "assistant", "content": "About 20 [1]"}]
+    answer = focused.ask("When?", history=history)
+    assert len(llm.prompts) == 1 and _passages_in(llm.prompts[0]) == 1
+    # The model sees what "When?" follows; the short-answer instruction, not a sentence's.
+    assert "Question: When? (follow-up to: How many warning shots were fired?)" in llm.prompts[0]
+    assert llm.prompts[0].endswith(ANSWER_INSTRUCTION)
+    assert answer.focused and not answer.refused and answer.direct == "Thursday"
+    assert [c.doc_id for c in answer.citations] == ["news.jsonl#fog"]
+
+
+def test_a_follow_up_searched_with_its_topic_needs_a_close_sentence(assistant):
+    # "Who was it?" after the warning shots: a name only the bakery report states is not an answer.
+    assistant._llm = Scripted(["Anna Berg [1]"])
+    history = [{"role": "user", "content": "Who fired the warning shots?"},
+               {"role": "assistant", "content": "South Korean troops [1]"}]
+    answer = assistant.ask("Who was it?", history=history)
+    assert answer.query != "Who was it?" and answer.refused
+
+
+def test_a_record_question_in_a_chat_reads_the_article_the_last_answer_quoted(assistant):
+    llm = assistant._llm = Scripted(["The archive does not say."])
+    history = [{"role": "user", "content": "Where was the defector shot?"},
+               {"role": "assistant", "content": "In the shoulder and elbow [1]\n\nHe was found wounded, shot in the "
+                                                "shoulder and elbow, and was taken by helicopter to a hospital in Suwon. [1]"}]
+    answer = assistant.ask("Who published it?", history=history)
+    assert not llm.prompts and answer.digest and not answer.refused
+    assert answer.answer.startswith("Capital Daily published “Wounded defector flown to hospital after JSA dash” "
+                                    "on 2017-11-13.")
+    assert [c.doc_id for c in answer.citations] == ["news.jsonl#jsa"] and answer.citations[0].supported
+    # Nothing quoted before: the usual path.
+    answer = assistant.ask("Who published it?", history=[{"role": "user", "content": "Hi"},
+                                                         {"role": "assistant", "content": "The archive does not say."}])
+    assert not answer.digest
