@@ -17,8 +17,10 @@ it appears in; "Who said ...?" is answered with the speaker of the sentence that
 question (``closest_sentence``); a negated reply ("he was not armed") needs a negation in its
 sentence ("unarmed" counts); a sentence that points back ("The second is ...") is as close to the
 question as the one it points to. A yes/no reply's stance is made to agree with its clause
-(``settle_stance``: "No, he survived" → "Yes, he survived"), and an answer of yes is never stated
-by a sentence that denies ("No South Korean soldiers returned fire"). An ISO date in a reply is
+(``settle_stance``: "No, he survived" → "Yes, he survived"; only a short restatement is a yes),
+an answer of yes is never stated by a sentence that denies ("No South Korean soldiers returned
+fire"), and a question an evidence sentence denies in its own words is answered "No" from it
+(``denied``). An ISO date in a reply is
 checked and shown as a passage writes that day (``dates_as_written``), and a reply to "who
 <did> ...?" is not stated by a sentence where it is the one the deed was done to (``acted_on``).
 
@@ -149,12 +151,19 @@ def yes_no(question: str) -> bool:
     return bool(_YES_NO_QUESTION.match(question))
 
 
+# A restatement is taken for a yes only when short ("he survived", "he was unarmed"): the check
+# that a sentence states it is word overlap, and a longer one ("the guards crossed the line")
+# found its words scattered over sentences that do not say it ("... came close to the line in the
+# area where he had crossed"); it is then an echo, as before.
+AFFIRMED_TERMS = 2
+
+
 def affirms(direct: str, question: str) -> bool:
     """Whether ``direct`` answers a yes/no question by restating its proposition without a
     negation ("he survived", or "No, he survived" with the wrong stance word, for "Did he
     survive?"): an answer of yes, not an echo to go on from."""
     clause = _YES_NO.sub("", direct)
-    return (bool(_YES_NO_QUESTION.match(question)) and bool(content_terms(clause))
+    return (bool(_YES_NO_QUESTION.match(question)) and 0 < len(content_terms(clause)) <= AFFIRMED_TERMS
             and not _YES_NO_QUESTION.match(clause)  # "Was he armed" asks again
             and not _NEGATED_REPLY.search(clause) and echoes(clause, question))
 
@@ -230,10 +239,39 @@ def acted_on(direct: str, question: str, sentence: str) -> bool:
     return re.search(passive, sentence, re.I) is not None
 
 
+# A clause about someone else inside a sentence: "... where he had crossed", "as she left".
+_OTHER_CLAUSE = re.compile(r"\b(?:where|when|after|before|as|while|if|because|since|until|whether)\s+"
+                           r"(?:he|she|they|it|we|i|you)\b[^,;:]*", re.I)
+
+
+def said_of_another(terms: set[str], sentence: str) -> bool:
+    """Whether one of ``terms`` stands in ``sentence`` only inside a clause with a subject of its
+    own ("The guards came close to the line in the area where he had crossed" does not say the
+    guards crossed): an answer of yes needs its words said of its subject.
+    Limits: clauses opened by a conjunction and a pronoun, up to the next comma; "he" there may
+    be the very subject asked about, and the yes is then refused."""
+    spans = [m.span() for m in _OTHER_CLAUSE.finditer(sentence)]
+    if not spans:
+        return False
+    for t in terms:
+        found = [m.start() for m in re.finditer(r"[^\W_][\w'’-]*", sentence) if term(m.group().lower()) == t]
+        if found and all(any(a <= i < b for a, b in spans) for i in found):
+            return True
+    return False
+
+
+# "was still unable to be questioned", "failed to reach": a negation without "not".
+_UNABLE = re.compile(r"\b(?:unable|fail(?:s|ed)?|refus(?:es|ed)?|declin(?:es|ed)?)\s+to\s+(?:be\s+|have\s+)?"
+                     r"([^\W\d_][\w'’-]*)", re.I)
+
+
 def negates(terms: set[str], sentence: str) -> bool:
     """Whether ``sentence`` negates one of ``terms``: "did not resist" negates "resist",
     "unarmed" negates "armed"."""
     for m in _NEGATED_WORD.finditer(sentence):
+        if term(m.group(1).lower()) in terms:
+            return True
+    for m in _UNABLE.finditer(sentence):
         if term(m.group(1).lower()) in terms:
             return True
     return any(re.search(r"\b(?:un|in|im|non-?)" + re.escape(t), sentence, re.I) for t in terms)
@@ -434,7 +472,7 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
             coverage, alone = _coverage(target, added, stated), _coverage(target, added, own)
             if (numbers - _numbers(p.text[a:b]) or not _measures_stated(direct, p.text[a:b])
                     or (negated and not negation_stated(direct, p.text[a:b]))
-                    or (affirmed and negates(target, p.text[a:b]))
+                    or (affirmed and (negates(target, p.text[a:b]) or said_of_another(target, p.text[a:b])))
                     or (plain_yes and _DENIAL.search(p.text[a:b]))
                     or acted_on(direct, question, p.text[a:b])):
                 continue
@@ -669,6 +707,45 @@ def attributed_statement(question: str, ranked: Sequence, passages: Sequence[Pas
         quoted = _ranked_quote(x, passages)
         if quoted is not None:
             return quoted
+    return None
+
+
+# A clause that denies its subject: "..., and no one on the southern side was hurt", "Nobody was
+# arrested", "No soldiers returned fire" (at a clause start: "there was no doubt" denies nothing).
+_CLAUSE_DENIAL = re.compile(r"(?:^|[,;:]\s*|\b(?:and|but|while)\s+)(?:no\s+one|nobody|none|nothing|no\s+[a-z]+)\b",
+                            re.I)
+
+
+_INDEFINITE = content_terms("anyone anybody anything someone somebody something any ever")
+
+
+def denied(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float) -> Support | None:
+    """A yes/no question that an evidence sentence (``ranked``; scoring ``min_score`` or more)
+    answers no in the question's own words: the sentence holds every content word of the question
+    and denies it ("No further exchange of fire was reported, and no one on the southern side was
+    hurt." for "Was anyone on the southern side hurt?"), the best-scored first; quoted whole.
+
+    Why: the 0.5B model answered that question "The soldier was wounded on the southern side",
+    from a sentence on the defector's own wounds.
+
+    Limits: the denial is a clause opening with "no one", "nobody", "none", "nothing" or "no
+    <word>", or a "not" / "never" / "n't" before one of the question's words; a question of fewer
+    than two content words, or one that is itself negated ("Wasn't he armed?"), is left to the
+    model."""
+    if not yes_no(question) or _NEGATION.search(question):
+        return None
+    # "anyone" is what "no one" answers, not a word the sentence must hold.
+    q_terms = content_terms(question) - _INDEFINITE
+    if len(q_terms) < 2:
+        return None
+    for x in sorted(ranked, key=lambda x: -x.score):
+        if x.score < min_score or not q_terms <= x.terms:
+            continue
+        if _CLAUSE_DENIAL.search(x.text) or any(term(m.group(1).lower()) in q_terms
+                                                for m in _NEGATED_WORD.finditer(x.text)):
+            quoted = _ranked_quote(x, passages, antecedent=False)
+            if quoted is not None:
+                return quoted
     return None
 
 

@@ -41,8 +41,9 @@ Steps of ``Assistant.stream``:
    "Which newspaper reported ...?" is answered without the model when an evidence sentence
    names its source ("According to the Korea JoongAng Daily, ..."; ``grounding.attributed_outlet``),
    "Who said ...?" by the speaker of the sentence that says it (``grounding.attributed_speaker``)
-   and "What did <speaker> say ...?" by the sentence attributed to them
-   (``grounding.attributed_statement``).
+   "What did <speaker> say ...?" by the sentence attributed to them
+   (``grounding.attributed_statement``), and a yes/no question an evidence sentence denies in
+   its own words by "No" and that sentence (``grounding.denied``).
    A reply of several sentences is narrowed to the one closest to the question
    (``grounding.closest_sentence``).
    An answer whose article never mentions a name the question asks about ("the European
@@ -367,13 +368,17 @@ class Assistant:
         elif grounding.said_question(question):
             stated = grounding.attributed_statement(question, ev.sentences, ev.passages, s.min_support)
             named = (stated.sentence, stated) if stated is not None else None
+        elif grounding.yes_no(question):
+            stated = grounding.denied(question, ev.sentences, ev.passages, s.min_support)
+            named = ("No", stated) if stated is not None else None
         stating = ev.passages[named[1].n - 1] if named else None
         if named is not None and not (timeframe.predates(frame, stating.published)
                                       or self._unmentioned(question, stating, snap)):
             # "Which newspaper reported ...?", "Who said ...?", "What did doctors say ...?": the
             # source, speaker or statement an evidence sentence attributes, found by the evidence
-            # ranking; the model is not asked (it named the outlet in a passage header, or the
-            # people the sentence is about).
+            # ranking; "Was anyone hurt?": a sentence that denies it in its words. The model is not
+            # asked (it named the outlet in a passage header, the people the sentence is about, or
+            # someone who was hurt elsewhere).
             answer.support_score = round(named[1].relevance, 4)
             yield from self._grounded(answer, grounding.Reply(named[0], []), named[1], snap, t0)
             return

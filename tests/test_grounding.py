@@ -481,3 +481,36 @@ def test_who_did_it_is_not_answered_by_the_one_it_was_done_to():
     assert grounding.support("His own side", "Who shot him?", [shot]) is not None
     # A question about the one acted on is not checked.
     assert grounding.support("North Korean soldier", "Who was shot?", [shot]) is not None
+
+
+def test_only_a_short_restatement_is_an_answer_of_yes():
+    # "the guards crossed the line" found its words in a sentence that does not say so.
+    line = _passage("The guards came close to the line in the area where he had crossed, officials said.")
+    q = "Did the North Korean guards cross the line?"
+    assert not grounding.affirms("the guards crossed the line", q)
+    assert grounding.support("Yes, the guards crossed the line", q, [line]) is None
+    # A short one said only of someone else's clause is not stated either.
+    assert grounding.said_of_another({"cross"}, line.text)
+    assert grounding.support("Yes, they crossed", "Did they cross?", [line]) is None
+    assert not grounding.said_of_another({"surviv"}, "He ran as he was shot, and survived.")
+
+
+def test_unable_to_negates_the_word_it_governs():
+    p = _passage("Military officials said he was still unable to be questioned.")
+    assert grounding.negates({"question"}, p.text)
+    assert grounding.support("Yes, he was questioned", "Was he questioned?", [p]) is None
+
+
+def test_a_yes_no_question_denied_in_its_own_words_is_answered_no(embedder):
+    p = _passage("The guards withdrew. No further exchange of fire was reported, and no one on the southern "
+                 "side was hurt. The soldier had been wounded on the northern side.")
+    q = "Was anyone on the southern side hurt?"
+    found = grounding.denied(q, _scored(q, [p], embedder), [p], min_score=0.0)
+    assert found is not None and found.sentence.startswith("No further exchange")
+    # Not every word of the question in the denying sentence, a wh-question, or a negated question.
+    for other in ("Was anyone on the southern side killed?", "Who was hurt on the southern side?",
+                  "Wasn't anyone on the southern side hurt?"):
+        assert grounding.denied(other, _scored(other, [p], embedder), [p], min_score=0.0) is None
+    # "There was no doubt" denies nothing: the denial opens a clause.
+    d = _passage("There was no doubt that the soldier on the southern side was hurt.")
+    assert grounding.denied(q, _scored(q, [d], embedder), [d], min_score=0.0) is None
