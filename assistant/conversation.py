@@ -13,7 +13,7 @@ A message that asks two questions at once ("why ..., and how many ...?") is spli
 A question that cannot stand alone ("When?", "Did he survive?": ``leans_on_history``) is
 rewritten even when its own words retrieve something; the sentences the earlier answers quoted
 (``said``) mark the story it is about, and the model is asked it with the questions it follows
-(``for_model``).
+(``for_model``); a bare "How many?" names what it counts (``counted``).
 
 Limits: English openers and pronouns only; the topic words come from the last user turn that
 stood alone and the follow-ups after it (``topic_turns``), the story from the sentences their
@@ -106,6 +106,33 @@ def topic_turns(history: list[dict]) -> list[str]:
         if not (looks_like_follow_up(turn) and leans_on_history(turn)):
             break
     return out
+
+
+_BARE_COUNT = re.compile(r"^\W*(?:and\s+|so\s+)?how\s+(many|much)\W*$", re.I)
+# "the warning shots", "those two reports": the last plural noun phrase an earlier question named.
+_PLURAL_PHRASE = re.compile(r"\b(?:the|these|those|its|their)\s+((?:[a-z]+\s+){0,2}?[a-z]{3,}s)\b", re.I)
+_NOT_PLURAL = {"is", "was", "has", "does", "us", "this", "its", "his", "news", "less", "across", "always", "perhaps",
+               "yes", "thus", "unless", "whereas", "series", "species"}
+
+
+def counted(question: str, history: list[dict]) -> str:
+    """A bare "How many?" with the things an earlier question named: "How many warning shots?"
+    after "Who fired the warning shots?". Asked "How many?" (even with the question it follows
+    beside it), the 0.5B model answered "2" from "the two militaries"; "How many warning shots?"
+    it answers "20". Any other question comes back as it is.
+
+    Limits: the last plural noun phrase after "the/these/those/its/their" in the turns the
+    follow-up leans on, newest first, up to three words; "How much?" is left as it is."""
+    m = _BARE_COUNT.match(question)
+    if not m or m.group(1).lower() != "many":
+        return question
+    for turn in reversed(topic_turns(history)):
+        found = [x.group(1) for x in _PLURAL_PHRASE.finditer(turn)
+                 if x.group(1).split()[-1].lower() not in _NOT_PLURAL
+                 and not x.group(1).split()[-1].lower().endswith("ss")]
+        if found:
+            return f"How many {found[-1]}?"
+    return question
 
 
 def said(history: list[dict]) -> list[str]:

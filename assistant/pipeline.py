@@ -282,6 +282,8 @@ class Assistant:
         timings = Timings()
         snap = snap or self.snapshot()
         history = list(history or [])[-2 * s.max_history_turns:]
+        # "How many?" after "Who fired the warning shots?" asks "How many warning shots?".
+        question = conversation.counted(question, history)
         counter = self.llm  # the model's own tokenizer sizes the evidence
 
         query = question

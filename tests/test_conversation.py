@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation import (for_model, leans_on_history, looks_like_follow_up, said, split_compound, standalone,
-                                    topic)
+from assistant.conversation import (counted, for_model, leans_on_history, looks_like_follow_up, said, split_compound,
+                                    standalone, topic)
 
 HISTORY = [{"role": "user", "content": "Why did the North Korean soldier defect?"},
            {"role": "assistant", "content": "Because of fog [1]."}]
@@ -88,3 +88,18 @@ def test_the_model_is_asked_a_follow_up_with_the_questions_it_follows():
     history = _chat("Who fired warning shots in December?", "Why?")
     assert for_model("When?", history) == "When? (follow-up to: Who fired warning shots in December? Why?)"
     assert for_model("When?", []) == "When?"
+
+
+def test_a_bare_how_many_counts_the_things_the_earlier_question_named():
+    history = [{"role": "user", "content": "Who fired the warning shots?"},
+               {"role": "assistant", "content": "South Korean soldiers [1]"}]
+    assert counted("How many?", history) == "How many warning shots?"
+    assert counted("And how many?", history) == "How many warning shots?"
+    # Through a follow-up that leans on it, back to the question that stood alone.
+    longer = [*history, {"role": "user", "content": "When?"}, {"role": "assistant", "content": "21 December [1]"}]
+    assert counted("How many?", longer) == "How many warning shots?"
+    # Nothing plural named, another question, or no chat: as it was.
+    assert counted("How many?", [{"role": "user", "content": "What happened at the border?"}]) == "How many?"
+    assert counted("How much?", history) == "How much?"
+    assert counted("How many shots?", history) == "How many shots?"
+    assert counted("How many?", []) == "How many?"

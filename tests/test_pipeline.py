@@ -724,3 +724,12 @@ def test_a_record_question_in_a_chat_reads_the_article_the_last_answer_quoted(as
     answer = assistant.ask("Who published it?", history=[{"role": "user", "content": "Hi"},
                                                          {"role": "assistant", "content": "The archive does not say."}])
     assert not answer.digest
+
+
+def test_a_bare_how_many_is_asked_about_what_the_earlier_question_named(assistant):
+    llm = assistant._llm = Scripted(["The archive does not say."])
+    history = [{"role": "user", "content": "Who fired the warning shots?"},
+               {"role": "assistant", "content": "South Korean troops [1]"}]
+    answer = assistant.ask("How many?", history=history)
+    assert answer.question == "How many warning shots?"
+    assert llm.prompts and "Question: How many warning shots?" in llm.prompts[0]

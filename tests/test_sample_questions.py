@@ -52,7 +52,7 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
             {"role": "assistant", "content": answers[before["id"]].answer}]
 
 
-# Measured with the bundled 0.5B model (README, Quality): 38 of the 46 answerable questions right
+# Measured with the bundled 0.5B model (README, Quality): 39 of the 46 answerable questions right
 # and cited, every off-archive question refused. The first 16 all pass ("where was he shot" ranks
 # the sentence naming a body part first and asks its passage alone; "which newspaper reported
 # ..." takes the source an evidence sentence names; "what happened at the Joint Security Area in
@@ -76,12 +76,12 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
 # not survive" from "did not resist"). Since 2026-12-05's third session both pass ("Yes, he
 # survived"; "21 December 2017", the model's "2017-12-21" written as the passage writes it), as do
 # the follow-ups "when did it happen?", "who published it?" and "when was it published?" added
-# then, and "was anyone on the southern side hurt?" ("No", from the sentence that denies it); "who
-# shot him?" and "how many?" (after who fired) are refused, and "was the fog defector armed?" is
-# refused in this run (it passes with other evidence orders). 38 of the 46 answerable right; the
-# bar is set one below that figure so a regression in retrieval, evidence, prompt or grounding
-# fails here.
-MIN_RIGHT = 37
+# then, "how many?" after who fired ("How many warning shots?": "20") and "was anyone on the
+# southern side hurt?" ("No", from the sentence that denies it); "who shot him?" is refused, and
+# "was the fog defector armed?" is refused in this run (it passes with other evidence orders). 39
+# of the 46 answerable right; the bar is set one below that figure so a regression in retrieval,
+# evidence, prompt or grounding fails here.
+MIN_RIGHT = 38
 
 
 @pytest.mark.slow
