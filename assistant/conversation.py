@@ -82,12 +82,17 @@ def leans_on_history(question: str) -> bool:
     words and was answered about someone else: "Did he survive?" after a question on the soldier
     shot in November got "No, the soldier did not survive", from the fog crossing's "did not
     resist"."""
-    content = [w for w in words(question) if w not in STOPWORDS and w not in _QUESTION_WORDS]
+    content = [w for w in words(question) if w not in STOPWORDS and w not in _QUESTION_WORDS
+               and w not in _ANSWER_NOUNS]
     return not content or (bool(_PERSONAL.search(question)) and len(content) <= 2)
 
 
+# Nouns that name the kind of answer wanted, not what it is about: "What was the date?" after
+# "Tell me about the warning shots." asks the date of the warning shots, like "When?" does.
+_ANSWER_NOUNS = {"date", "dates", "day", "time", "year", "month", "name", "place", "location", "reason", "reasons",
+                 "cause", "number", "age"}
 # Words of a question's form, not of its topic ("What happened at ...?").
-_FORM_WORDS = {"happen", "happens", "happened", "happening", "tell", "know"}
+_FORM_WORDS = {"happen", "happens", "happened", "happening", "tell", "know"} | _ANSWER_NOUNS
 
 
 def _topic_words(text: str) -> list[str]:

@@ -122,6 +122,15 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE_ONLY = re.compile(r"^\W*(?:on\s+)?(?:[a-z]+day,?\s+)?(?:\d{1,2}\s+" + _MONTH + r"(?:,?\s+\d{4})?|" + _MONTH
                         + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|" + _MONTH + r"\s+\d{4}|\d{4})\W*$", re.I)
 _HOW_MUCH = re.compile(r"\bhow\s+(?:many|much|far|long|old|big|large|tall|high)\b", re.I)
+# The day and year of a date written out ("SEOUL, 13 November 2017", "Nov. 13, 2017"): numbers
+# that state no amount.
+_DATE_IN_TEXT = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"(?:,?\s+\d{4})?(?!\w)|\b" + _MONTH
+                           + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4}\b)?|\b" + _MONTH + r"\s+\d{4}\b", re.I)
+
+
+def _amounts(sentence: str) -> set[str]:
+    """The numbers of ``sentence`` outside its dates: what can state a "how many / how far" reply."""
+    return _numbers(_DATE_IN_TEXT.sub(" ", sentence))
 
 
 def _measures_stated(direct: str, sentence: str) -> bool:
@@ -372,7 +381,10 @@ def too_long(direct: str, question: str) -> bool:
     A sentence that restates the question's words (``RESTATES``) around new ones of the kind
     asked for (a date for "when", ``evidence.answer_type``) answers it: sent back, "The fog
     crossing happened on Thursday, 21 December 2017." came back as a refusal."""
-    if len(direct.split()) < LONG_REPLY_WORDS or descriptive(question):
+    if len(direct.split()) < LONG_REPLY_WORDS or descriptive(question) or yes_no(question):
+        # A sentence answers yes or no as well as a few words do ("... and there were no other
+        # casualties on the southern side." for "Were there other casualties?"); sent back for a
+        # name, place, date or number, it came back as a refusal.
         return False
     asked = content_terms(question)
     said = content_terms(direct)
@@ -437,7 +449,8 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
         # The reply names an outlet of the passages: its report on the subject is the support, not
         # whichever sentence shares a word with its name ("border" of "Border Desk Daily").
         return _reported_by(target, question, passages, cited, relevance)
-    if _HOW_MUCH.search(question) and _DATE_ONLY.match(direct):
+    how_much = bool(_HOW_MUCH.search(question))
+    if how_much and _DATE_ONLY.match(direct):
         # A date answers when, not how far, how many or how old ("13 November 2017" for how far
         # apart the troops stand, from the report's dateline).
         return None
@@ -470,7 +483,10 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
             # injected one next to it.
             stated = own | title_terms
             coverage, alone = _coverage(target, added, stated), _coverage(target, added, own)
-            if (numbers - _numbers(p.text[a:b]) or not _measures_stated(direct, p.text[a:b])
+            # "13" for how far apart the troops stand is no distance because a dateline reads
+            # "SEOUL, 13 November 2017".
+            stated_numbers = _amounts(p.text[a:b]) if how_much else _numbers(p.text[a:b])
+            if (numbers - stated_numbers or not _measures_stated(direct, p.text[a:b])
                     or (negated and not negation_stated(direct, p.text[a:b]))
                     or (affirmed and (negates(target, p.text[a:b]) or said_of_another(target, p.text[a:b])))
                     or (plain_yes and _DENIAL.search(p.text[a:b]))

@@ -37,12 +37,17 @@ def test_a_chain_of_follow_ups_keeps_the_topic_of_the_question_they_lean_on():
     # A question that stands alone starts the topic afresh.
     history = _chat("What happened at the Joint Security Area in November?", "How many warning shots were fired?")
     assert topic(history) == "warning shots fired"
+    # A question that names only the kind of answer wanted leans on the turn before it too.
+    history = _chat("Tell me about the warning shots.", "What was the date?")
+    assert topic(history) == "warning shots"
+    assert standalone("When did it happen?", history) == "When did it happen? warning shots"
 
 
 @pytest.mark.parametrize("question, leans", [
     ("When?", True), ("How many?", True), ("Why?", True),
     ("Who shot him?", True), ("Did he survive?", True), ("Where was he shot?", True),
-    ("What is the capital of France?", False),
+    ("What was the date?", True), ("What is the name?", True),
+    ("What is the capital of France?", False), ("What was the date of the election?", False),
     ("How many warning shots were fired at the border in December?", False),
     ("Why did the North Korean soldier say he left the army?", False),  # "he" has its noun here
 ])

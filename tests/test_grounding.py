@@ -53,6 +53,10 @@ def test_a_reply_that_only_restates_the_question_is_an_echo():
     ("Who fired the warning shots?", "South Korean soldiers fired warning shots at North Korean border guards", False),
     ("How many warning shots were fired?", "South Korean soldiers fired warning shots at guards who approached the line",
      True),
+    # A sentence answers a yes/no question: sent back for "a name, place, date or number", the
+    # right one came back as a refusal.
+    ("Were there other casualties?",
+     "No South Korean soldiers returned fire, the military said, and there were no other casualties", False),
 ])
 def test_a_sentence_long_reply_to_a_factoid_question_is_too_long(question, reply, long):
     assert grounding.too_long(reply, question) is long
@@ -119,6 +123,20 @@ def test_a_rank_does_not_state_a_measure():
     assert grounding.support("4 years", "How old was the defector?", [p]) is None
     served = _passage("The soldier, 24, had served for 4 years in the army.")
     assert grounding.support("4 years", "How long had the soldier served?", [served]) is not None
+
+
+def test_the_day_or_year_of_a_date_states_no_amount():
+    dateline = _passage("SEOUL, 13 November 2017 - A soldier defected at the truce village, where troops of the "
+                        "two Koreas stand only metres apart, officials said.")
+    assert grounding.support("13", "How far apart do the troops stand at the truce village?", [dateline]) is None
+    assert grounding.support("2017", "How many soldiers defected at the truce village?", [dateline]) is None
+    # An amount beside a date still states it, and a date still answers "when".
+    shots = _passage("South Korean soldiers fired about 20 warning shots on Thursday, 21 December 2017.")
+    assert grounding.support("20", "How many warning shots were fired?", [shots]) is not None
+    assert grounding.support("21 December 2017", "When were the warning shots fired?", [shots]) is not None
+    us = _passage("On Nov. 13, 2017, guards fired 40 rounds at the man as he ran.")
+    assert grounding.support("13", "How many rounds did the guards fire?", [us]) is None
+    assert grounding.support("40", "How many rounds did the guards fire?", [us]) is not None
 
 
 def test_an_outlet_named_in_a_header_is_supported_by_its_report_on_the_subject():
