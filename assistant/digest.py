@@ -54,16 +54,23 @@ _ANY = re.compile(r"^\W*(?:(?:is|are)\s+there\s+)?(?:any\s+(?:new\s+)?|(?:latest
                   r"|^\W*(?:what(?:'s|’s|\s+is)|anything)\s+new\b", re.I)
 # "What happened last week?", "What happened at the Joint Security Area in November?"
 _HAPPENED = re.compile(r"^\W*what\s+(?:has\s+|have\s+)?(?:happened|went\s+on)\b", re.I)
+# "Which articles are from November?", "Show me the stories from last week", "What was published
+# on Tuesday?": the archive's articles of the days named (a librarian's question, not a fact's).
+_LISTING = re.compile(r"^\W*(?:(?:which|what)\s+(?:articles?|reports?|stories|pieces|news)\s+(?:are|were|is|was)\s+"
+                      r"(?:from|published|dated|there\s+from)|(?:show|list|give|find)(?:\s+me)?\s+(?:all\s+)?(?:the\s+)?"
+                      r"(?:articles?|reports?|stories|news)\s+(?:from|published|dated|of)|what\s+(?:was|were|got)\s+"
+                      r"published)\b", re.I)
 # Words of the forms themselves, not of a topic.
 _GENERIC = {term(w) for w in (
     "news report reports story stories update updates development developments headline headlines coverage "
-    "latest newest recent new happen happened went anything what").split()}
+    "latest newest recent new happen happened went anything what article articles piece pieces published "
+    "dated show list give find").split()}
 
 
 def asks_for_news(question: str, frame: TimeFrame | None) -> set[str] | None:
     """The topic's word stems of a news question (empty: any article will do), or None when the
     question asks for a fact rather than for the news."""
-    happened = _HAPPENED.match(question)
+    happened = _HAPPENED.match(question) or _LISTING.match(question)
     if not (happened or _LATEST.match(question) or _ANY.match(question)):
         return None
     rest = question.replace(frame.phrase, " ") if frame is not None else question

@@ -121,6 +121,7 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # A reply that is a date and nothing else: "13 November 2017", "Monday, Nov. 13", "2017".
 _DATE_ONLY = re.compile(r"^\W*(?:on\s+)?(?:[a-z]+day,?\s+)?(?:\d{1,2}\s+" + _MONTH + r"(?:,?\s+\d{4})?|" + _MONTH
                         + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|" + _MONTH + r"\s+\d{4}|\d{4})\W*$", re.I)
+_WHO = re.compile(r"^\W*(?:and\s+)?(?:(?:at|to|for|by|with|from|of)\s+)?(?:who|whom|whose)\b", re.I)
 _HOW_MUCH = re.compile(r"\bhow\s+(?:many|much|far|long|old|big|large|tall|high)\b", re.I)
 # The day and year of a date written out ("SEOUL, 13 November 2017", "Nov. 13, 2017"): numbers
 # that state no amount.
@@ -450,9 +451,10 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
         # whichever sentence shares a word with its name ("border" of "Border Desk Daily").
         return _reported_by(target, question, passages, cited, relevance)
     how_much = bool(_HOW_MUCH.search(question))
-    if how_much and _DATE_ONLY.match(direct):
-        # A date answers when, not how far, how many or how old ("13 November 2017" for how far
-        # apart the troops stand, from the report's dateline).
+    if (how_much or _WHO.match(question)) and _DATE_ONLY.match(direct):
+        # A date answers when, not how far, how many, how old or who ("13 November 2017" for how
+        # far apart the troops stand, from the report's dateline; "21 December 2017" for "At
+        # whom?" after "Who fired them?").
         return None
     # A sentence states the reply when it holds most of its words, or most of what the reply adds
     # to the question: "Israel launched air strikes on Damascus in support of Druze minority" is

@@ -76,7 +76,7 @@ _PATTERN = re.compile(
     r"\b(?P<phrase>"
     r"today|tonight|yesterday|this (?:week|weekend|month|year)|last (?:week|weekend|month|year)"
     r"|past (?:week|few days|month)|(?:on |last |this )?(?:" + "|".join(_WEEKDAYS) + r")"
-    r"|in (?:" + "|".join(_MONTHS) + r")(?! \d)|(?:this|last) (?:" + "|".join(_MONTHS) + r")"
+    r"|(?:in|from|during|since|of|the) (?:" + "|".join(_MONTHS) + r")(?! \d)(?!\w)|(?:this|last) (?:" + "|".join(_MONTHS) + r")"
     r"|recently|recent|latest|newest|newly|new|so far this year"
     r")\b",
     re.I,

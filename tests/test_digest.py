@@ -20,6 +20,10 @@ REF = "2017-12-22"
     ("Any news about the defections?", {"defect"}),
     ("What's new?", set()),
     ("What happened at the Joint Security Area in November?", {"joint", "secur", "area"}),
+    # The articles of the days named: a librarian's question.
+    ("Which articles are from November?", set()),
+    ("Show me the stories from December about defections.", {"defect"}),
+    ("Which articles are from 2017?", None),  # a whole year is no digest
     # Facts, not the news: the usual path answers them.
     ("What happened after the warning shots?", None),  # no time asked about
     ("What happened in 2017?", None),  # a whole year is no digest

@@ -134,6 +134,9 @@ def test_the_day_or_year_of_a_date_states_no_amount():
     shots = _passage("South Korean soldiers fired about 20 warning shots on Thursday, 21 December 2017.")
     assert grounding.support("20", "How many warning shots were fired?", [shots]) is not None
     assert grounding.support("21 December 2017", "When were the warning shots fired?", [shots]) is not None
+    # Nor does a date answer who.
+    assert grounding.support("21 December 2017", "At whom?", [shots]) is None
+    assert grounding.support("21 December 2017", "Who fired the warning shots?", [shots]) is None
     us = _passage("On Nov. 13, 2017, guards fired 40 rounds at the man as he ran.")
     assert grounding.support("13", "How many rounds did the guards fire?", [us]) is None
     assert grounding.support("40", "How many rounds did the guards fire?", [us]) is not None

@@ -79,9 +79,17 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
 # then, "how many?" after who fired ("How many warning shots?": "20") and "was anyone on the
 # southern side hurt?" ("No", from the sentence that denies it); "who shot him?" is refused, and
 # "was the fog defector armed?" is refused in this run (it passes with other evidence orders). 39
-# of the 46 answerable right; the bar is set one below that figure so a regression in retrieval,
-# evidence, prompt or grounding fails here.
-MIN_RIGHT = 38
+# of those 46 right. The 9 added on 2026-12-05's fourth session come from a fresh new-user try
+# (1 of them right before it): "were there other casualties?" (a sentence answers a yes/no
+# question), "tell me about the warning shots" then "what was the date?" and "when did it
+# happen?" (a question naming only the kind of answer leans on the turn before), "tell me about
+# the November defection" and "which articles are from November?" (a month as an adjective or
+# after "from" sets the window; a listing of the month's articles) pass; "how far apart do the
+# troops stand" is refused (the model's "13", from a dateline, no longer passes as a distance),
+# "what injuries did the defector have" is refused and "who found the defector in the fog" names
+# the defector. 45 of the 55 answerable right; the bar is set one below that figure so a
+# regression in retrieval, evidence, prompt or grounding fails here.
+MIN_RIGHT = 44
 
 
 @pytest.mark.slow

@@ -18,6 +18,10 @@ REF = "2025-07-09"
     ("Which company recently cut 9,000 jobs?", "2025-06-25", "2025-07-09"),
     ("What happened at the border in November?", "2024-11-01", "2024-11-30"),
     ("What was announced last month?", "2025-06-01", "2025-06-30"),
+    # A month as an adjective or after "from" / "during" names it too.
+    ("Tell me about the November defection.", "2024-11-01", "2024-11-30"),
+    ("Which articles are from March?", "2025-03-01", "2025-03-31"),
+    ("What happened during May?", "2025-05-01", "2025-05-31"),
     ("How many cases so far this year?", "2025-01-01", "2025-07-09"),
 ])
 def test_windows(question, start, end):
@@ -29,6 +33,8 @@ def test_no_window():
     assert resolve("How many warning shots were fired?", REF) is None
     assert resolve("What did the New York court decide?", REF) is None  # a name, not "new"
     assert resolve("What happened this week?", None) is None
+    assert resolve("What may happen next?", REF) is None  # "may", the verb
+    assert resolve("What happened on 13 November?", REF) is None  # an explicit date: the date filters' job
 
 
 def test_a_year_is_the_window_when_no_relative_time_is_named():
