@@ -77,8 +77,9 @@ _PERSONAL = re.compile(r"\b(he|she|they|them|him|it|its|his|her|hers|their|their
 
 def leans_on_history(question: str) -> bool:
     """Whether the question cannot be understood without an earlier turn, however well it
-    retrieves: no content word at all ("When?", "How many?", "Why?") or a personal pronoun with
-    at most two ("Who shot him?", "Did he survive?"). Such a question retrieved "well" on its own
+    retrieves: no content word at all ("When?", "How many?", "Why?", "What was the date?": a noun
+    that only names the kind of answer does not count) or a personal pronoun with at most two
+    ("Who shot him?", "Did he survive?"). Such a question retrieved "well" on its own
     words and was answered about someone else: "Did he survive?" after a question on the soldier
     shot in November got "No, the soldier did not survive", from the fog crossing's "did not
     resist"."""

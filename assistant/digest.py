@@ -3,7 +3,9 @@ defections?", "Any news about the strike?". The answer is the opening statement 
 newest articles that fit (in the question's time window, naming its topic), newest first, each
 cited; the model is not asked. A search of the archive ("Which articles mention Panmunjom?")
 and a request about a topic ("Tell me about the fog defection", "What do you know about X?") are
-answered the same way, with the sentence of each article that names the topic.
+answered the same way, with the sentence of each article that names the topic. A request for
+the articles of some days ("Which articles are from November?", "What was published last
+week?") gets the digest of those days, like "What happened ...?".
 
 Why: such a question names no fact to look for. Its words alone are far from every sentence (the
 relevance gate refused "What happened this week?" at 0.30 and "What's the latest news about
@@ -13,7 +15,7 @@ news article's lead says what happened; which articles, and how new, is what the
 for certain.
 
 Limits: English question forms only (``asks_for_news``, ``asks_for_mentions``). A "what
-happened" question needs a named time ("last week", "in November", "on Tuesday") of at most
+happened" or "which articles are from" question needs a named time ("last week", "in November", "on Tuesday") of at most
 ``MAX_WINDOW_DAYS`` and at most ``MAX_TOPIC_TERMS`` topic words ("What happened at the Joint
 Security Area in November?"); longer ones ("What happened to the Tea dating-advice app in late
 July 2025?") ask for a fact and take the usual path. The topic is matched by its word stems in

@@ -23,6 +23,8 @@ fire"), and a question an evidence sentence denies in its own words is answered 
 (``denied``). An ISO date in a reply is
 checked and shown as a passage writes that day (``dates_as_written``), and a reply to "who
 <did> ...?" is not stated by a sentence where it is the one the deed was done to (``acted_on``).
+The day or year of a written date states no "how many / how far" number ("13" from "SEOUL, 13
+November 2017"), and a date answers no "who". A sentence answers a yes/no question as it is.
 
 Limits: word overlap after stemming, so a correct paraphrase ("fourth" for "4th", "the economy"
 for "economic hardship") can fail the check and be refused; a wrong answer that names a word of

@@ -18,7 +18,8 @@ window that starts after the newest article the question may read (``uncovered``
 answer stated only by an article from well before the window (``predates``).
 
 Limits: English only; explicit dates ("on 13 November 2017") are left to the date filters and
-to retrieval; "in November" means the most recent November on or before the reference; a week
+to retrieval; "in November" (also "the November defection", "from / during / since / of
+November") means the most recent November on or before the reference; a week
 runs Monday to Sunday; a year in a question is taken as the time asked about, also where it
 only names something ("the 2025 budget" discussed in 2024 loses its 2024 reports when enough
 2025 ones are found, and an answer only a 2024 report states is refused by ``predates``).
