@@ -76,8 +76,8 @@ def not_mentioned(missing: list[str], title: str | None) -> str:
 
 def _time_words(phrase: str) -> str:
     words = phrase.split()
-    if len(words) > 1 and words[0].lower() in ("on", "in"):
-        words = words[1:]  # "from Tuesday", not "from on Tuesday"
+    if len(words) > 1 and words[0].lower() in ("on", "in", "the", "from", "during", "since", "of"):
+        words = words[1:]  # "from Tuesday", not "from on Tuesday" or "from the November"
     if words[0].lower() in ("this", "last", "past", "so", "today", "tonight", "yesterday"):
         words[0] = words[0].lower()  # weekday and month names keep their capital
     return " ".join(words)
