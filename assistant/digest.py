@@ -215,8 +215,9 @@ def window(frame: TimeFrame | None, reference: str | None) -> tuple[dt.date, dt.
 def newest(docs: Iterable[Document], topic: set[str], days: tuple[dt.date, dt.date] | None,
            limit: int = DIGEST_ARTICLES, naming: bool = False) -> list[Item]:
     """The newest dated ``docs`` published within ``days`` whose title or text holds every topic
-    stem, newest first (ties by title), each with its lead, or with ``naming`` the first
-    statement that names the most of the topic (the lead when none names any)."""
+    stem, newest first (ties by title), each with its lead, or with ``naming`` (or a lead that
+    names no topic stem) the first statement that names the most of the topic (the lead when
+    none names any)."""
     dated = []
     for d in docs:
         bounds = date_bounds(d.published)
@@ -227,7 +228,11 @@ def newest(docs: Iterable[Document], topic: set[str], days: tuple[dt.date, dt.da
     for _, doc in dated:
         if topic and not topic <= content_terms(f"{doc.title}\n{doc.text}"):
             continue
-        span = (naming and _naming(doc, topic)) or lead(doc)
+        span = lead(doc)
+        if naming or (topic and span is not None and not topic & content_terms(doc.text[span[0]:span[1]])):
+            # A lead that says nothing of the topic ("Trump fired the head of the Bureau of Labor
+            # Statistics ..." for the latest on tariffs) gives way to the article's sentence on it.
+            span = _naming(doc, topic) or span
         if span is not None:
             items.append(Item(doc, *span))
         if len(items) >= limit:

@@ -178,9 +178,13 @@ ATTRIBUTION = re.compile(r"\b(?:according to|(?:reported|quoted|cited) by|citing
 
 
 # "Where was he shot?" asks where on the body as often as where on the map: a sentence naming a
-# body part gains ``BODY_BONUS`` over the place names every report of the incident repeats.
-_WOUNDED = re.compile(r"^\W*(?:and\s+)?where\s+(?:was|were|is|are|did|had|has|have)\b[^,;?]{0,60}?\b"
-                      r"(?:shot|wounded|injured|stabbed|hurt|bitten)\b", re.I)
+# body part gains ``BODY_BONUS`` over the place names every report of the incident repeats. "What
+# injuries did he have?" is answered by the same sentences. Not "How badly was he hurt?": asked
+# of the passage that names the wounds, the model answered "The soldier was injured by South
+# Korean troops", from the sentence after them ("found wounded by South Korean troops").
+_WOUNDED = re.compile(r"^\W*(?:and\s+)?(?:where\s+(?:was|were|is|are|did|had|has|have)\b[^,;?]{0,60}?\b"
+                      r"(?:shot|wounded|injured|stabbed|hurt|bitten)\b"
+                      r"|(?:what|which)\s+(?:kinds?\s+of\s+)?(?:injur(?:y|ies)|wounds?)\b)", re.I)
 # Parts that are also everyday words ("back", "face", "arms", "on foot") count only after "in the".
 _BODY = re.compile(r"\b(?:shoulders?|elbows?|wrists?|fingers?|neck|throat|chest|stomach|abdomen|torso|hips?|groin|"
                    r"legs?|thighs?|knees?|ankles?|toes?|lungs?|liver|spine|skull|jaw|buttocks?)\b|"
@@ -189,9 +193,9 @@ BODY_BONUS = 0.7
 
 
 def asks_where_hurt(question: str) -> bool:
-    """"Where was he shot / wounded / injured?": the answer is a phrase ("in the shoulder and the
-    elbow") that the evidence ranking finds by ``_BODY`` more reliably than the model does among
-    the place names of every report."""
+    """"Where was he shot / wounded / injured?", "What injuries did he have?": the answer is a
+    phrase ("in the shoulder and the elbow") that the evidence ranking finds by ``_BODY`` more
+    reliably than the model does among the place names of every report."""
     return bool(_WOUNDED.search(question))
 
 

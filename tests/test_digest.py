@@ -110,6 +110,17 @@ def test_a_search_quotes_the_sentence_that_names_the_topic():
     assert pdf.text[items[0].start:items[0].end] == "A soldier who walked across in fog was the fourth this year."
 
 
+def test_news_on_a_topic_quotes_the_topic_sentence_when_the_lead_says_nothing_of_it():
+    jobs = _doc("jobs", "Trump fired the head of the labour statistics office on Friday. "
+                        "Economists blamed the new tariffs for the weak hiring.", "2025-08-02")
+    steel = _doc("steel", "New tariffs on steel took effect on Monday. Prices rose.", "2025-08-01")
+    items = digest.newest([jobs, steel], {"tariff"}, None)
+    assert [it.document.text[it.start:it.end] for it in items] == [
+        "Economists blamed the new tariffs for the weak hiring.", "New tariffs on steel took effect on Monday."]
+    # Without a topic every article keeps its lead.
+    assert jobs.text[digest.newest([jobs], set(), None)[0].start:].startswith("Trump fired")
+
+
 def test_a_count_of_mentions():
     question = "How many articles mention China?"
     assert digest.asks_for_mentions(question, None) == {"china"} and digest.asks_how_many(question)

@@ -51,6 +51,10 @@ def test_answer_type_of_common_questions():
 @pytest.mark.parametrize("question, hurt", [
     ("Where was the defector shot?", True),
     ("And where was he wounded?", True),
+    ("What injuries did the defector have?", True),
+    ("How badly was the soldier hurt?", False),
+    ("What injuries did the storm cause to the economy?", True),  # the bonus then finds no body part
+    ("What did the injured soldier say?", False),
     ("Where did the guards fire?", False),
     ("Which app, where women share dates, was hurt by a hack?", False),  # a relative clause
     ("Which newspaper reported where the defector had been shot?", False),
