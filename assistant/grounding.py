@@ -348,6 +348,10 @@ _DESCRIPTIVE = re.compile(
     r"\b(?:why|explain|describe)\b|\bhow\b(?!\s+(?:many|much|old|long|far|often|big|large|tall|high|fast)\b)"
     r"|\bwhat\s+(?:happened|happens|is happening|went)\b"
     r"|\bwhat\s+(?:do|does|did|will|would|is|are|was|were)\b.*\b(?:do|doing|done)\b"
+    # "What did Taylor Swift announce?", "What did the FDA warn about?": what was announced is a
+    # clause ("a new album, out in October"), and sent back for a name it came back refused.
+    r"|\bwhat\s+(?:do|does|did|has|have|had|will|would)\b[^?]*?\b(?:announc|warn|reveal|decid|propos|promis|"
+    r"claim|plan|want|agree|demand|threaten)\w*\b"
     # "What risks do soldiers face ...?", "What effects did the storm have?": the answer is a
     # description, not a name.
     r"|\bwhat\s+(?:kinds?\s+of\s+|sorts?\s+of\s+)?(?:risks?|dangers?|threats?|challenges?|problems?|"

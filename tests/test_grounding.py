@@ -47,6 +47,8 @@ def test_a_reply_that_only_restates_the_question_is_an_echo():
      "A soldier defected under gunfire and was flown to hospital by helicopter", False),
     ("What is the Joint Security Area?", "The truce village where troops of the two Koreas stand only metres apart",
      False),
+    ("What did Taylor Swift announce in August?",
+     "Taylor Swift's team hinted at new music with an orange-themed post referencing her next era", False),
     # A sentence that restates the question around the kind of fact asked for is the answer in a
     # sentence; without that kind of fact it is not ("how many?" with no number).
     ("When did the fog crossing happen?", "The fog crossing happened on Thursday, 21 December 2017", False),

@@ -86,10 +86,11 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
 # the November defection" and "which articles are from November?" (a month as an adjective or
 # after "from" sets the window; a listing of the month's articles) pass; "how far apart do the
 # troops stand" is refused (the model's "13", from a dateline, no longer passes as a distance),
-# "what injuries did the defector have" is refused and "who found the defector in the fog" names
-# the defector. 45 of the 55 answerable right; the bar is set one below that figure so a
-# regression in retrieval, evidence, prompt or grounding fails here.
-MIN_RIGHT = 44
+# "what injuries did the defector have" passes (it ranks the body-part sentence first and reads
+# its passage alone, like "where was he shot") and "who found the defector in the fog" names the
+# defector. 46 of the 55 answerable right; the bar is set one below that figure so a regression
+# in retrieval, evidence, prompt or grounding fails here.
+MIN_RIGHT = 45
 
 
 @pytest.mark.slow
