@@ -15,9 +15,9 @@ news article's lead says what happened; which articles, and how new, is what the
 for certain.
 
 Limits: English question forms only (``asks_for_news``, ``asks_for_mentions``). A "what
-happened" or "which articles are from" question needs a named time ("last week", "in November", "on Tuesday") of at most
-``MAX_WINDOW_DAYS`` and at most ``MAX_TOPIC_TERMS`` topic words ("What happened at the Joint
-Security Area in November?"); longer ones ("What happened to the Tea dating-advice app in late
+happened" or "which articles are from" question needs a named time ("last week", "in November",
+"on Tuesday") of at most ``MAX_WINDOW_DAYS`` and at most ``MAX_TOPIC_TERMS`` topic words ("What
+happened at the Joint Security Area in November?"); longer ones ("What happened to the Tea dating-advice app in late
 July 2025?") ask for a fact and take the usual path. The topic is matched by its word stems in
 the title or text, not by meaning ("defections" finds "defected", not "crossed the border" or
 "defector"): among the question's retrieved candidates for the news (an article that names it in
