@@ -3,7 +3,8 @@ defections?", "Any news about the strike?". The answer is the opening statement 
 newest articles that fit (in the question's time window, naming its topic), newest first, each
 cited; the model is not asked. A search of the archive ("Which articles mention Panmunjom?")
 and a request about a topic ("Tell me about the fog defection", "What do you know about X?") are
-answered the same way, with the sentence of each article that names the topic. A request for
+answered the same way, with the sentence of each article that names the topic; a search that no
+article matches, with "No article mentions X." (``nothing_found``). A request for
 the articles of some days ("Which articles are from November?", "What was published last
 week?") gets the digest of those days, like "What happened ...?".
 
@@ -88,11 +89,12 @@ def asks_for_news(question: str, frame: TimeFrame | None) -> set[str] | None:
 
 # "Which articles mention Panmunjom?", "Find reports about the fog crossing": a search of the
 # archive, answered with the sentence of each article that names the topic.
+_SEARCH = (r"^\W*(?:(?:which|what)\s+(?:articles?|reports?|stories|pieces)\s+(?:mentions?|covers?|discuss(?:es)?|names?|"
+           r"talks?\s+about|(?:are|is)\s+about)\b"
+           r"|(?:find|show|list|give)(?:\s+me)?\s+(?:all\s+)?(?:the\s+)?(?:articles?|reports?|stories)\s+"
+           r"(?:about|on|mentioning|naming|(?:that|which)\s+mention)\b)")
 _MENTIONS = re.compile(
-    r"^\W*(?:(?:which|what)\s+(?:articles?|reports?|stories|pieces)\s+(?:mentions?|covers?|discuss(?:es)?|names?|"
-    r"talks?\s+about|(?:are|is)\s+about)\b"
-    r"|(?:find|show|list|give)(?:\s+me)?\s+(?:all\s+)?(?:the\s+)?(?:articles?|reports?|stories)\s+"
-    r"(?:about|on|mentioning|naming|(?:that|which)\s+mention)\b"
+    _SEARCH[:-1] + r"\b"
     # "Tell me about the fog defection", "What do you know about X?", "Summarize the coverage of X":
     # a topic, not a fact; each article's sentence on it says what the archive has.
     r"|(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:tell\s+me|what\s+do\s+you\s+know|what\s+does\s+(?:the|this)\s+archive\s+"
@@ -120,6 +122,17 @@ def asks_for_mentions(question: str, frame: TimeFrame | None) -> set[str] | None
     rest = question.replace(frame.phrase, " ") if frame is not None and frame.named_days else question
     topic = content_terms(rest) - _SEARCH_WORDS
     return topic if 0 < len(topic) <= MAX_TOPIC_TERMS else None
+
+
+def nothing_found(question: str) -> str | None:
+    """The answer to a search of the archive that no article matches ("Which articles mention
+    Zohran Mamdani?" → "No article mentions Zohran Mamdani."); None for a topic asked about
+    ("Tell me about X"), which the evidence may still answer in other words."""
+    m = re.match(_SEARCH + r"\s*(.*?)[\s?.!]*$", question, re.I)
+    if not m:
+        return None
+    topic = m.group(1)
+    return f"No article mentions {topic}." if topic else "No article matches."
 
 
 def asks_how_many(question: str) -> bool:

@@ -347,6 +347,11 @@ class Assistant:
             # no fact to look for.
             yield from self._digest(answer, items, snap, t0)
             return
+        if naming is not None and (none := digest.nothing_found(question)) is not None:
+            # A search that no article matches says so: asked instead, the model named whatever
+            # its passages held ("The article mentions Zohran Mamdani [2]" of an archive without him).
+            yield from self._refuse(answer, t0, none)
+            return
         if not ev.passages or (not choices and relevance < s.min_relevance):
             yield from self._refuse(answer, t0)
             return

@@ -121,6 +121,16 @@ def test_news_on_a_topic_quotes_the_topic_sentence_when_the_lead_says_nothing_of
     assert jobs.text[digest.newest([jobs], set(), None)[0].start:].startswith("Trump fired")
 
 
+@pytest.mark.parametrize("question, said", [
+    ("Which articles mention Zohran Mamdani?", "No article mentions Zohran Mamdani."),
+    ("Find reports about the fog crossing.", "No article mentions the fog crossing."),
+    ("Tell me about the fog crossing.", None),  # a topic: the evidence may answer it in other words
+    ("Who shot him?", None),
+])
+def test_a_search_that_finds_nothing_says_so(question, said):
+    assert digest.nothing_found(question) == said
+
+
 def test_a_count_of_mentions():
     question = "How many articles mention China?"
     assert digest.asks_for_mentions(question, None) == {"china"} and digest.asks_how_many(question)

@@ -686,6 +686,9 @@ def test_a_search_of_the_archive_quotes_where_each_article_names_the_topic(assis
     assert not llm.prompts and answer.digest and all(c.supported for c in answer.citations)
     answer = assistant.ask("How many articles mention Pyongyang?")
     assert answer.refused and answer.answer == "No article mentions Pyongyang." and not answer.citations
+    # A search no article matches says so without asking the model.
+    answer = assistant.ask("Which articles mention Pyongyang?")
+    assert answer.refused and answer.answer == "No article mentions Pyongyang." and not llm.prompts
 
 
 def test_a_follow_up_that_cannot_stand_alone_is_asked_of_the_best_passage_with_its_question(focused):
