@@ -19,7 +19,8 @@ answer stated only by an article from well before the window (``predates``).
 
 Limits: English only; explicit dates ("on 13 November 2017") are left to the date filters and
 to retrieval; "in November" (also "the November defection", "from / during / since / of
-November") means the most recent November on or before the reference; a week
+November"; "the march" and "the may" in lower case are words, not months) means the most recent
+November on or before the reference; a week
 runs Monday to Sunday; a year in a question is taken as the time asked about, also where it
 only names something ("the 2025 budget" discussed in 2024 loses its 2024 reports when enough
 2025 ones are found, and an answer only a 2024 report states is refused by ``predates``).
@@ -92,6 +93,9 @@ def resolve(question: str, reference: str | dt.date | None) -> TimeFrame | None:
     for m in _PATTERN.finditer(question):
         if m.group("phrase").startswith("New"):
             continue  # New York, New Zealand: a name
+        words = m.group("phrase").split()
+        if words[-1] in ("march", "may") and words[0].lower() in ("the", "from", "during", "since", "of"):
+            continue  # "during the march": a word, not the month (as "in march" is)
         frame = _window(m.group("phrase").lower(), ref)
         if frame is not None:
             start, end = frame

@@ -34,6 +34,8 @@ def test_no_window():
     assert resolve("What did the New York court decide?", REF) is None  # a name, not "new"
     assert resolve("What happened this week?", None) is None
     assert resolve("What may happen next?", REF) is None  # "may", the verb
+    assert resolve("How many people joined the march?", REF) is None  # "march", the noun
+    assert resolve("Who spoke during the march in the capital?", REF) is None
     assert resolve("What happened on 13 November?", REF) is None  # an explicit date: the date filters' job
 
 
