@@ -47,10 +47,11 @@ MAX_WINDOW_DAYS = 62
 # this is not news of the day asked from (as ``timeframe.RECENT_LIMIT_DAYS`` for answers).
 RECENT_REACH_DAYS = 180
 
-_NEWS = r"(?:news|reports?|stories|developments?|updates?|headlines|coverage)"
-# "What's the latest on X?", "What is the latest news about X?", "The latest?" (not "what's the
-# latest beauty trend?": a fact of a kind).
-_LATEST = re.compile(r"^\W*(?:(?:so\s+)?what(?:'s|’s|\s+is|\s+are)\s+)?(?:the\s+)?(?:latest|newest|most\s+recent)"
+_NEWS = r"(?:news|reports?|stories|developments?|updates?|headlines|coverage|articles?|pieces?)"
+# "What's the latest on X?", "What is the latest news about X?", "The latest?", "Show me the
+# newest articles" (not "what's the latest beauty trend?": a fact of a kind).
+_LATEST = re.compile(r"^\W*(?:(?:so\s+)?what(?:'s|’s|\s+is|\s+are)\s+|(?:show|list|give)(?:\s+me)?\s+)?(?:the\s+)?"
+                     r"(?:latest|newest|most\s+recent)"
                      r"(?:\s+" + _NEWS + r")?(?:\s+(?:on|about|from|in|regarding|with|for)\b|\W*$)", re.I)
 # "Any news about X?", "Is there any news on X?", "Recent reports on X", "What's new with X?"
 _ANY = re.compile(r"^\W*(?:(?:is|are)\s+there\s+)?(?:any\s+(?:new\s+)?|(?:latest|recent|newest)\s+)" + _NEWS + r"\b"

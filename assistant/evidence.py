@@ -14,8 +14,8 @@ A sentence's score adds:
   question's own; a word with a negative prefix holds the question's word ("unarmed" for "armed");
 - ``rank``: the chunk's place in the fused retrieval ranking (``W_RANK``);
 - ``type``: ``TYPE_BONUS`` when the sentence holds the kind of thing the question asks for (a
-  number for "how many", a date for "when", a name for "who/which", an attribution for "which
-  newspaper"), ``CAUSAL_BONUS`` for a cause when the question asks "why", ``BODY_BONUS`` for a
+  number for "how many", a date for "when", a part of the day for "what time", a name for
+  "who/which", an attribution for "which newspaper"), ``CAUSAL_BONUS`` for a cause when the question asks "why", ``BODY_BONUS`` for a
   part of the body when it asks "where was he shot?", ``LEAD_BONUS`` for an article's first
   statement when it asks "what happened", ``SAID_BONUS`` for a sentence an earlier answer of the
   chat quoted when a follow-up cannot stand alone (``said``);
@@ -158,6 +158,9 @@ _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|el
                      r"thousands?|millions?|billions?|first|second|third|fourth|fifth)\b", re.I)
 _WHEN = re.compile(r"\b(\d{4}|january|february|march|april|may|june|july|august|september|october|november|december|"
                    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|ago)\b", re.I)
+# "What time (of day) did it happen?" asks for a part of the day or a clock time, not a date.
+_TIME_OF_DAY = re.compile(r"\b(?:morning|afternoon|evening|night|overnight|noon|midday|midnight|dawn|dusk|daybreak|"
+                          r"o'clock|\d{1,2}(?::\d\d)?\s*(?:a\.?m|p\.?m)\b\.?)", re.I)
 # "What happened ...?" is what a news article's lead states (its first sentence, in the inverted
 # pyramid): the lead of each retrieved article gains ``LEAD_BONUS``. Without it the sample
 # archive's "what happened at the JSA in November?" was answered from a sentence on how unusual
@@ -179,12 +182,14 @@ ATTRIBUTION = re.compile(r"\b(?:according to|(?:reported|quoted|cited) by|citing
 
 # "Where was he shot?" asks where on the body as often as where on the map: a sentence naming a
 # body part gains ``BODY_BONUS`` over the place names every report of the incident repeats. "What
-# injuries did he have?" is answered by the same sentences. Not "How badly was he hurt?": asked
-# of the passage that names the wounds, the model answered "The soldier was injured by South
-# Korean troops", from the sentence after them ("found wounded by South Korean troops").
+# injuries did he have?" and "How did he get hurt?" are answered by the same sentences. Not "How
+# badly was he hurt?": asked of the passage that names the wounds, the model answered "The
+# soldier was injured by South Korean troops", from the sentence after them ("found wounded by
+# South Korean troops").
 _WOUNDED = re.compile(r"^\W*(?:and\s+)?(?:where\s+(?:was|were|is|are|did|had|has|have)\b[^,;?]{0,60}?\b"
                       r"(?:shot|wounded|injured|stabbed|hurt|bitten)\b"
-                      r"|(?:what|which)\s+(?:kinds?\s+of\s+)?(?:injur(?:y|ies)|wounds?)\b)", re.I)
+                      r"|(?:what|which)\s+(?:kinds?\s+of\s+)?(?:injur(?:y|ies)|wounds?)\b"
+                      r"|how\s+(?:did|was|were)\b[^,;?]{0,60}?\b(?:get\s+)?(?:hurt|injured|wounded)\b)", re.I)
 # Parts that are also everyday words ("back", "face", "arms", "on foot") count only after "in the".
 _BODY = re.compile(r"\b(?:shoulders?|elbows?|wrists?|fingers?|neck|throat|chest|stomach|abdomen|torso|hips?|groin|"
                    r"legs?|thighs?|knees?|ankles?|toes?|lungs?|liver|spine|skull|jaw|buttocks?)\b|"
@@ -209,6 +214,8 @@ def answer_type(question: str) -> re.Pattern | None:
         return _CAUSAL
     if re.search(r"\bhow (?:many|much|old|long|far|big|large)\b|\bwhat (?:percentage|share|number|amount)\b", q):
         return _NUMBER
+    if re.search(r"\bwhat time\b|\btime of (?:the )?day\b|\bat what hour\b", q):
+        return _TIME_OF_DAY
     if re.search(r"\bwhen\b|\bwhat (?:year|date|day|month)\b", q):
         return _WHEN
     if re.search(r"^\s*(?:who|which (?:company|country|city|team|person|leader|state|organi[sz]ation)|where)\b", q):

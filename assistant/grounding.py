@@ -13,18 +13,22 @@ copied from a passage in reply to a factoid question (``too_long``) is sent back
 once, in the same chat, for the fact alone (or a refusal). An outlet named in answer to "which
 newspaper reported ...?" is grounded by the passage header, since a report never names the paper
 it appears in; "Who said ...?" is answered with the speaker of the sentence that says it
-(``attributed_speaker``). A reply of several sentences is narrowed to the one closest to the
+(``attributed_speaker``), "Who <did> ...?" with the doer of that verb in the best evidence
+sentence (``attributed_agent``). A reply of several sentences is narrowed to the one closest to the
 question (``closest_sentence``); a negated reply ("he was not armed") needs a negation in its
 sentence ("unarmed" counts); a sentence that points back ("The second is ...") is as close to the
 question as the one it points to. A yes/no reply's stance is made to agree with its clause
 (``settle_stance``: "No, he survived" → "Yes, he survived"; only a short restatement is a yes),
 an answer of yes is never stated by a sentence that denies ("No South Korean soldiers returned
 fire"), and a question an evidence sentence denies in its own words is answered "No" from it
-(``denied``). An ISO date in a reply is
+(``denied``), one it asserts in its words and their order "Yes" (``affirmed``); a negated reply
+needs its own word denied. An ISO date in a reply is
 checked and shown as a passage writes that day (``dates_as_written``), and a reply to "who
 <did> ...?" is not stated by a sentence where it is the one the deed was done to (``acted_on``).
 The day or year of a written date states no "how many / how far" number ("13" from "SEOUL, 13
-November 2017"), and a date answers no "who". A sentence answers a yes/no question as it is.
+November 2017"), a date answers no "who" or "what time", and a death, injury or arrest count
+is a number next to a word of that toll (``_toll_stated``). A sentence answers a yes/no question
+as it is.
 
 Limits: word overlap after stemming, so a correct paraphrase ("fourth" for "4th", "the economy"
 for "economic hardship") can fail the check and be refused; a wrong answer that names a word of
@@ -124,6 +128,7 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE_ONLY = re.compile(r"^\W*(?:on\s+)?(?:[a-z]+day,?\s+)?(?:\d{1,2}\s+" + _MONTH + r"(?:,?\s+\d{4})?|" + _MONTH
                         + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|" + _MONTH + r"\s+\d{4}|\d{4})\W*$", re.I)
 _WHO = re.compile(r"^\W*(?:and\s+)?(?:(?:at|to|for|by|with|from|of)\s+)?(?:who|whom|whose)\b", re.I)
+_WHAT_TIME = re.compile(r"\bwhat time\b|\btime of (?:the )?day\b", re.I)
 _HOW_MUCH = re.compile(r"\bhow\s+(?:many|much|far|long|old|big|large|tall|high)\b", re.I)
 # The day and year of a date written out ("SEOUL, 13 November 2017", "Nov. 13, 2017"): numbers
 # that state no amount.
@@ -134,6 +139,49 @@ _DATE_IN_TEXT = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"(?:,?\s+
 def _amounts(sentence: str) -> set[str]:
     """The numbers of ``sentence`` outside its dates: what can state a "how many / how far" reply."""
     return _numbers(_DATE_IN_TEXT.sub(" ", sentence))
+
+
+# What a "how many" question counts when it asks for a toll: the dead, the hurt, the arrested.
+# A number of the sentence counts it only with one of the kind's words close by: "67" of "has led
+# to 67 Legionnaires' disease diagnoses" is no death toll, "3" of "3 dead, 67 sickened" is.
+_TOLLS = tuple(re.compile(p, re.I) for p in (
+    r"\b(?:di(?:e|ed|es|ing)|dead|deaths?|kill(?:ed|s|ing)?|fatal\w*|lives|perish\w*|bodies|drown\w*)\b",
+    r"\b(?:injur\w*|wound\w*|hurt|hospitali[sz]\w*)\b",
+    r"\b(?:arrest\w*|detain\w*)\b",
+))
+TOLL_REACH = 8  # words between a number and the word that says what it counts
+
+
+def _toll_stated(direct: str, question: str, sentence: str) -> bool:
+    """Whether every number of the reply to a toll question ("How many people have died?")
+    counts the toll asked about in ``sentence``: it stands up to ``TOLL_REACH`` words before a
+    word of that toll ("3 dead", "three people have died") or after one ("killing 12", "the death
+    toll rose to 40"), with no other number between them, nor an "and" / "but" after the toll
+    word ("Three people have died and 67 have been sickened" states 3 deaths, not 67).
+
+    Limits: English words; a question naming two tolls ("killed or injured") accepts either."""
+    asked = [t for t in _TOLLS if t.search(question)]
+    numbers = _numbers(direct)
+    if not asked or not numbers:
+        return True
+    raw = _TOKEN.findall(_DATE_IN_TEXT.sub(" ", sentence))
+    tokens = [words(x) for x in raw]
+    tolls = [i for i, x in enumerate(raw) if any(t.fullmatch(x.strip("'’,.-")) for t in asked)]
+    counted = set()
+    for i, w in enumerate(tokens):
+        if not w or not w[0][0].isdigit():
+            continue
+        for k in tolls:
+            between = tokens[min(i, k) + 1: max(i, k)]
+            # "27 campers and counselors died" joins nouns; "died and 67 were sickened" clauses.
+            if (abs(k - i) <= TOLL_REACH
+                    and not any(x and (x[0][0].isdigit() or (k < i and x[0] in _BREAKS)) for x in between)):
+                counted.add(w[0])
+    return numbers <= counted
+
+
+_TOKEN = re.compile(r"[\w'’][\w'’,.-]*")
+_BREAKS = {"and", "but", "while", "whereas", "plus"}
 
 
 def _measures_stated(direct: str, sentence: str) -> bool:
@@ -324,15 +372,21 @@ _NEGATED_WORD = re.compile(r"(?:\b(?:not|never)|n['’]t)\s+(?:(?:be|been|being|
 def negation_stated(direct: str, sentence: str) -> bool:
     """Whether ``sentence`` can state the negation in reply ``direct``: it holds a negation, and
     the word the reply negates, as it is ("did not resist" for "not resist") or with a negative
-    prefix ("unarmed" for "not armed"). "No, the soldier did not survive" is not stated by "He
-    was unarmed and did not resist"."""
+    prefix ("unarmed" for "not armed"), the sentence denying that word ("No South Korean soldiers
+    returned fire" states "did not return fire"). "No, the soldier did not survive" is not stated
+    by "He was unarmed and did not resist"."""
     if not _NEGATION.search(sentence):
         return False
     m = _NEGATED_WORD.search(direct)
     if m is None:
         return True
     t = term(m.group(1).lower())
-    return t in content_terms(sentence) or bool(re.search(r"\b(?:un|in|im|non-?)" + re.escape(t), sentence, re.I))
+    if re.search(r"\b(?:un|in|im|non-?)" + re.escape(t), sentence, re.I):
+        return True
+    # The word must be what the sentence denies: "did not resist ... his reasons for leaving"
+    # does not state "the guards did not leave".
+    return (any(term(x.group(1).lower()) == t for x in _NEGATED_WORD.finditer(sentence))
+            or (bool(_CLAUSE_DENIAL.search(sentence)) and t in content_terms(sentence)))
 
 
 def negated_echo(direct: str, question: str) -> bool:
@@ -457,10 +511,10 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
         # whichever sentence shares a word with its name ("border" of "Border Desk Daily").
         return _reported_by(target, question, passages, cited, relevance)
     how_much = bool(_HOW_MUCH.search(question))
-    if (how_much or _WHO.match(question)) and _DATE_ONLY.match(direct):
-        # A date answers when, not how far, how many, how old or who ("13 November 2017" for how
-        # far apart the troops stand, from the report's dateline; "21 December 2017" for "At
-        # whom?" after "Who fired them?").
+    if (how_much or _WHO.match(question) or _WHAT_TIME.search(question)) and _DATE_ONLY.match(direct):
+        # A date answers when, not what time, how far, how many, how old or who ("13 November
+        # 2017" for how far apart the troops stand, from the report's dateline; "21 December
+        # 2017" for "At whom?" after "Who fired them?").
         return None
     # A sentence states the reply when it holds most of its words, or most of what the reply adds
     # to the question: "Israel launched air strikes on Damascus in support of Druze minority" is
@@ -495,6 +549,7 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
             # "SEOUL, 13 November 2017".
             stated_numbers = _amounts(p.text[a:b]) if how_much else _numbers(p.text[a:b])
             if (numbers - stated_numbers or not _measures_stated(direct, p.text[a:b])
+                    or (how_much and not _toll_stated(direct, question, p.text[a:b]))
                     or (negated and not negation_stated(direct, p.text[a:b]))
                     or (affirmed and (negates(target, p.text[a:b]) or said_of_another(target, p.text[a:b])))
                     or (plain_yes and _DENIAL.search(p.text[a:b]))
@@ -686,6 +741,105 @@ def attributed_speaker(question: str, ranked: Sequence, passages: Sequence[Passa
     return None
 
 
+# "Who fired at the soldier?", "Who shot him?", "Who found the wounded soldier?": who did it.
+AGENT_QUESTION = re.compile(r"^\W*(?:and\s+)?who\s+(?!(?:is|are|was|were|be|been|did|does|do|has|have|had|will|would|"
+                            r"can|could|should|may|might|must)\b)(?P<verb>[a-z]+)\b(?P<rest>[^?]*)", re.I)
+_PASSIVE = frozenset("was were been being is are be get got gets".split())
+# Where a doer's name ends going back from its verb, or forward from "by".
+_CLAUSE_EDGE = frozenset("as when while and but that who which after before because where since if than or "
+                         "during in on at with from to for near across along into through over under about "
+                         "around between against within outside inside".split())
+_PRONOUNS = frozenset("he she they it we i you his her their its them him one".split())
+_DETERMINERS = frozenset("a an the his her their its this that these those my our your no any some every each "
+                         "another".split())
+AGENT_WORDS = 6
+AGENT_COVERAGE = 0.5
+# Between a doer and its verb: "George Washington ... had already served" has no doer there.
+_AUXILIARY = frozenset("had has have already also then later just first only still even once finally recently "
+                       "previously reportedly allegedly".split())
+_TIME_WORDS = re.compile(r"\b(?:" + _MONTH + r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{4})(?!\w)", re.I)
+
+
+def attributed_agent(question: str, ranked: Sequence, passages: Sequence[Passage],
+                     min_score: float) -> tuple[str, Support] | None:
+    """"Who <did> ...?" answered from the evidence ranking instead of the model: the doer of the
+    question's verb in the best-scored evidence sentence (``ranked``; scoring ``min_score`` or
+    more) that has one and holds most of the rest of the question: the words before the verb
+    ("... as North Korean guards fired at him") or after "by" when it is passive ("shot by his
+    own side"), with that sentence as the quote.
+
+    Why: asked "Who fired at the soldier in November?", the 0.5B model copied a sentence about
+    the defector, then refused; the best evidence sentence said "as North Korean guards fired at
+    him".
+
+    Limits: English word order; the verb must be written in the sentence as in the question
+    (its stem: "fired" finds "fire", "firing", not "opened fire"); when the best such sentence's
+    doer is a pronoun ("he fired") the model is asked instead; the doer is at most
+    ``AGENT_WORDS`` words, cut at a comma or a clause word."""
+    m = AGENT_QUESTION.match(question)
+    if m is None or SPEAKER_QUESTION.match(question):
+        return None
+    verb = term(m.group("verb").lower())
+    # The time asked about is the window's business ("in November"), and a sentence that names
+    # the doer often calls the one done to "him": half of the rest will do.
+    rest = content_terms(_TIME_WORDS.sub(" ", m.group("rest"))) - _INDEFINITE
+    for x in sorted(ranked, key=lambda x: -x.score):
+        if x.score < min_score or (rest and len(rest & x.terms) < AGENT_COVERAGE * len(rest)):
+            continue
+        name = _doer(x.text, verb)
+        if name == "":
+            # "... when he wrote the Star-Spangled Banner": the best sentence names its doer in
+            # the sentence before; another sentence's doer ("Nezza wrote in the onscreen text")
+            # would answer something else. The model reads both.
+            return None
+        if name is None or content_terms(name) <= content_terms(question):
+            # No doer, or the question's own name ("Washington only served as president twice"
+            # for who served as Washington's vice president).
+            continue
+        quoted = _ranked_quote(x, passages, antecedent=False)
+        if quoted is not None:
+            return name, quoted
+    return None
+
+
+def _doer(sentence: str, verb: str) -> str | None:
+    """Who does ``verb`` (a stem) in ``sentence``: the words before it, or after "by" when it is
+    passive; "" when that is a pronoun ("he wrote"), None when the verb has no doer there."""
+    tokens = re.findall(r"[\w'’-]+|[,;:()\"“”]", sentence)
+    for i, tok in enumerate(tokens):
+        if term(tok.lower()) != verb:
+            continue
+        before = [t.lower() for t in tokens[max(0, i - 3):i]]
+        if before and before[-1] in _DETERMINERS:
+            continue  # "the fire", "a win": the noun, not the verb
+        if any(t in _PASSIVE for t in before):
+            k = next((j for j in range(i + 1, min(i + 5, len(tokens))) if tokens[j].lower() == "by"), None)
+            if k is None:
+                continue
+            span = []
+            for t in tokens[k + 1:]:
+                if not re.match(r"[\w'’-]", t) or t.lower() in _CLAUSE_EDGE or len(span) == AGENT_WORDS:
+                    break
+                span.append(t)
+        else:
+            span = []
+            j = i
+            while j > 0 and tokens[j - 1].lower() in _AUXILIARY:
+                j -= 1
+            for t in reversed(tokens[:j]):
+                if not re.match(r"[\w'’-]", t) or t.lower() in _CLAUSE_EDGE or len(span) == AGENT_WORDS:
+                    break
+                span.insert(0, t)
+            # "the South Korean side fired": the article is not part of the name.
+            while span and span[0].lower() in ("the", "a", "an"):
+                span.pop(0)
+        if span and span[-1].lower() in _PRONOUNS:
+            return ""
+        if span and content_terms(" ".join(span)):
+            return " ".join(span)
+    return None
+
+
 # "What did doctors say about the defector?": asks for what a named speaker said.
 SAID_QUESTION = re.compile(r"^\W*what\s+(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+"
                            r"(?:say|said|tell|told|report|reported|announce|announced|claim|claimed)\b(?P<rest>.*)$",
@@ -771,6 +925,61 @@ def denied(question: str, ranked: Sequence, passages: Sequence[Passage], min_sco
             if quoted is not None:
                 return quoted
     return None
+
+
+# A sentence that holds a question's words but does not assert them: a doubt, a plan, a claim of
+# one side, a condition.
+_HEDGE = re.compile(r"\b(?:whether|if|may|might|could|would|unclear|unknown|reportedly|alleged\w*|claim\w*|"
+                    r"deni\w*|den(?:y|ies)|rumou?r\w*|plans?|planned|expected|likely|possibl\w*|question\w*|"
+                    r"unconfirmed|deciding|consider\w*)\b|\?", re.I)
+
+
+# Two words are found in order in too many sentences that say something else: "Did the guards
+# leave?" in "With more guards ... on the northern route, ... leaving some soldiers to decide".
+AFFIRMED_MIN_TERMS = 3
+
+
+def affirmed(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float) -> Support | None:
+    """A yes/no question that an evidence sentence (``ranked``; scoring ``min_score`` or more)
+    answers yes in the question's own words: the sentence holds every content word of the
+    question and asserts it, without a denial or a hedge ("The Joint Security Area, which lies
+    inside the demilitarised zone, ..." for "Is the Joint Security Area inside the demilitarised
+    zone?"), in the question's order, the best-scored first; quoted whole. The mirror of
+    ``denied``. The order matters: "After the fog crossing, ... North Korean guards came close to
+    the line" holds every word of "Did the North Korean guards cross the line?" and says no such
+    thing.
+
+    Why: the 0.5B model refused such questions (7 of 12 yes/no questions on the sample archive)
+    or answered them from a neighbouring sentence.
+
+    Limits: word overlap, not meaning: "left" does not hold "withdrew", so such a question is
+    left to the model; a question of fewer than ``AFFIRMED_MIN_TERMS`` content words, or one that
+    is itself negated, is left to it too; the hedges are English words."""
+    if not yes_no(question) or _NEGATION.search(question):
+        return None
+    q_terms = content_terms(question) - _INDEFINITE
+    if len(q_terms) < AFFIRMED_MIN_TERMS:
+        return None
+    order = list(dict.fromkeys(t for w in words(question) if (t := term(w)) in q_terms))
+    for x in sorted(ranked, key=lambda x: -x.score):
+        # "unarmed" denies "armed"; "unusual" in the sentence denies nothing asked.
+        if (x.score < min_score or not q_terms <= x.terms or _DENIAL.search(x.text)
+                or any(term(m.group(1).lower()) in q_terms for m in _NEGATIVE_FORM.finditer(x.text))
+                or _HEDGE.search(x.text) or not _in_order(order, [term(w) for w in words(x.text)])):
+            continue
+        quoted = _ranked_quote(x, passages, antecedent=False)
+        if quoted is not None:
+            return quoted
+    return None
+
+
+_NEGATIVE_FORM = re.compile(r"\b(?:un|non-?)([a-z]{3,})\b", re.I)
+
+
+def _in_order(wanted: list[str], seq: list[str]) -> bool:
+    """Whether ``wanted`` occurs in ``seq`` in its order (other words between)."""
+    it = iter(seq)
+    return all(w in it for w in wanted)
 
 
 def _ranked_quote(x, passages: Sequence[Passage], antecedent: bool = True) -> Support | None:

@@ -16,7 +16,8 @@ letters to words finds a spelled-out form by chance in any long article ("debate
 "DC", "country near" for "CNN"), so they are not checked. Words that are all stopwords ("US")
 are not names either. An article mentions a name when it holds any one of its content words
 (``text.content_terms``: stemmed, "Korean" as "Korea"), in its title, outlet or text: "President
-Trump" is mentioned by "Trump"; a spelled-out name also by its initials ("European Union": "EU").
+Trump" is mentioned by "Trump", "Trump-Putin" by either name alone; a spelled-out name also by
+its initials ("European Union": "EU").
 
 Limits: English capitalisation; a name the article writes otherwise (a transliteration, a
 nickname, a pronoun throughout) counts as not mentioned; an acronym in the question is never
@@ -64,11 +65,12 @@ def question_names(question: str) -> list[str]:
 def unmentioned(question: str, article_text: str) -> list[str]:
     """The names of ``question`` that ``article_text`` (title, outlet and text of one article)
     never mentions."""
-    terms = content_terms(article_text)
+    # "Trump-Putin summit" names Trump and Putin, each written alone in the article.
+    terms = content_terms(article_text) | content_terms(_HYPHEN.sub(" ", article_text))
     tokens = set(_WORDS.findall(article_text))
     missing = []
     for name in question_names(question):
-        if content_terms(name) & terms:
+        if (content_terms(name) | content_terms(_HYPHEN.sub(" ", name))) & terms:
             continue
         initials = "".join(p[0] for p in name.split() if p.lower() not in _LINKS)
         if len(initials) > 1 and initials.upper() in tokens:
@@ -78,4 +80,5 @@ def unmentioned(question: str, article_text: str) -> list[str]:
 
 
 _WORDS = re.compile(r"[^\W\d_]+")
+_HYPHEN = re.compile(r"(?<=\w)[-‐–](?=\w)")
 _LINKS = frozenset({"of", "and", "the", "for", "on", "in", "&"})

@@ -40,10 +40,12 @@ Steps of ``Assistant.stream``:
    "where was he shot?", whose answer is a phrase the evidence ranking finds by its body part.
    "Which newspaper reported ...?" is answered without the model when an evidence sentence
    names its source ("According to the Korea JoongAng Daily, ..."; ``grounding.attributed_outlet``),
-   "Who said ...?" by the speaker of the sentence that says it (``grounding.attributed_speaker``)
+   "Who said ...?" by the speaker of the sentence that says it (``grounding.attributed_speaker``),
+   "Who <did> ...?" by the doer of that verb in the best sentence (``grounding.attributed_agent``),
    "What did <speaker> say ...?" by the sentence attributed to them
-   (``grounding.attributed_statement``), and a yes/no question an evidence sentence denies in
-   its own words by "No" and that sentence (``grounding.denied``).
+   (``grounding.attributed_statement``), and a yes/no question an evidence sentence denies, or
+   asserts, in its own words by "No" or "Yes" and that sentence (``grounding.denied``,
+   ``grounding.affirmed``).
    A reply of several sentences is narrowed to the one closest to the question
    (``grounding.closest_sentence``).
    An answer whose article never mentions a name the question asks about ("the European
@@ -372,18 +374,24 @@ class Assistant:
             named = grounding.attributed_outlet(question, ev.sentences, ev.passages, s.min_support)
         elif grounding.SPEAKER_QUESTION.match(question):
             named = grounding.attributed_speaker(question, ev.sentences, ev.passages, s.min_support)
+        elif grounding.AGENT_QUESTION.match(question):
+            named = grounding.attributed_agent(question, ev.sentences, ev.passages, s.min_support)
         elif grounding.said_question(question):
             stated = grounding.attributed_statement(question, ev.sentences, ev.passages, s.min_support)
             named = (stated.sentence, stated) if stated is not None else None
         elif grounding.yes_no(question):
             stated = grounding.denied(question, ev.sentences, ev.passages, s.min_support)
             named = ("No", stated) if stated is not None else None
+            if named is None and (stated := grounding.affirmed(question, ev.sentences, ev.passages,
+                                                               s.min_support)) is not None:
+                named = ("Yes", stated)
         stating = ev.passages[named[1].n - 1] if named else None
         if named is not None and not (timeframe.predates(frame, stating.published)
                                       or self._unmentioned(question, stating, snap)):
             # "Which newspaper reported ...?", "Who said ...?", "What did doctors say ...?": the
             # source, speaker or statement an evidence sentence attributes, found by the evidence
-            # ranking; "Was anyone hurt?": a sentence that denies it in its words. The model is not
+            # ranking; "Was anyone hurt?": a sentence that denies it, or asserts it, in its words
+            # ("Is the Joint Security Area inside the demilitarised zone?"). The model is not
             # asked (it named the outlet in a passage header, the people the sentence is about, or
             # someone who was hurt elsewhere).
             answer.support_score = round(named[1].relevance, 4)

@@ -19,6 +19,8 @@ REF = "2017-12-22"
     ("What is the latest on the defections?", {"defect"}),
     ("Any news about the defections?", {"defect"}),
     ("What's new?", set()),
+    ("What's the newest article?", set()),
+    ("Show me the most recent articles on defections", {"defect"}),
     ("What happened at the Joint Security Area in November?", {"joint", "secur", "area"}),
     # The articles of the days named: a librarian's question.
     ("Which articles are from November?", set()),

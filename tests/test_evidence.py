@@ -41,6 +41,8 @@ def test_answer_type_of_common_questions():
     assert evidence.answer_type("Why are soldiers defecting?") is evidence._CAUSAL
     assert evidence.answer_type("How many shots were fired?") is evidence._NUMBER
     assert evidence.answer_type("When did he cross?") is evidence._WHEN
+    assert evidence.answer_type("What time of day did he cross?") is evidence._TIME_OF_DAY
+    assert evidence._TIME_OF_DAY.search("He crossed on Thursday morning") and evidence._TIME_OF_DAY.search("at 7:35 p.m.")
     assert evidence.answer_type("Which country hosted the summit?") is evidence._NAME
     assert evidence.answer_type("Which newspaper reported the shooting?") is evidence.ATTRIBUTION
     assert evidence.answer_type("What happened at the border?") is None
@@ -53,6 +55,9 @@ def test_answer_type_of_common_questions():
     ("And where was he wounded?", True),
     ("What injuries did the defector have?", True),
     ("How badly was the soldier hurt?", False),
+    ("How did the defector get hurt?", True),
+    ("How was he injured?", True),
+    ("How did he get to hospital?", False),
     ("What injuries did the storm cause to the economy?", True),  # the bonus then finds no body part
     ("What did the injured soldier say?", False),
     ("Where did the guards fire?", False),

@@ -537,3 +537,91 @@ def test_a_yes_no_question_denied_in_its_own_words_is_answered_no(embedder):
     # "There was no doubt" denies nothing: the denial opens a clause.
     d = _passage("There was no doubt that the soldier on the southern side was hurt.")
     assert grounding.denied(q, _scored(q, [d], embedder), [d], min_score=0.0) is None
+
+
+@pytest.mark.parametrize("reply, sentence, stated", [
+    ("67", "The cluster has led to 67 Legionnaires' disease diagnoses in Central Harlem.", False),
+    ("3", "Legionnaires' disease cluster in NYC grows: 3 dead, 67 sickened.", True),
+    ("3", "Three people have died and 67 have been sickened.", True),
+    ("67", "Three people have died and 67 have been sickened.", False),
+    ("27", "At least 27 campers and counselors from Camp Mystic died.", True),
+    ("40", "The death toll rose to 40 on Sunday, officials said.", True),
+])
+def test_a_toll_is_stated_only_by_a_number_of_that_toll(reply, sentence, stated):
+    question = "How many people have died in the Legionnaires' outbreak?"
+    assert (grounding.support(reply, question, [_passage(sentence)]) is not None) is stated
+    # Other counts are not held to it.
+    assert grounding.support("67", "How many diagnoses has the cluster led to?",
+                             [_passage("The cluster has led to 67 Legionnaires' disease diagnoses.")]) is not None
+
+
+def test_a_negated_reply_needs_the_word_it_negates_denied():
+    p = _passage("He was unarmed and did not resist, and was being questioned about his reasons for leaving.")
+    assert grounding.support("No, the guards did not leave", "Did the guards leave?", [p]) is None
+    assert grounding.support("No, he did not resist", "Did he resist?", [p]) is not None
+    denial = _passage("No South Korean soldiers returned fire, the military said.")
+    assert grounding.support("No, South Korean troops did not return fire", "Did South Korean troops return fire?",
+                             [denial]) is not None
+
+
+def test_a_yes_no_question_asserted_in_its_own_words_and_order_is_answered_yes(embedder):
+    p = _passage("The Joint Security Area, which lies inside the demilitarised zone, is one of the few places "
+                 "where the two militaries face each other, and shooting there is especially unusual.")
+    q = "Is the Joint Security Area inside the demilitarised zone?"
+    found = grounding.affirmed(q, _scored(q, [p], embedder), [p], min_score=0.0)
+    assert found is not None and found.sentence.startswith("The Joint Security Area, which lies")
+    # Every word, but not in the question's order: the sentence says something else.
+    scattered = _passage("After the fog crossing, South Korean troops fired warning shots when North Korean guards "
+                         "came close to the line.")
+    q = "Did the North Korean guards cross the line?"
+    assert grounding.affirmed(q, _scored(q, [scattered], embedder), [scattered], min_score=0.0) is None
+    for text in ("It is unclear whether the Joint Security Area lies inside the demilitarised zone.",
+                 "The Joint Security Area does not lie inside the demilitarised zone."):
+        d = _passage(text)
+        q = "Is the Joint Security Area inside the demilitarised zone?"
+        assert grounding.affirmed(q, _scored(q, [d], embedder), [d], min_score=0.0) is None
+    # Two words are too few to tell.
+    left = _passage("With more guards on the northern route, the usual path has become harder, leaving some "
+                    "soldiers to decide that the direct route is their best chance.")
+    q = "Did the guards leave?"
+    assert grounding.affirmed(q, _scored(q, [left], embedder), [left], min_score=0.0) is None
+
+
+@pytest.mark.parametrize("question, text, doer", [
+    ("Who fired at the soldier in November?",
+     "According to the Korea JoongAng Daily, the soldier had been shot in the shoulder as North Korean guards "
+     "fired at him during his run.", "North Korean guards"),
+    ("Who found the wounded soldier?", "The wounded soldier was found by South Korean troops near the line.",
+     "South Korean troops"),
+    ("Who shot the soldier?", "The soldier was shot by his own side as he ran across the line.", "his own side"),
+    ("Who fired the warning shots?", "The guards came close, and the South Korean side fired the warning shots "
+     "to keep them back.", "South Korean side"),
+])
+def test_a_who_did_question_is_answered_by_the_doer_of_its_verb(embedder, question, text, doer):
+    p = _passage(text)
+    named = grounding.attributed_agent(question, _scored(question, [p], embedder), [p], min_score=0.0)
+    assert named is not None and named[0] == doer and named[1].sentence == text
+
+
+def test_no_doer_from_a_pronoun_or_the_question_itself(embedder):
+    # "he wrote": the doer is in the sentence before; the next sentence's doer answers something else.
+    q = "Who wrote the Star-Spangled Banner?"
+    p = _passage("This was the philosophy of a young lawyer in 1813, when he wrote the Star-Spangled Banner. "
+                 "Nezza wrote in the onscreen text that she can sing the Spanish Star-Spangled Banner.")
+    assert grounding.attributed_agent(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+    q = "Who served as George Washington's vice president?"
+    p = _passage("George Washington only served as president twice.")
+    assert grounding.attributed_agent(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+    q = "Who is the vice president?"  # not a deed
+    assert grounding.attributed_agent(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+    # "the fire" is the noun, not the verb of "Who fired ...?".
+    q = "Who fired near the rockets?"
+    p = _passage("Crews battled the fire near the rockets for hours.")
+    assert grounding.attributed_agent(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+
+
+def test_a_date_does_not_say_what_time():
+    p = _passage("A soldier defected on Thursday morning, 21 December 2017, walking across the border.")
+    assert grounding.support("21 December 2017", "What time did the soldier cross?", [p]) is None
+    assert grounding.support("Thursday morning", "What time did the soldier cross?", [p]) is not None
+    assert grounding.support("21 December 2017", "When did the soldier cross?", [p]) is not None

@@ -33,3 +33,10 @@ def test_a_name_is_mentioned_by_any_of_its_words():
     # A spelled-out name is also mentioned by its initials.
     assert unmentioned("What did the European Union decide?", "The EU decided to wait.") == []
     assert unmentioned("What did the European Union decide?", "The bloc decided to wait.") == ["European Union"]
+
+
+def test_a_hyphenated_pair_of_names_is_mentioned_by_either():
+    q = "Where was the Trump-Putin summit held?"
+    assert unmentioned(q, "Putin met Trump in Helsinki in 2018.") == []
+    assert unmentioned(q, "The Trump-Putin meeting.") == []
+    assert unmentioned(q, "Biden spoke in Geneva.") == ["Trump-Putin"]

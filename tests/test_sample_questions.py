@@ -88,9 +88,18 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
 # troops stand" is refused (the model's "13", from a dateline, no longer passes as a distance),
 # "what injuries did the defector have" passes (it ranks the body-part sentence first and reads
 # its passage alone, like "where was he shot") and "who found the defector in the fog" names the
-# defector. 46 of the 55 answerable right; the bar is set one below that figure so a regression
-# in retrieval, evidence, prompt or grounding fails here.
-MIN_RIGHT = 45
+# defector. The 9 added on 2026-12-05's fifth session (none right before it): "how did the
+# defector get hurt?" (a where-hurt question), "what's the newest article?" (a digest), "who
+# fired at the soldier in November?" (the doer of "fired" in the best sentence, without the
+# model; "who shot him?" above passes the same way since), "is the Joint Security Area inside the
+# demilitarised zone?" and "was the soldier flown to hospital?" (a sentence that asserts every
+# word of the question, in its order, answers yes) and "what time of day ...?" (a part of the
+# day, not a date) pass; "did the guards leave after the warning shots?" (the archive says
+# "withdrew") and "was the November defector questioned?" are refused, and "did North Korea fire
+# at the defector?" gets the December warning shots. 53 of the 64 answerable right; the bar is
+# set one below that figure so a regression in retrieval, evidence, prompt or grounding fails
+# here.
+MIN_RIGHT = 52
 
 
 @pytest.mark.slow
