@@ -14,21 +14,21 @@ once, in the same chat, for the fact alone (or a refusal). An outlet named in an
 newspaper reported ...?" is grounded by the passage header, since a report never names the paper
 it appears in; "Who said ...?" is answered with the speaker of the sentence that says it
 (``attributed_speaker``), "Who <did> ...?" with the doer of that verb in the best evidence
-sentence (``attributed_agent``). A reply of several sentences is narrowed to the one closest to the
-question (``closest_sentence``); a negated reply ("he was not armed") needs a negation in its
-sentence ("unarmed" counts); a sentence that points back ("The second is ...") is as close to the
-question as the one it points to. A yes/no reply's stance is made to agree with its clause
-(``settle_stance``: "No, he survived" → "Yes, he survived"; only a short restatement is a yes),
-an answer of yes is never stated by a sentence that denies ("No South Korean soldiers returned
-fire"), and a question an evidence sentence denies in its own words is answered "No" from it
-(``denied``), one it asserts in its words and their order "Yes" (``affirmed``); a negated reply
-needs its own word denied. An ISO date in a reply is
-checked and shown as a passage writes that day (``dates_as_written``), and a reply to "who
-<did> ...?" is not stated by a sentence where it is the one the deed was done to (``acted_on``).
-The day or year of a written date states no "how many / how far" number ("13" from "SEOUL, 13
-November 2017"), a date answers no "who" or "what time", and a death, injury or arrest count
-is a number next to a word of that toll (``_toll_stated``). A sentence answers a yes/no question
-as it is.
+sentence (``attributed_agent``). A reply of several sentences is narrowed to the one closest to
+the question (``closest_sentence``); a negated reply ("he was not armed") needs a negation in
+its sentence ("unarmed" counts); a sentence that points back ("The second is ...") is as close
+to the question as the one it points to. A yes/no reply's stance is made to agree with its
+clause (``settle_stance``: "No, he survived" → "Yes, he survived"; only a short restatement is a
+yes), an answer of yes is never stated by a sentence that denies ("No South Korean soldiers
+returned fire") or has someone else do it (``done_by_another``), and a question an evidence
+sentence denies in its own words is answered "No" from it (``denied``), one it asserts in its
+words and their order "Yes" (``affirmed``); a negated reply needs its own word denied. An ISO
+date in a reply is checked and shown as a passage writes that day (``dates_as_written``), and a
+reply to "who <did> ...?" is not stated by a sentence where it is the one the deed was done to
+(``acted_on``). The day or year of a written date states no "how many / how far" number ("13"
+from "SEOUL, 13 November 2017"), a date answers no "who" or "what time", and a death, injury or
+arrest count is a number next to a word of that toll (``_toll_stated``). A sentence answers a
+yes/no question as it is.
 
 Limits: word overlap after stemming, so a correct paraphrase ("fourth" for "4th", "the economy"
 for "economic hardship") can fail the check and be refused; a wrong answer that names a word of
@@ -299,6 +299,26 @@ def acted_on(direct: str, question: str, sentence: str) -> bool:
     return re.search(passive, sentence, re.I) is not None
 
 
+# "Did North Korea fire at the defector?", "Did South Korean troops return fire?": a named doer
+# (a run of capitalised words, with a plural noun after it) and the verb after it.
+_DID_NAMED = re.compile(r"^\W*(?i:(?:and\s+)?(?:did|does|do|has|have|had)\s+(?:the\s+)?)((?:[A-Z][\w'’-]*\s+)+"
+                        r"(?:[a-z]+s\s+(?=[a-z]))?)([a-z]+)\b")
+
+
+def done_by_another(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` has someone other than the doer a yes/no question names do its verb
+    ("South Korean soldiers fired about 20 warning shots … at North Korean guards" for "Did North
+    Korea fire at the defector?"): such a sentence states no answer of yes.
+    Limits: only a doer the question names with capitals; the sentence's doer as ``_doer`` finds
+    it (the words before the verb, or after "by"); the doer asked about counts as the same when
+    all its words are in the sentence's ("North Korean guards" for "North Korea")."""
+    m = _DID_NAMED.match(question)
+    if m is None:
+        return False
+    doer = _doer(sentence, term(m.group(2)))
+    return bool(doer) and not content_terms(m.group(1)) <= content_terms(doer)
+
+
 # A clause about someone else inside a sentence: "... where he had crossed", "as she left".
 _OTHER_CLAUSE = re.compile(r"\b(?:where|when|after|before|as|while|if|because|since|until|whether)\s+"
                            r"(?:he|she|they|it|we|i|you)\b[^,;:]*", re.I)
@@ -552,7 +572,7 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
                     or (how_much and not _toll_stated(direct, question, p.text[a:b]))
                     or (negated and not negation_stated(direct, p.text[a:b]))
                     or (affirmed and (negates(target, p.text[a:b]) or said_of_another(target, p.text[a:b])))
-                    or (plain_yes and _DENIAL.search(p.text[a:b]))
+                    or (plain_yes and (_DENIAL.search(p.text[a:b]) or done_by_another(question, p.text[a:b])))
                     or acted_on(direct, question, p.text[a:b])):
                 continue
             if coverage < MIN_COVERAGE or not (target & own or numbers or phrase):

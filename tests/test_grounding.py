@@ -625,3 +625,11 @@ def test_a_date_does_not_say_what_time():
     assert grounding.support("21 December 2017", "What time did the soldier cross?", [p]) is None
     assert grounding.support("Thursday morning", "What time did the soldier cross?", [p]) is not None
     assert grounding.support("21 December 2017", "When did the soldier cross?", [p]) is not None
+
+
+def test_yes_is_not_stated_by_a_sentence_where_another_does_it():
+    q = "Did North Korea fire at the defector?"
+    other = _passage("South Korean soldiers fired about 20 warning shots on Thursday at North Korean guards.")
+    assert grounding.support("The North Korean soldiers fired warning shots", q, [other]) is None
+    same = _passage("North Korean soldiers fired at the defector as he ran across the line.")
+    assert grounding.support("North Korean soldiers fired at the defector", q, [same]) is not None

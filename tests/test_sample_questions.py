@@ -96,10 +96,11 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
 # word of the question, in its order, answers yes) and "what time of day ...?" (a part of the
 # day, not a date) pass; "did the guards leave after the warning shots?" (the archive says
 # "withdrew") and "was the November defector questioned?" are refused, and "did North Korea fire
-# at the defector?" gets the December warning shots. 53 of the 64 answerable right; the bar is
-# set one below that figure so a regression in retrieval, evidence, prompt or grounding fails
-# here.
-MIN_RIGHT = 52
+# at the defector?" quotes "... as North Korean guards fired at him" (its few words still say
+# "warning shots": the December shots, fired by the South, no longer ground a yes). 54 of the 64
+# answerable right; the bar is set one below that figure so a regression in retrieval, evidence,
+# prompt or grounding fails here.
+MIN_RIGHT = 53
 
 
 @pytest.mark.slow
