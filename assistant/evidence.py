@@ -15,10 +15,11 @@ A sentence's score adds:
 - ``rank``: the chunk's place in the fused retrieval ranking (``W_RANK``);
 - ``type``: ``TYPE_BONUS`` when the sentence holds the kind of thing the question asks for (a
   number for "how many", a date for "when", a part of the day for "what time", a name for
-  "who/which", an attribution for "which newspaper"), ``CAUSAL_BONUS`` for a cause when the question asks "why", ``BODY_BONUS`` for a
-  part of the body when it asks "where was he shot?", ``LEAD_BONUS`` for an article's first
-  statement when it asks "what happened", ``SAID_BONUS`` for a sentence an earlier answer of the
-  chat quoted when a follow-up cannot stand alone (``said``);
+  "who/which", an attribution for "which newspaper"), ``CAUSAL_BONUS`` for a cause when the
+  question asks "why", ``BODY_BONUS`` for a part of the body when it asks "where was he shot?",
+  ``LEAD_BONUS`` for an article's first statement when it asks "what happened", ``SAID_BONUS``
+  for a sentence an earlier answer of the chat quoted when a follow-up cannot stand alone
+  (``said``);
 - ``dense``: the cosine between question and sentence. Only the ``EMBEDDED`` best sentences by
   the other signals are embedded (embedding every candidate cost seconds a question on two
   cores); the rest use their chunk's cosine less ``CHUNK_DISCOUNT``.

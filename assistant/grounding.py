@@ -150,6 +150,8 @@ _TOLLS = tuple(re.compile(p, re.I) for p in (
     r"\b(?:arrest\w*|detain\w*)\b",
 ))
 TOLL_REACH = 8  # words between a number and the word that says what it counts
+_TOKEN = re.compile(r"[\w'’][\w'’,.-]*")
+_BREAKS = {"and", "but", "while", "whereas", "plus"}
 
 
 def _toll_stated(direct: str, question: str, sentence: str) -> bool:
@@ -178,10 +180,6 @@ def _toll_stated(direct: str, question: str, sentence: str) -> bool:
                     and not any(x and (x[0][0].isdigit() or (k < i and x[0] in _BREAKS)) for x in between)):
                 counted.add(w[0])
     return numbers <= counted
-
-
-_TOKEN = re.compile(r"[\w'’][\w'’,.-]*")
-_BREAKS = {"and", "but", "while", "whereas", "plus"}
 
 
 def _measures_stated(direct: str, sentence: str) -> bool:
