@@ -1,4 +1,4 @@
-"""The names a question asks about, and which of them an article never mentions.
+"""The names and numbers a question asks about, and which of them an article never mentions.
 
 Why: an answer is only as good as the article it comes from. When the sentence that states the
 0.5B model's reply sits in an article that never names what the question is about, that
@@ -19,6 +19,12 @@ are not names either. An article mentions a name when it holds any one of its co
 Trump" is mentioned by "Trump", "Trump-Putin" by either name alone; a spelled-out name also by
 its initials ("European Union": "EU").
 
+A number the question writes in digits ("more than 900 earthquakes", "a 3,500-year-old city",
+"30% tariffs"; not a year, not the day of a date) picks out the event the same way: an article
+that never writes it, in digits or in words, reports another one (``unmentioned_numbers``). On
+realtimeqa-dev, dev-small and the unanswerable set it refused 7 answers, all wrong, and no right
+one (every question with such a number re-asked).
+
 Limits: English capitalisation; a name the article writes otherwise (a transliteration, a
 nickname, a pronoun throughout) counts as not mentioned; an acronym in the question is never
 checked; a name in lower case in the question ("ebola") is not seen.
@@ -28,7 +34,7 @@ from __future__ import annotations
 import calendar
 import re
 
-from .text import content_terms
+from .text import content_terms, words
 
 _TIME_NAMES = frozenset(m.lower() for m in [*calendar.month_name[1:], *calendar.day_name])
 _TAG = re.compile(r"<[^>]+>")
@@ -77,6 +83,34 @@ def unmentioned(question: str, article_text: str) -> list[str]:
             continue  # "European Union" as "EU"
         missing.append(name)
     return missing
+
+
+# A number the question writes in digits ("more than 900 earthquakes", "a 3,500-year-old city",
+# "30% tariffs"), not a year and not the day of a date ("July 4"): it picks out the event.
+_NUMBER = re.compile(r"(?<![\w.,])\$?(\d[\d,]*(?:\.\d+)?)(?:%|(?:st|nd|rd|th)\b)?")
+_YEAR = re.compile(r"^(?:1\d|20)\d\d$")
+_DATE_DAY = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+                       r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)",
+                       re.I)
+
+
+def question_numbers(question: str) -> list[str]:
+    """The numbers ``question`` writes in digits, as written, that are neither a year nor the
+    day of a date."""
+    text = _DATE_DAY.sub(" ", _TAG.sub(" ", question))
+    out = []
+    for m in _NUMBER.finditer(text):
+        digits = m.group(1).rstrip(",.")
+        if digits and not _YEAR.match(digits) and digits not in out:
+            out.append(digits)
+    return out
+
+
+def unmentioned_numbers(question: str, article_text: str) -> list[str]:
+    """The numbers of ``question`` (``question_numbers``) that ``article_text`` never writes, in
+    digits or in words ("three" for 3)."""
+    held = set(words(article_text))
+    return [n for n in question_numbers(question) if (words(n) or [n])[0] not in held]
 
 
 _WORDS = re.compile(r"[^\W\d_]+")

@@ -49,7 +49,8 @@ Steps of ``Assistant.stream``:
    A reply of several sentences is narrowed to the one closest to the question
    (``grounding.closest_sentence``).
    An answer whose article never mentions a name the question asks about ("the European
-   Commission") is refused with that reason (``names``): the article reports something else.
+   Commission"), or a number it writes in digits ("900 earthquakes"), is refused with that
+   reason (``names``): the article reports something else.
    Multiple choice (``choices``; used by ``eval``) scores the option letters over every cyclic
    order of the options instead and never refuses; the chosen option is shown with the sentence
    that supports it.
@@ -638,10 +639,10 @@ class Assistant:
 
     @staticmethod
     def _unmentioned(question: str, passage: Passage, snap: _Snapshot) -> list[str]:
-        """The question's names (``names``) that the passage's article never mentions."""
+        """The question's names and numbers (``names``) that the passage's article never mentions."""
         doc = snap.index.documents.get(passage.doc_id)
-        text = doc.text if doc is not None else passage.text
-        return names.unmentioned(question, f"{passage.title or ''}\n{passage.source or ''}\n{text}")
+        text = f"{passage.title or ''}\n{passage.source or ''}\n{doc.text if doc is not None else passage.text}"
+        return names.unmentioned(question, text) + names.unmentioned_numbers(question, text)
 
     def _refuse(self, answer: Answer, t0: float, text: str = prompts.REFUSAL) -> Iterator[str | Answer]:
         answer.answer, answer.refused = text, True

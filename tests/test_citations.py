@@ -195,6 +195,8 @@ def test_non_claims():
     assert not is_claim("The archive does not say.")
     assert not is_claim("The archive does not say when the bridge opens [2].")
     assert not is_claim("[1]")
+    assert not is_claim("Yes [8]") and not is_claim("No [8]")
+    assert is_claim("Yes, he survived [2].")
     assert is_claim("The bridge opens in 2026 [1].")
     assert is_claim("It was 20.")
     assert support_score("Here is what the archive says:", "Anything at all.") == 0.0

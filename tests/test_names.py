@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.names import question_names, unmentioned
+from assistant.names import question_names, question_numbers, unmentioned, unmentioned_numbers
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -40,3 +40,25 @@ def test_a_hyphenated_pair_of_names_is_mentioned_by_either():
     assert unmentioned(q, "Putin met Trump in Helsinki in 2018.") == []
     assert unmentioned(q, "The Trump-Putin meeting.") == []
     assert unmentioned(q, "Biden spoke in Geneva.") == ["Trump-Putin"]
+
+
+@pytest.mark.parametrize("question, numbers", [
+    ("Which island has been hit by more than 900 earthquakes in the past two weeks?", ["900"]),
+    ("The remains of a 3,500-year-old city have been found in which country?", ["3,500"]),
+    ("Will Trump's 30% tariffs hit Mexico?", ["30"]),
+    ("Which handbag sold for $10 million?", ["10"]),
+    ("Which CNN program just celebrated its 20th anniversary?", ["20"]),
+    # A year, the day of a date and a number in words pick out no event here.
+    ("On July 4, 1776, where did Congress meet?", []),
+    ("What happened on 13 November 2017?", []),
+    ("Which two actors are reuniting?", []),
+])
+def test_the_numbers_a_question_writes(question, numbers):
+    assert question_numbers(question) == numbers
+
+
+def test_a_number_the_article_never_writes_is_unmentioned():
+    q = "Which island has been hit by more than 900 earthquakes in the past two weeks?"
+    assert unmentioned_numbers(q, "An 8.7-magnitude earthquake struck near Rat Islands.") == ["900"]
+    assert unmentioned_numbers(q, "Santorini has had more than 900 earthquakes.") == []
+    assert unmentioned_numbers("Which show marked its 20th anniversary?", "The show turns twentieth ...") == []

@@ -276,6 +276,15 @@ def test_an_answer_from_an_article_that_never_names_the_subject_is_refused_with_
     assert not assistant.ask("How many warning shots were fired at North Korean guards?").refused
 
 
+def test_an_answer_from_an_article_that_never_writes_the_questions_number_is_refused(assistant):
+    # "300 guards" picks out another incident: the fog report never writes 300.
+    assistant._llm = Scripted(["About 20 [1]"])
+    answer = assistant.ask("How many warning shots were fired at the 300 guards?")
+    assert answer.refused and answer.answer == (
+        "The archive does not say: the report that states an answer (“Soldier defects across DMZ under cover of "
+        "fog”) never mentions 300.")
+
+
 def test_a_which_newspaper_question_names_the_source_a_report_gives_without_asking_the_model(tmp_path, embedder):
     from assistant.settings import Settings
 

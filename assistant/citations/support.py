@@ -62,6 +62,9 @@ _META = {
     "question", "provided", "based", "mention", "mentions", "mentioned", "available", "here",
     "below", "text", "texts", "details", "detail", "find", "found", "know", "sure", "sorry",
     "unfortunately", "note", "overall", "sum", "relevant",
+    # A bare "Yes [8]" is a stance, like "No [8]" (a stopword): the quoted sentence after it is
+    # the claim to check, so the page does not mark the "Yes" unsupported.
+    "yes",
 }
 _NEGATIONS = {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot", "without"}
 # Opposites common in news, as word prefixes. A claim word from one side, absent from the
