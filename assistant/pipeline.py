@@ -50,7 +50,8 @@ Steps of ``Assistant.stream``:
    (``grounding.closest_sentence``).
    An answer whose article never mentions a name the question asks about ("the European
    Commission"), or a number it writes in digits ("900 earthquakes"), is refused with that
-   reason (``names``): the article reports something else.
+   reason (``names``): the article reports something else; so is one whose article holds few
+   of the question's words (``names.foreign``).
    Multiple choice (``choices``; used by ``eval``) scores the option letters over every cyclic
    order of the options instead and never refuses; the chosen option is shown with the sentence
    that supports it.
@@ -506,6 +507,11 @@ class Assistant:
             # else ("$24.8 billion" for the EU's budget, from a report on NASA's).
             yield from self._refuse(answer, t0, prompts.not_mentioned(missing, stating.title))
             return
+        if not history and names.foreign(question, self._article_text(stating, snap)):
+            # The stating article holds few of the question's words ("Beef tallow" for a diet
+            # food's comeback). A follow-up's words lean on the turns before it.
+            yield from self._refuse(answer, t0, prompts.about_something_else(stating.title))
+            return
         extra = self._second(question, found, ev.passages, ev) if grounding.descriptive(question) else None
         yield from self._grounded(answer, reply, found, snap, t0, extra)
 
@@ -640,9 +646,14 @@ class Assistant:
     @staticmethod
     def _unmentioned(question: str, passage: Passage, snap: _Snapshot) -> list[str]:
         """The question's names and numbers (``names``) that the passage's article never mentions."""
-        doc = snap.index.documents.get(passage.doc_id)
-        text = f"{passage.title or ''}\n{passage.source or ''}\n{doc.text if doc is not None else passage.text}"
+        text = Assistant._article_text(passage, snap)
         return names.unmentioned(question, text) + names.unmentioned_numbers(question, text)
+
+    @staticmethod
+    def _article_text(passage: Passage, snap: _Snapshot) -> str:
+        """Title, outlet and whole text of the passage's article."""
+        doc = snap.index.documents.get(passage.doc_id)
+        return f"{passage.title or ''}\n{passage.source or ''}\n{doc.text if doc is not None else passage.text}"
 
     def _refuse(self, answer: Answer, t0: float, text: str = prompts.REFUSAL) -> Iterator[str | Answer]:
         answer.answer, answer.refused = text, True

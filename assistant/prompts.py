@@ -74,6 +74,13 @@ def not_mentioned(missing: list[str], title: str | None) -> str:
     return f"{REFUSAL[:-1]}: {report} never mentions {listed}."
 
 
+def about_something_else(title: str | None) -> str:
+    """The refusal for an answer whose article holds few of the question's words
+    (``names.foreign``)."""
+    report = f"the report that states an answer (“{title}”)" if title else "the report that states an answer"
+    return f"{REFUSAL[:-1]}: {report} is about something else."
+
+
 def _time_words(phrase: str) -> str:
     words = phrase.split()
     if len(words) > 1 and words[0].lower() in ("on", "in", "the", "from", "during", "since", "of"):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.names import question_names, question_numbers, unmentioned, unmentioned_numbers
+from assistant.names import foreign as names_foreign, question_names, question_numbers, unmentioned, unmentioned_numbers
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -62,3 +62,11 @@ def test_a_number_the_article_never_writes_is_unmentioned():
     assert unmentioned_numbers(q, "An 8.7-magnitude earthquake struck near Rat Islands.") == ["900"]
     assert unmentioned_numbers(q, "Santorini has had more than 900 earthquakes.") == []
     assert unmentioned_numbers("Which show marked its 20th anniversary?", "The show turns twentieth ...") == []
+
+
+def test_an_article_holding_few_of_the_questions_words_is_foreign():
+    q = "Which once popular diet food is making a comeback thanks to TikTok?"
+    assert names_foreign(q, "TikTok's current obsessions: Trader Joe's mini totes and beef tallow in restaurants.")
+    assert not names_foreign(q, "Cottage cheese, a once popular diet food, is making a comeback on TikTok.")
+    # Quiz words, times and short questions are not held to it.
+    assert not names_foreign("Who won in July 2025?", "England beat Spain.")

@@ -153,11 +153,13 @@ def test_an_answer_no_passage_states_is_refused(assistant):
     assert answer.refused and answer.answer == REFUSAL and answer.direct == "Seven tanks"
 
 
-def test_an_answer_stated_only_far_from_the_question_is_refused(assistant):
+def test_an_answer_stated_only_far_from_the_question_is_refused(assistant, monkeypatch):
     # "Anna Berg" is stated, but by a bakery sentence that has nothing to do with the question.
     assistant._llm = Scripted(["Anna Berg"])
     answer = assistant.ask("How many warning shots were fired?")
     assert answer.refused and answer.direct == "Anna Berg"
+    # The distance gate alone: the bakery report is also "about something else" (names.foreign).
+    monkeypatch.setattr("assistant.names.foreign", lambda question, text: False)
     loose = Assistant(assistant.settings.with_(min_support=0.0), llm=Scripted(["Anna Berg"]), embedder=assistant.embedder)
     shown = loose.ask("How many warning shots were fired?")
     assert not shown.refused and "Anna Berg" in shown.answer and shown.support_score < assistant.settings.min_support
@@ -283,6 +285,13 @@ def test_an_answer_from_an_article_that_never_writes_the_questions_number_is_ref
     assert answer.refused and answer.answer == (
         "The archive does not say: the report that states an answer (“Soldier defects across DMZ under cover of "
         "fog”) never mentions 300.")
+
+
+def test_an_answer_from_an_article_about_something_else_is_refused(assistant):
+    # The fog report states "20" but holds none of "bakery", "bread", "prize", "ovens".
+    assistant._llm = Scripted(["About 20 [1]"])
+    answer = assistant.ask("How many warning shots did the bakery bread prize ovens get?")
+    assert answer.refused and answer.answer.endswith("is about something else.")
 
 
 def test_a_which_newspaper_question_names_the_source_a_report_gives_without_asking_the_model(tmp_path, embedder):
