@@ -120,10 +120,10 @@ _PLAIN = content_terms(
     "know happen happened happens think get got make made take took give gave go went come came look one two first "
     "thing things way ways time times many much")
 _TIME = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b\w+day\b|\b\d{4}\b", re.I)
-# A question's own words of which an article must hold more than this share: below it, the
-# article is about something else. Set on the realtimeqa dev sets' recorded answers: articles
-# missing more than 0.55 of the question's words stated 5 answers there, all wrong, and no right
-# one (at 0.5: 3 more wrong, 1 right).
+# The share of a question's own words an article may lack: above it, the article is about
+# something else. Set on the recorded answers of realtimeqa dev, dev-small, the unanswerable and
+# the descriptive sets: articles lacking more than 0.55 stated 7 answers there, all wrong, and no
+# right one (at 0.5, 3 more wrong answers and 1 right one on dev).
 FOREIGN_SHARE = 0.55
 FOREIGN_MIN_TERMS = 3
 
@@ -132,8 +132,10 @@ def foreign(question: str, article_text: str) -> bool:
     """Whether ``article_text`` lacks more than ``FOREIGN_SHARE`` of the question's content words
     (quiz and chat words, times aside), for a question of at least ``FOREIGN_MIN_TERMS`` of
     them: "Which once popular diet food is making a comeback thanks to TikTok?" was answered
-    "Beef tallow", from a report on restaurant fats. Limits: word overlap after stemming, so an article that words
-    everything otherwise counts as foreign."""
+    "Beef tallow", from a report on TikTok's obsessions.
+
+    Limits: word overlap after stemming, so an article that words everything otherwise counts
+    as foreign; English quiz and chat words."""
     asked = content_terms(_TIME.sub(" ", question)) - _PLAIN
     if len(asked) < FOREIGN_MIN_TERMS:
         return False

@@ -70,15 +70,17 @@ def not_mentioned(missing: list[str], title: str | None) -> str:
     """The refusal for an answer whose article never names what the question is about
     (``names.unmentioned``): that report is about something else."""
     listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
-    report = f"the report that states an answer (“{title}”)" if title else "the report that states an answer"
-    return f"{REFUSAL[:-1]}: {report} never mentions {listed}."
+    return f"{REFUSAL[:-1]}: {_stating_report(title)} never mentions {listed}."
 
 
 def about_something_else(title: str | None) -> str:
     """The refusal for an answer whose article holds few of the question's words
     (``names.foreign``)."""
-    report = f"the report that states an answer (“{title}”)" if title else "the report that states an answer"
-    return f"{REFUSAL[:-1]}: {report} is about something else."
+    return f"{REFUSAL[:-1]}: {_stating_report(title)} is about something else."
+
+
+def _stating_report(title: str | None) -> str:
+    return f"the report that states an answer (“{title}”)" if title else "the report that states an answer"
 
 
 def _time_words(phrase: str) -> str:
