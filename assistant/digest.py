@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .dates import date_bounds
-from .evidence import HEADING_WORDS, not_a_statement
+from .evidence import HEADING_WORDS, SUMMARY_LABEL, not_a_statement
 from .sentences import split_sentences
 from .text import content_terms, term, words
 from .timeframe import TimeFrame
@@ -206,13 +206,16 @@ def lead(doc: Document) -> tuple[int, int] | None:
 
 def _after_headings(text: str, a: int, b: int) -> int:
     """Where the sentence ``text[a:b]`` starts after the short unpunctuated lines (headline,
-    kicker, byline) a pdf's text runs into it."""
+    kicker, byline) a pdf's text runs into it, and after a summary's label ("AI-assisted
+    summary")."""
     while (nl := text.find("\n", a, b)) != -1:
         line = text[a:nl].strip()
         if not line or line[-1] in ".!?:;\"'”’)" or len(line.split()) > HEADING_WORDS:
             break
         a = nl + 1
-    return a + (len(text[a:b]) - len(text[a:b].lstrip()))
+    a += len(text[a:b]) - len(text[a:b].lstrip())
+    label = SUMMARY_LABEL.match(text, a, b)
+    return label.end() if label else a
 
 
 def window(frame: TimeFrame | None, reference: str | None) -> tuple[dt.date, dt.date] | None:

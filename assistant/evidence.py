@@ -188,7 +188,7 @@ ATTRIBUTION = re.compile(r"\b(?:according to|(?:reported|quoted|cited) by|citing
 # soldier was injured by South Korean troops", from the sentence after them ("found wounded by
 # South Korean troops").
 _WOUNDED = re.compile(r"^\W*(?:and\s+)?(?:where\s+(?:was|were|is|are|did|had|has|have)\b[^,;?]{0,60}?\b"
-                      r"(?:shot|wounded|injured|stabbed|hurt|bitten)\b"
+                      r"(?:shot|wounded|injured|stabbed|hurt|bitten|hit|struck)\b"
                       r"|(?:what|which)\s+(?:kinds?\s+of\s+)?(?:injur(?:y|ies)|wounds?)\b"
                       r"|how\s+(?:did|was|were)\b[^,;?]{0,60}?\b(?:get\s+)?(?:hurt|injured|wounded)\b)", re.I)
 # Parts that are also everyday words ("back", "face", "arms", "on foot") count only after "in the".
@@ -196,6 +196,21 @@ _BODY = re.compile(r"\b(?:shoulders?|elbows?|wrists?|fingers?|neck|throat|chest|
                    r"legs?|thighs?|knees?|ankles?|toes?|lungs?|liver|spine|skull|jaw|buttocks?)\b|"
                    r"\bin (?:the|his|her|their|both) (?:\w+ )?(?:head|face|eyes?|ears?|arms?|hands?|back|feet|foot)\b", re.I)
 BODY_BONUS = 0.7
+_PART = (r"(?:shoulders?|elbows?|wrists?|fingers?|neck|throat|chest|stomach|abdomen|torso|hips?|groin|legs?|"
+         r"thighs?|knees?|ankles?|toes?|lungs?|liver|spine|skull|jaw|buttocks?|head|face|eyes?|ears?|arms?|hands?|"
+         r"back|feet|foot)")
+_WHERE_ON_BODY = re.compile(r"\b(?:in|on|to)\s+(?:the|his|her|their|both)\s+(?:[a-z]+\s+)?" + _PART
+                            + r"(?:(?:\s*,\s*|\s+and\s+|\s+or\s+)(?:(?:in|on|to)\s+)?(?:(?:the|his|her|their|both)\s+)?"
+                            r"(?:[a-z]+\s+)?" + _PART + r")*\b", re.I)
+
+
+def where_on_body(sentence: str) -> str | None:
+    """The wound's place a sentence names ("in the shoulder and the elbow" of "... had been shot
+    in the shoulder and the elbow as ..."), or None: the answer to "Where was he shot / hit?" when
+    the model, reading that sentence, named the town instead. Limits: English prepositional
+    phrases only ("his left arm was broken" names none)."""
+    m = _WHERE_ON_BODY.search(sentence)
+    return m.group(0) if m else None
 
 
 def asks_where_hurt(question: str) -> bool:
@@ -351,15 +366,29 @@ def _final(s: Sentence, base: float) -> float:
 HEADING_WORDS = 12
 
 
+# A line about the page rather than the news: "This page summarizes news on Erin for Tuesday,
+# Aug. 19.", "For the latest news on Hurricane Erin, visit USA TODAY's coverage ...".
+_PAGE_FURNITURE = re.compile(
+    r"^\W*(?:this (?:page|story|article|post|live blog|blog|report)\s+(?:summari[sz]es|has been|was|is|will be|"
+    r"contains|includes)\b|for (?:the )?(?:latest|more|live) (?:news|updates|coverage)\b|(?:sign up|subscribe|click here|"
+    r"read more|follow (?:along|our live|live updates)|download (?:the|our) app|get the latest|watch the video)\b)", re.I)
+# A label a page puts before its summary ("AI-assisted summary Hurricane Erin, a Category 4 ..."):
+# not part of the sentence.
+SUMMARY_LABEL = re.compile(r"\s*(?:AI-(?:assisted|generated) summary|Key points|Story highlights|Highlights|"
+                           r"Summary)\s*:?\s+(?=[A-Z0-9\"“‘'])")
+
+
 def not_a_statement(context: str, start: int, end: int) -> bool:
     """Whether the sentence ``context[start:end]`` is a headline, byline or dateline (under
     ``MIN_WORDS`` words), a question ("Why did Trump drop Isaacman?", an article's subheading or
-    a rhetorical one) or a subheading line without final punctuation ("What led to Red Bull team
-    principal's exit"): such lines share the question's words but state nothing. A sentence cut
-    off at the chunk's end is not a line of its own."""
+    a rhetorical one), a subheading line without final punctuation ("What led to Red Bull team
+    principal's exit") or a line about the page ("This page summarizes news on Erin for Tuesday,
+    Aug. 19.", "For the latest news on Hurricane Erin, visit ..."): such lines share the
+    question's words but state nothing. A sentence cut off at the chunk's end is not a line of
+    its own."""
     text = context[start:end].strip()
     n = len(text.split())
-    if text.rstrip("\"'”’)»").endswith("?"):
+    if text.rstrip("\"'”’)»").endswith("?") or _PAGE_FURNITURE.match(text):
         return True
     if n < MIN_WORDS and not (n >= 3 and text[-1] in ".!" and re.match(r"[ \t]+\S", context[end:end + 2])):
         # A short sentence that runs on into the next on its line ("Analysts point to two

@@ -42,11 +42,12 @@ import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from .evidence import ATTRIBUTION, OUTLET_QUESTION, REFERS_BACK, answer_type, not_a_statement
+from .evidence import ATTRIBUTION, OUTLET_QUESTION, REFERS_BACK, SUMMARY_LABEL, answer_type, not_a_statement
 from .markers import parse_markers, strip_markers
+from .names import question_names, unmentioned
 from .prompts import after_control, has_control
 from .sentences import split_sentences
-from .text import ORDINALS, content_terms, term, words
+from .text import ORDINALS, STOPWORDS, content_terms, term, words
 from .types import Passage
 
 _LEAD = re.compile(r"^\s*(?:answer|short answer|final answer)\s*[:\-]\s*", re.I)
@@ -179,6 +180,56 @@ def _toll_stated(direct: str, question: str, sentence: str) -> bool:
             if (abs(k - i) <= TOLL_REACH
                     and not any(x and (x[0][0].isdigit() or (k < i and x[0] in _BREAKS)) for x in between)):
                 counted.add(w[0])
+    return numbers <= counted
+
+
+# Words after "how many" that name no countable thing of their own: the toll check or the
+# number's mere presence decides for them.
+_UNCOUNTED = frozenset({"people", "persons", "individuals", "ones", "others", "more", "other"})
+COUNT_REACH = 4  # words between a number and the noun it counts ("20 warning shots", "4th North Korean soldier")
+
+
+def counted_nouns(question: str) -> frozenset[str]:
+    """What a "how many" question counts, as terms: the words after "how many" up to the first
+    function word, names left out when a common word is there ({"shot", "warning"} for "How many
+    warning shots were fired?", {"soldier", "defect"} for "How many North Korean soldiers
+    defected?", {"time"} for "How many times was he shot?"); empty when it names nothing ("How
+    many were arrested?", "How many people were there?").
+
+    Limits: no parts of speech, so a verb that follows with no auxiliary ("defected") counts
+    as a word of the thing counted."""
+    m = re.search(r"\bhow\s+many\b(.*)", question, re.I)
+    if not m:
+        return frozenset()
+    said: list[str] = []
+    for raw in re.findall(r"[^\W\d_][\w'’-]*|\d[\d,.]*", m.group(1)):
+        w = raw.lower()
+        # "US" is a name, not the pronoun.
+        if (w in STOPWORDS and not raw.isupper()) or w[0].isdigit():
+            if not said and w == "more":
+                continue
+            break
+        said.append(raw)
+    common = [w for w in said if not w[0].isupper()] or said
+    return frozenset(term(w.lower()) for w in common if w.lower() not in _UNCOUNTED)
+
+
+def _count_stated(direct: str, question: str, sentence: str) -> bool:
+    """Whether every number of the reply to "how many <things>?" counts those things in
+    ``sentence``: a word of the thing (``counted_nouns``) stands at most ``COUNT_REACH`` words
+    after the number ("about 20 warning shots", "the fourth North Korean soldier", "13-star").
+    "4" from "the fourth soldier to defect" is no answer to how many times he was shot; "10" of
+    "these 10 dishes" no count of hot dogs.
+
+    Limits: the thing as the question words it (stemmed): "3 troops" does not count soldiers;
+    a count written after its noun ("soldiers numbered 20") is missed."""
+    nouns = counted_nouns(question)
+    numbers = _numbers(direct)
+    if not nouns or not numbers or any(t.search(question) for t in _TOLLS):
+        return True
+    tokens = words(_DATE_IN_TEXT.sub(" ", sentence))
+    counted = {w for i, w in enumerate(tokens)
+               if w[0].isdigit() and nouns & {term(x) for x in tokens[i + 1: i + 1 + COUNT_REACH]}}
     return numbers <= counted
 
 
@@ -370,6 +421,40 @@ def resume_prefix(direct: str, question: str) -> str | None:
         # question's words, which no sentence states as such.
         return "No,"
     return continuation_prefix(direct, question) if echoes(direct, question) else None
+
+
+# "What do soldiers in units far from the capital face?": the answer is the object of the verb
+# that ends the question.
+OBJECT_SUBJECT_WORDS = 8
+_OBJECT_QUESTION = re.compile(r"^\W*what\s+(?:do|does|did)\s+(?P<subject>[^?]+?)\s+(?P<verb>[a-z]+)\s*\?*\s*$", re.I)
+
+
+def object_instead(direct: str, question: str, sentence: str) -> str | None:
+    """What the sentence says the question's subject does, when the reply only names that
+    subject: "poor food and harsh conditions" of "... ordinary soldiers, especially in units far
+    from the capital, are said to face poor food and harsh conditions, and hardship ..." for "What
+    do soldiers in units far from the capital face?", where the 0.5B model answered "ordinary
+    soldiers, especially in units far from the capital" and, resumed, wrote nothing more.
+
+    Limits: a question ending in its verb ("What do X face?"), a subject of at most
+    ``OBJECT_SUBJECT_WORDS`` words; the words after that verb in the
+    sentence (its stem), up to the clause's end (a comma, semicolon or full stop); None when the
+    reply says more than the subject or the sentence has no such words."""
+    m = _OBJECT_QUESTION.match(question)
+    # "... in a July 2025 Truth Social post?" ends in a noun, not the verb: long subjects are left out.
+    if not m or len(m.group("subject").split()) > OBJECT_SUBJECT_WORDS or m.group("verb").lower() in STOPWORDS:
+        return None
+    said, doer = content_terms(direct), content_terms(m.group("subject"))
+    if not doer or len(said & doer) < MIN_COVERAGE * len(doer) or len(said - doer) > 2:
+        return None
+    verb = term(m.group("verb").lower())
+    for v in re.finditer(r"[^\W\d_][\w'’-]*", sentence):
+        if term(v.group().lower()) != verb:
+            continue
+        tail = re.match(r"\s+([^,;.:]+)", sentence[v.end():])
+        if tail and content_terms(tail.group(1)) - doer:
+            return tail.group(1).strip()
+    return None
 
 
 _YES_NO_QUESTION = re.compile(r"^\W*(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b", re.I)
@@ -568,6 +653,7 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
             stated_numbers = _amounts(p.text[a:b]) if how_much else _numbers(p.text[a:b])
             if (numbers - stated_numbers or not _measures_stated(direct, p.text[a:b])
                     or (how_much and not _toll_stated(direct, question, p.text[a:b]))
+                    or (how_much and not _count_stated(direct, question, p.text[a:b]))
                     or (negated and not negation_stated(direct, p.text[a:b]))
                     or (affirmed and (negates(target, p.text[a:b]) or said_of_another(target, p.text[a:b])))
                     or (plain_yes and (_DENIAL.search(p.text[a:b]) or done_by_another(question, p.text[a:b])))
@@ -915,7 +1001,8 @@ _CLAUSE_DENIAL = re.compile(r"(?:^|[,;:]\s*|\b(?:and|but|while)\s+)(?:no\s+one|n
 _INDEFINITE = content_terms("anyone anybody anything someone somebody something any ever")
 
 
-def denied(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float) -> Support | None:
+def denied(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
+           min_terms: int = 2) -> Support | None:
     """A yes/no question that an evidence sentence (``ranked``; scoring ``min_score`` or more)
     answers no in the question's own words: the sentence holds every content word of the question
     and denies it ("No further exchange of fire was reported, and no one on the southern side was
@@ -926,13 +1013,13 @@ def denied(question: str, ranked: Sequence, passages: Sequence[Passage], min_sco
 
     Limits: the denial is a clause opening with "no one", "nobody", "none", "nothing" or "no
     <word>", or a "not" / "never" / "n't" before one of the question's words; a question of fewer
-    than two content words, or one that is itself negated ("Wasn't he armed?"), is left to the
-    model."""
+    than ``min_terms`` content words (two: "Was anyone hurt?" finds any denial of hurt), or one
+    that is itself negated ("Wasn't he armed?"), is left to the model."""
     if not yes_no(question) or _NEGATION.search(question):
         return None
     # "anyone" is what "no one" answers, not a word the sentence must hold.
     q_terms = content_terms(question) - _INDEFINITE
-    if len(q_terms) < 2:
+    if len(q_terms) < min_terms:
         return None
     for x in sorted(ranked, key=lambda x: -x.score):
         if x.score < min_score or not q_terms <= x.terms:
@@ -1000,6 +1087,117 @@ def _in_order(wanted: list[str], seq: list[str]) -> bool:
     return all(w in it for w in wanted)
 
 
+_QUANTITY = (r"(?:(?:about|around|roughly|nearly|almost|only|just|some|more than|less than|up to|over|under|"
+             r"several|a few|few|many|a couple of|tens of|hundreds of|thousands of|\d[\d,.]*|one|two|three|four|five|"
+             r"six|seven|eight|nine|ten|a|an)\s+)*")
+_DISTANCE = r"(?:metres?|meters?|kilomet(?:re|er)s?|km|miles?|feet|foot|yards?|inches|inch|centimet(?:re|er)s?|cm)"
+_DURATION = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
+_MEASURE_ASKED = {"far": _DISTANCE, "long": f"(?:{_DURATION}|{_DISTANCE})"}
+_MEASURE_QUESTION = re.compile(r"^\W*(?:and\s+)?how\s+(far|long)\b", re.I)
+MEASURE_MIN_COVERAGE = 0.5  # share of the question's content words the measuring sentence holds
+
+
+def _measure_phrase(unit: str) -> re.Pattern:
+    one = _QUANTITY + r"(?:\d[\d,.]*\s*(?:to|-|–|or)\s*\d[\d,.]*\s*)?" + unit
+    return re.compile(rf"\b{one}(?:\s+(?:or|to|and)\s+{one})*(?:\s+(?:apart|away|long|later|earlier|old))?\b", re.I)
+
+
+def measured(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
+             ) -> tuple[str, Support] | None:
+    """"How far / how long ...?" answered by the measure a top evidence sentence (scoring
+    ``min_score`` or more, holding ``MEASURE_MIN_COVERAGE`` of the question's words) states:
+    "only metres apart" of "... the truce village where troops of the two Koreas stand only metres
+    apart" for how far apart they stand, "months or years" of "... often spend months or years
+    reaching the South". Tried when the model's reply is not supported: asked, the 0.5B model
+    wrote a number ("13", "A few weeks") where the archive gives a vaguer measure.
+
+    Limits: English units; the three best sentences only; "how long" takes a length or a
+    duration, whichever the sentence gives."""
+    m = _MEASURE_QUESTION.match(question)
+    if not m:
+        return None
+    pattern = _measure_phrase(_MEASURE_ASKED[m.group(1).lower()])
+    q_terms = content_terms(question) - {"far", "long"}
+    for x in sorted(ranked, key=lambda x: -x.score)[:3]:
+        if x.score < min_score or len(q_terms & x.terms) < MEASURE_MIN_COVERAGE * len(q_terms):
+            continue
+        for phrase in pattern.finditer(_DATE_IN_TEXT.sub(lambda d: " " * len(d.group()), x.text)):
+            said = phrase.group(0)
+            # A bare unit measures nothing ("each year"); one with a quantity, a range of units
+            # ("months or years") or a direction ("metres apart") does.
+            if (re.match(_QUANTITY[:-1] + "+", said, re.I) or re.search(r"\s(?:or|to)\s", said)
+                    or re.search(r"(?:apart|away|long)$", said)):
+                quoted = _ranked_quote(x, passages, antecedent=False)
+                if quoted is not None:
+                    return said, quoted
+    return None
+
+
+WHEN_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:when\b|(?:on\s+)?(?:what|which)\s+(?:date|day)\b)", re.I)
+
+
+def dated(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
+          ) -> tuple[str, Support] | None:
+    """"When ...?" / "What date ...?" about something the question names, answered by the date
+    in the best evidence sentence (of the five best, scoring ``min_score`` or more) that names it
+    too and holds half of the question's words: "13 November" of "Only weeks earlier, on 13
+    November, another soldier was shot ... at Panmunjom" for "What date did the soldier defect at
+    Panmunjom?". Tried when the model's date stands in a sentence that never names it: it had
+    answered "21 December 2017", the fog crossing's date, from a sentence on the fog crossing.
+
+    Limits: only for questions with a name (``names.question_names``); a written day and month
+    ("13 November", "Nov. 13, 2017"), not a weekday or "last month"."""
+    named = question_names(question)
+    if not WHEN_QUESTION.match(question) or not named:
+        return None
+    q_terms = content_terms(question) - {"date", "day"}
+    for x in sorted(ranked, key=lambda x: -x.score)[:5]:
+        if (x.score < min_score or unmentioned(question, x.text)
+                or len(q_terms & x.terms) < MEASURE_MIN_COVERAGE * len(q_terms)):
+            continue
+        day = _DATE_IN_TEXT.search(x.text)
+        if day and (quoted := _ranked_quote(x, passages, antecedent=False)) is not None:
+            return day.group(0), quoted
+    return None
+
+
+WHERE_QUESTION = re.compile(r"^\W*(?:and\s+)?where\b", re.I)
+# "at the Joint Security Area", "in Anchorage, Alaska": a preposition of place and a name.
+_PLACE = re.compile(r"\b(?:at|in|near|outside|inside)\s+(?:the\s+)?((?:[A-Z][\w'’.-]*)(?:(?:\s+|,\s+)(?:of\s+|de\s+)?"
+                    r"[A-Z][\w'’.-]*){0,5})")
+_NOT_PLACES = frozenset(m.lower() for m in (
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december".split()))
+
+
+def placed(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
+           ) -> tuple[str, Support] | None:
+    """"Where did ... take place?" answered by the place a top evidence sentence (of the three
+    best, scoring ``min_score`` or more, holding half of the question's words) names after "at",
+    "in", "near": "at the Joint Security Area" of "... defected to South Korea on Monday at the
+    Joint Security Area, the truce village ..." for where the November defection took place.
+    Tried when the model's reply is not supported: it had copied a sentence and, sent back for
+    the place alone, said the archive does not say.
+
+    Limits: a place written with capitals after a preposition of place; a name the question
+    already holds, a weekday or a month is not a place; where-hurt questions have their own
+    rule (``evidence.where_on_body``)."""
+    if not WHERE_QUESTION.match(question):
+        return None
+    q_terms = content_terms(question)
+    for x in sorted(ranked, key=lambda x: -x.score)[:3]:
+        if x.score < min_score or len(q_terms & x.terms) < MEASURE_MIN_COVERAGE * len(q_terms):
+            continue
+        for m in _PLACE.finditer(x.text):
+            name = m.group(1).rstrip(".,")
+            if name.split()[0].lower() in _NOT_PLACES or content_terms(name) <= q_terms:
+                continue
+            quoted = _ranked_quote(x, passages, antecedent=False)
+            if quoted is not None:
+                return m.group(0).rstrip(".,"), quoted
+    return None
+
+
 def _ranked_quote(x, passages: Sequence[Passage], antecedent: bool = True) -> Support | None:
     """The evidence sentence ``x`` (an ``evidence.Sentence``) quoted from the passage that holds
     it, or None when no passage the model reads does."""
@@ -1027,7 +1225,7 @@ def _quoted(n: int, p: Passage, spans: list[tuple[int, int]], i: int, coverage: 
     if cut and len(quote) - cut > 20:
         start += cut
         quote = quote[cut:]
-    for pattern in (_DATELINE, _HEADER_LINE):
+    for pattern in (_DATELINE, _HEADER_LINE, SUMMARY_LABEL):
         cut = pattern.match(quote)
         if cut and len(quote) - cut.end() > 20:
             start += cut.end()
@@ -1093,6 +1291,14 @@ def second(question: str, found: Support, passages: Sequence[Passage], ranked: S
             continue
         return extra
     return None
+
+
+def is_headline(direct: str, title: str | None) -> bool:
+    """Whether a reply is the passage's headline (most of its words, and most of the headline's):
+    "Trump orders National Guard into Washington, DC"."""
+    said, headline = content_terms(direct), content_terms(title or "")
+    shared = len(said & headline)
+    return bool(said and headline) and shared >= MIN_COVERAGE * len(said) and shared >= MIN_COVERAGE * len(headline)
 
 
 def compose(direct: str, found: Support) -> str:

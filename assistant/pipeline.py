@@ -63,6 +63,7 @@ in a new one for later questions), and timings come with each answer, not from s
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -408,6 +409,7 @@ class Assistant:
             focused, tried = self._focused(llm, question, best, filters, relevance_of,
                                            asked=asked if leaning else None)
             if focused is not None and (timeframe.predates(frame, best.published)
+                                        or timeframe.elsewhen(frame, focused[1].sentence, best.published)
                                         or self._unmentioned(question, best, snap)):
                 # A report from well before the time asked about, or one that never names what
                 # the question is about: read them all.
@@ -432,12 +434,20 @@ class Assistant:
                                      temperature=s.temperature, stop=["\n"], stats=stats):
             pieces.append(piece)
         raw = "".join(pieces).strip()
-        if prompts.is_refusal(raw):
+        # A refusal is final only when the evidence gives no answer of its own (``_from_evidence``).
+        refused = prompts.is_refusal(raw)
+        reply = grounding.parse_reply("" if refused else raw)
+        if (not refused and grounding.stance(reply.direct) == "No" and reply.direct.strip(" .!").lower() == "no"
+                and (stated := self._denied_in(question, reply.cited, ev)) is not None
+                and not timeframe.predates(frame, ev.passages[stated.n - 1].published)):
+            # A bare "No [2]" to "Was anyone hurt?": the cited passage's sentence that denies it
+            # ("... no one on the southern side was hurt") is the answer. Resumed instead, the
+            # model went on with a sentence about someone who was hurt elsewhere.
             _fill(timings, stats)
-            yield from self._refuse(answer, t0)
+            answer.support_score = round(stated.relevance, 4)
+            yield from self._grounded(answer, grounding.Reply("No", [stated.n]), stated, snap, t0)
             return
-        reply = grounding.parse_reply(raw)
-        prefix = grounding.resume_prefix(reply.direct, question)
+        prefix = None if refused else grounding.resume_prefix(reply.direct, question)
         if prefix is not None:
             # The model restated the question (a frequent 0.5B habit) or said only "Yes"/"No":
             # make it go on from its own words to the fact. Only the new tokens are evaluated
@@ -452,7 +462,7 @@ class Assistant:
                     reply.direct = f"{said}, {reply.direct}"
             stats.completion_tokens += again.completion_tokens
             stats.generation_s += again.prompt_eval_s + again.generation_s
-        elif grounding.too_long(reply.direct, question):
+        elif not refused and grounding.too_long(reply.direct, question):
             again = GenerationStats()
             turn = [*messages, {"role": "assistant", "content": raw},
                     {"role": "user", "content": prompts.SHORTEN_INSTRUCTION}]
@@ -461,11 +471,8 @@ class Assistant:
             stats.completion_tokens += again.completion_tokens
             stats.generation_s += again.prompt_eval_s + again.generation_s
             answer.shortened = raw
-            if prompts.is_refusal(more):
-                _fill(timings, stats)
-                yield from self._refuse(answer, t0)
-                return
-            reply = grounding.parse_reply(more)
+            refused = prompts.is_refusal(more)
+            reply = grounding.parse_reply("" if refused else more)
         _fill(timings, stats)
         if tried is not None:
             # The focused attempt came first: its time is part of waiting for the answer.
@@ -473,22 +480,37 @@ class Assistant:
             timings.first_token_s += tried.first_token_s + tried.generation_s
             timings.prompt_tokens += tried.prompt_tokens
             timings.completion_tokens += tried.completion_tokens
-        reply = grounding.closest_sentence(reply, question, ev.passages, relevance_of)
-        reply.direct = grounding.dates_as_written(grounding.settle_stance(reply.direct, question),
-                                                  [*(ev.passages[n - 1] for n in reply.cited
-                                                     if 0 < n <= len(ev.passages)), *ev.passages])
-        answer.direct = reply.direct
-        found = grounding.support(reply.direct, question, ev.passages, reply.cited, relevance_of)
         # A follow-up that found its sentences on its own words ("was he armed?" retrieved well
         # enough) leans on the earlier turn, so its closeness to the stating sentence understates
         # relevance: the distance check is for questions scored with their topic (standalone ones,
         # and follow-ups searched with the earlier turns' words, whose scores include them: "2"
         # for "How many?" stood on "the two militaries face each other" at 0.5).
         elliptical = bool(history) and conversation.looks_like_follow_up(question) and query == question
-        if found is not None:
-            answer.support_score = round(found.relevance, 4)
-            answer.support_dense = next((round(x.dense, 4) for x in ev.sentences if (x.passage.doc_id, x.doc_start)
-                                         == (ev.passages[found.n - 1].doc_id, found.doc_start)), None)
+        found = None
+        if not refused:
+            reply = grounding.closest_sentence(reply, question, ev.passages, relevance_of)
+            reply.direct = grounding.dates_as_written(grounding.settle_stance(reply.direct, question),
+                                                      [*(ev.passages[n - 1] for n in reply.cited
+                                                         if 0 < n <= len(ev.passages)), *ev.passages])
+            answer.direct = reply.direct
+            found = grounding.support(reply.direct, question, ev.passages, reply.cited, relevance_of)
+            if found is not None:
+                answer.support_score = round(found.relevance, 4)
+                answer.support_dense = next((round(x.dense, 4) for x in ev.sentences
+                                             if (x.passage.doc_id, x.doc_start)
+                                             == (ev.passages[found.n - 1].doc_id, found.doc_start)), None)
+            if found is not None and (done := grounding.object_instead(reply.direct, question, found.sentence)):
+                # "What do soldiers far from the capital face?" answered with the soldiers.
+                reply.direct = answer.direct = done
+            if (found is not None and grounding.WHEN_QUESTION.match(question)
+                    and names.unmentioned(question, found.sentence)):
+                # "What date did the soldier defect at Panmunjom?" answered with the date of a
+                # sentence on another crossing: a date belongs to the event its sentence names.
+                found = None
+        if (found is None or (found.relevance < s.min_support and not elliptical)) and (
+                fact := self._from_evidence(question, ev)):
+            reply, found = grounding.Reply(fact[0], []), fact[1]
+            answer.direct, answer.support_score = reply.direct, round(found.relevance, 4)
         if found is None or (found.relevance < s.min_support and not elliptical):
             # The model named something no passage states, or only a sentence far from the
             # question states it: not shown as an answer.
@@ -500,6 +522,11 @@ class Assistant:
             # the same kind ("this week" answered from last year's report).
             yield from self._refuse(answer, t0, prompts.only_older_reports(
                 frame.phrase, frame.start, frame.end, stating.published))
+            return
+        if timeframe.elsewhen(frame, found.sentence, stating.published):
+            # The article is from the days asked about, but the sentence recalls another day ("on
+            # 13 November, another soldier was shot ..." for why the December defector left).
+            yield from self._refuse(answer, t0, prompts.about_other_days(frame.phrase, frame.start, frame.end))
             return
         missing = self._unmentioned(question, stating, snap)
         if missing:
@@ -515,6 +542,36 @@ class Assistant:
         extra = self._second(question, found, ev.passages, ev) if grounding.descriptive(question) else None
         yield from self._grounded(answer, reply, found, snap, t0, extra)
 
+    def _denied_in(self, question: str, cited: list[int], ev: evidence.Evidence) -> grounding.Support | None:
+        """The sentence that denies the question in its own words, one content word being
+        enough ("Was anyone hurt?"), for a bare "No [n]": first in the passage it cites, then in
+        the others, best-scored first. The model's "No" stands in for the closeness the evidence
+        score would otherwise have to show (it cited the hospital report; the denial, "... no one
+        on the southern side was hurt", was in the report on the warning shots)."""
+        def denial(ranked):
+            return grounding.denied(question, ranked, ev.passages, min_score=float("-inf"), min_terms=1)
+
+        for n in cited[:1]:
+            if 0 < n <= len(ev.passages):
+                p = ev.passages[n - 1]
+                found = denial([x for x in ev.sentences
+                                if x.passage.doc_id == p.doc_id and p.start <= x.doc_start < p.end])
+                if found is not None:
+                    return found
+        return denial(ev.sentences)
+
+    def _from_evidence(self, question: str, ev: evidence.Evidence) -> tuple[str, grounding.Support] | None:
+        """The answer the best evidence sentences give by themselves to "how far / how long",
+        "when did <named event>" and "where" questions, for when the model's reply is a refusal
+        or not supported: "How far apart ...?" had been answered "13", where the best sentence
+        says "only metres apart"; "Where did the November defection take place?" copied a
+        sentence, then, sent back for the place alone, refused."""
+        m = self.settings.min_support
+        return (grounding.measured(question, ev.sentences, ev.passages, m)
+                or grounding.dated(question, ev.sentences, ev.passages, m)
+                or (None if evidence.asks_where_hurt(question) else
+                    grounding.placed(question, ev.sentences, ev.passages, m)))
+
     def _second(self, question: str, found: grounding.Support, passages: list[Passage], ev: evidence.Evidence,
                 ) -> grounding.Support | None:
         """A descriptive answer's second supporting sentence (``grounding.second``), if wanted."""
@@ -527,6 +584,17 @@ class Assistant:
                   t0: float, extra: grounding.Support | None = None) -> Iterator[str | Answer]:
         """The direct answer with its stating sentence (and a second one for a descriptive
         question), cited and checked."""
+        if (evidence.asks_where_hurt(answer.question) and re.match(r"\W*(?:and\s+)?where\b", answer.question, re.I)
+                and not evidence.where_on_body(reply.direct) and (place := evidence.where_on_body(found.sentence))):
+            # "Where was he hit?" answered "at Panmunjom" from the sentence that says "shot in the
+            # shoulder and the elbow": the town is where he was, not where the bullets struck.
+            reply = replace(reply, direct=place)
+        if (re.match(r"\W*(?:and\s+)?why\b", answer.question, re.I) and 0 < found.n <= len(answer.passages)
+                and grounding.is_headline(reply.direct, answer.passages[found.n - 1].title)):
+            # "Why did Trump order the National Guard into Washington?" answered with the headline
+            # "Trump orders National Guard into Washington, DC": it gives no reason; the sentence
+            # quoted under it is the archive's closest answer, so it is shown alone.
+            reply = replace(reply, direct=found.sentence)
         answer.direct = reply.direct
         text = grounding.compose(reply.direct, found)
         if extra is not None:

@@ -66,6 +66,13 @@ def only_older_reports(phrase: str, start: str, end: str, published: str) -> str
             f"(“{phrase}”: {days}).")
 
 
+def about_other_days(phrase: str, start: str, end: str) -> str:
+    """The refusal for an answer whose stating sentence is about days other than those asked
+    about (``timeframe.elsewhen``)."""
+    days = start if start == end else f"{start} to {end}"
+    return f"{REFUSAL[:-1]}: the sentence that states an answer is about other days than “{phrase}” ({days})."
+
+
 def not_mentioned(missing: list[str], title: str | None) -> str:
     """The refusal for an answer whose article never names what the question is about
     (``names.unmentioned``): that report is about something else."""

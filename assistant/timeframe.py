@@ -147,6 +147,51 @@ def predates(frame: TimeFrame | None, published: str | None) -> bool:
     return bounds[1] < dt.date.fromisoformat(frame.end) - dt.timedelta(days=RECENT_LIMIT_DAYS)
 
 
+_MON = r"((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)"
+# Days a sentence names, day first or month first ("on 13 November", "July 3, 2025"); month
+# names in capitals only, so "may" the verb is no date.
+_DAY_MONTH = (re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MON + r"(?:,?\s+(\d{4}))?"),
+              re.compile(r"\b" + _MON + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?"))
+
+
+def days_named(sentence: str, published: str | None) -> list[dt.date]:
+    """The days ``sentence`` names (day and month, the year written or that of ``published``,
+    the year before when that puts the day after publication)."""
+    bounds = date_bounds(published)
+    out = []
+    for k, pattern in enumerate(_DAY_MONTH):
+        for m in pattern.finditer(sentence):
+            g = m.groups()
+            day, month, year = (g[0], g[1], g[2]) if k == 0 else (g[1], g[0], g[2])
+            if year is None and bounds is None:
+                continue
+            y = int(year) if year else bounds[1].year
+            try:
+                d = dt.date(y, _MONTHS.index(next(x for x in _MONTHS if x.startswith(month.lower()))) + 1, int(day))
+            except ValueError:
+                continue
+            if year is None and d > bounds[1] + dt.timedelta(days=2):
+                d = d.replace(year=y - 1)
+            out.append(d)
+    return out
+
+
+def elsewhen(frame: TimeFrame | None, sentence: str, published: str | None) -> bool:
+    """Whether a sentence is about other days than the ones asked about: every day it names lies
+    outside the question's named days (``STALE_SLACK_DAYS`` before them allowed). "Why did the
+    December defector leave?" is not answered by "Only weeks earlier, on 13 November, another
+    soldier was shot by his own side", though a December analysis says it.
+
+    Limits: only days written with a month name; a sentence naming none is never elsewhen. On
+    the dev sets' answers no stating sentence was (their windows are mostly recency or a year)."""
+    if frame is None or not frame.named_days:
+        return False
+    days = days_named(sentence, published)
+    start = dt.date.fromisoformat(frame.start) - dt.timedelta(days=STALE_SLACK_DAYS)
+    end = dt.date.fromisoformat(frame.end)
+    return bool(days) and not any(start <= d <= end for d in days)
+
+
 def _window(phrase: str, ref: dt.date) -> tuple[dt.date, dt.date] | None:
     words = phrase.split()
     monday = ref - dt.timedelta(days=ref.weekday())

@@ -53,6 +53,11 @@ def test_the_lead_is_the_first_statement_without_title_or_heading_lines():
         a, b = digest.lead(doc)
         assert doc.text[a:b] == lead
     assert digest.lead(_doc("x", "Headline only", "2017-12-01")) is None
+    # A line about the page is no lead, and a summary's label is not part of it.
+    page = _doc("usa", "This page summarizes news on Erin for Tuesday, Aug. 19.\n\nAI-assisted summary Hurricane "
+                       "Erin, a Category 4 storm, is churning offshore.", "2025-08-19")
+    a, b = digest.lead(page)
+    assert page.text[a:b] == "Hurricane Erin, a Category 4 storm, is churning offshore."
 
 
 def test_the_newest_articles_in_the_days_asked_about_that_name_the_topic():

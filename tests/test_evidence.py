@@ -53,6 +53,7 @@ def test_answer_type_of_common_questions():
 @pytest.mark.parametrize("question, hurt", [
     ("Where was the defector shot?", True),
     ("And where was he wounded?", True),
+    ("Where was he hit?", True),
     ("What injuries did the defector have?", True),
     ("How badly was the soldier hurt?", False),
     ("How did the defector get hurt?", True),
@@ -166,6 +167,9 @@ def test_a_what_happened_question_ranks_an_articles_lead_first(embedder, monkeyp
     ("Analysts point to two pressures. The first is the economy.", True),  # short, but runs on
     ("Analysts point to two pressures.\nThe first is the economy.", False),  # a short line of its own
     ("Staff report. SEOUL - The guards withdrew.", False),  # two words
+    ("This page summarizes news on Erin for Tuesday, Aug. 19. Erin grew.", False),  # about the page
+    ("For the latest news on Hurricane Erin, visit USA TODAY's coverage for Wednesday, Aug. 20.", False),
+    ("This page of history was written by the storm that hit the coast in 1900.", True),
 ])
 def test_a_heading_or_question_is_not_a_statement(text, stated):
     # The first sentence: up to the line's end or the first full stop, whichever comes first.
@@ -220,3 +224,14 @@ def test_a_word_with_a_negative_prefix_matches_the_questions_word(embedder):
     groups = evidence.split_candidates([_chunk(_doc("u", "T", "He was under fire at the line that day.", "2017"), 0)])
     evidence.score_sentences("Was he armed?", groups, embedder.encode)
     assert groups[0][0].terms == evidence.content_terms("He was under fire at the line that day.")
+
+
+@pytest.mark.parametrize("sentence, place", [
+    ("According to the Korea JoongAng Daily, the soldier had been shot in the shoulder and the elbow as North "
+     "Korean guards fired at him.", "in the shoulder and the elbow"),
+    ("He was shot in the back, police said.", "in the back"),
+    ("The man suffered wounds to his chest, neck and left leg.", "to his chest, neck and left leg"),
+    ("The town was hit by the storm at Panmunjom.", None),
+])
+def test_where_on_the_body_a_sentence_places_a_wound(sentence, place):
+    assert evidence.where_on_body(sentence) == place

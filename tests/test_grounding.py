@@ -555,6 +555,33 @@ def test_a_toll_is_stated_only_by_a_number_of_that_toll(reply, sentence, stated)
                              [_passage("The cluster has led to 67 Legionnaires' disease diagnoses.")]) is not None
 
 
+@pytest.mark.parametrize("question, nouns", [
+    ("How many warning shots were fired?", {"warn", "shot"}),
+    ("How many times was the soldier shot?", {"time"}),
+    ("How many US presidents have been born on July 4?", {"presid"}),
+    ("How many North Korean soldiers defected?", {"soldier", "defect"}),
+    ("How many Oscars did she win?", {"oscar"}),
+    ("How many more troops will be sent?", {"troop"}),
+    ("How many were arrested?", set()),
+    ("How many people were there?", set()),
+])
+def test_what_a_how_many_question_counts(question, nouns):
+    assert grounding.counted_nouns(question) == nouns
+
+
+def test_a_count_is_stated_only_by_a_number_of_the_things_counted():
+    fourth = _passage("A North Korean soldier who walked across the demilitarised zone in thick fog was the fourth "
+                      "soldier from the North to defect to South Korea this year.")
+    # The rank counts soldiers who defected, not times he was shot.
+    assert grounding.support("4", "How many times was the soldier shot?", [fourth]) is None
+    assert grounding.support("4", "How many North Korean soldiers defected this year?", [fourth]) is not None
+    dishes = _passage("From Navajo fry bread to prickly pear margaritas, chimichangas to Sonoran hot dogs, these "
+                      "10 dishes are essential Arizona eats.")
+    assert grounding.support("10 hot dogs", "How many hot dogs are eaten in the US each summer?", [dishes]) is None
+    flag = _passage("The monument said that the 13-star, 13-stripe flag first flew in battle there.")
+    assert grounding.support("13 stars", "How many stars were on the first US flag?", [flag]) is not None
+
+
 def test_a_negated_reply_needs_the_word_it_negates_denied():
     p = _passage("He was unarmed and did not resist, and was being questioned about his reasons for leaving.")
     assert grounding.support("No, the guards did not leave", "Did the guards leave?", [p]) is None
@@ -633,3 +660,68 @@ def test_yes_is_not_stated_by_a_sentence_where_another_does_it():
     assert grounding.support("The North Korean soldiers fired warning shots", q, [other]) is None
     same = _passage("North Korean soldiers fired at the defector as he ran across the line.")
     assert grounding.support("North Korean soldiers fired at the defector", q, [same]) is not None
+
+
+def test_how_far_or_how_long_is_answered_by_the_measure_a_top_sentence_gives(embedder):
+    p = _passage("A North Korean soldier defected at the Joint Security Area, the truce village where troops of the "
+                 "two Koreas stand only metres apart, officials said. Most of the North Koreans who reach the South "
+                 "each year travel first through China.")
+    q = "How far apart do the troops stand at the Joint Security Area?"
+    phrase, found = grounding.measured(q, _scored(q, [p], embedder), [p], min_score=0.0)
+    assert phrase == "only metres apart" and "truce village" in found.sentence
+    # A bare unit measures nothing: "each year" is no answer to how long the journey takes.
+    q = "How long do North Koreans take to reach the South?"
+    assert grounding.measured(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+    longer = _passage("Unlike most defectors, who leave through China and often spend months or years reaching the "
+                      "South, soldiers who cross the demilitarised zone arrive directly.")
+    q = "How long do most defectors take to reach the South?"
+    assert grounding.measured(q, _scored(q, [longer], embedder), [longer], min_score=0.0)[0] == "months or years"
+    assert grounding.measured("Who stands at the Joint Security Area?", _scored(q, [p], embedder), [p], 0.0) is None
+
+
+def test_a_reply_that_is_the_passage_headline():
+    assert grounding.is_headline("Trump orders National Guard into Washington, DC",
+                                 "Trump orders National Guard into Washington, DC")
+    assert grounding.is_headline("Trump ordered the National Guard into Washington",
+                                 "Trump orders National Guard into Washington, DC")
+    assert not grounding.is_headline("To fight crime", "Trump orders National Guard into Washington, DC")
+    assert not grounding.is_headline("Trump", "Trump orders National Guard into Washington, DC")
+    assert not grounding.is_headline("Trump orders National Guard into Washington, DC", None)
+
+
+def test_when_a_named_event_happened_is_the_date_of_a_sentence_that_names_it(embedder):
+    p = _passage("A North Korean soldier who walked across the demilitarised zone in thick fog on 21 December 2017 "
+                 "was the fourth soldier from the North to defect. Only weeks earlier, on 13 November, another "
+                 "soldier was shot by his own side as he ran across the Joint Security Area at Panmunjom.")
+    q = "What date did the soldier defect at Panmunjom?"
+    day, found = grounding.dated(q, _scored(q, [p], embedder), [p], min_score=0.0)
+    assert day == "13 November" and found.sentence.startswith("Only weeks earlier")
+    # Nothing named to pick the event by, or not a question for a date.
+    q = "When did the soldier defect?"
+    assert grounding.dated(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+    q = "Who defected at Panmunjom?"
+    assert grounding.dated(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+
+
+def test_where_is_answered_by_the_place_a_top_sentence_names(embedder):
+    p = _passage("SEOUL, 13 November 2017 - A North Korean soldier defected to South Korea on Monday at the Joint "
+                 "Security Area, the truce village where troops of the two Koreas stand only metres apart.")
+    q = "Where did the November defection take place?"
+    place, found = grounding.placed(q, _scored(q, [p], embedder), [p], min_score=0.0)
+    # "on Monday" is a day, not a place.
+    assert place == "at the Joint Security Area" and "truce village" in found.sentence
+    # A place the question already names is no answer.
+    q = "Where did the defection at the Joint Security Area take place?"
+    assert grounding.placed(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+    assert grounding.placed("When did the defection take place?", _scored(q, [p], embedder), [p], 0.0) is None
+
+
+def test_a_reply_naming_the_questions_subject_gives_way_to_what_the_sentence_says_it_does():
+    sentence = ("The first is North Korea's economic situation: ordinary soldiers, especially in units far from the "
+                "capital, are said to face poor food and harsh conditions, and hardship tends to push people to leave.")
+    q = "What do soldiers in units far from the capital face?"
+    assert grounding.object_instead("ordinary soldiers, especially in units far from the capital", q,
+                                    sentence) == "poor food and harsh conditions"
+    # A reply that says what they face, or a question that asks for the doer, is left alone.
+    assert grounding.object_instead("poor food", q, sentence) is None
+    assert grounding.object_instead("ordinary soldiers", "Who faces poor food?", sentence) is None

@@ -338,6 +338,54 @@ def test_who_said_and_what_did_they_say_are_answered_from_the_attribution_withou
     assert answer.passages[n - 1].doc_id == "news.jsonl#ledger" and all(c.supported for c in answer.citations)
 
 
+def test_the_place_of_a_wound_and_a_vague_measure_come_from_the_stating_sentence(tmp_path, embedder):
+    from assistant.settings import Settings
+
+    ledger = {"id": "ledger", "title": "Defector recovering after surgery", "published": "2017-11-14",
+              "source": "Peninsula Ledger", "url": None,
+              "text": "The defector was recovering in hospital on Tuesday after surgery, doctors said. According to "
+                      "the Korea JoongAng Daily, the soldier had been shot in the shoulder and the elbow as guards "
+                      "fired at him at Panmunjom. At the truce village, troops of the two Koreas stand only metres "
+                      "apart, and shooting there is rare."}
+    archive = write_archive(tmp_path / "a", [*ARTICLES, ledger])
+    settings = Settings(archive=archive, index=tmp_path / "i", cache_dir=tmp_path / "c")
+    build_index(settings, embedder=embedder)
+    # The model names the town where he was, not where the bullets struck.
+    answer = Assistant(settings, llm=Scripted(["At Panmunjom [1]"], ["At Panmunjom [1]"]), embedder=embedder).ask(
+        "Where was the defector hit?")
+    assert not answer.refused and answer.answer.startswith("In the shoulder and the elbow [")
+    # A number no sentence states for how far apart they stand: the measure the best sentence gives.
+    answer = Assistant(settings, llm=Scripted(["13 [1]"]), embedder=embedder).ask(
+        "How far apart do troops of the two Koreas stand at the truce village?")
+    assert not answer.refused and answer.answer.startswith("Only metres apart [")
+    assert all(c.supported for c in answer.citations)
+    # The model refuses "where": the place the best sentence names answers it.
+    answer = Assistant(settings, llm=Scripted(["The archive does not say."]), embedder=embedder).ask(
+        "Where did guards fire at the soldier?")
+    assert not answer.refused and answer.answer.startswith("At Panmunjom [")
+
+
+def test_a_bare_no_is_answered_with_the_sentence_that_denies_it_in_any_passage(tmp_path, embedder):
+    from assistant.settings import Settings
+
+    shots = {"id": "shots", "title": "Guards withdraw after warning shots", "published": "2017-12-21",
+             "source": "Border Desk", "url": None,
+             "text": "The North Korean guards withdrew after the warning shots. No further exchange of fire was "
+                     "reported, and no one on the southern side was hurt."}
+    archive = write_archive(tmp_path / "a", [*ARTICLES, shots])
+    settings = Settings(archive=archive, index=tmp_path / "i", cache_dir=tmp_path / "c", best_evidence_last=False)
+    build_index(settings, embedder=embedder)
+    assistant = Assistant(settings, llm=Scripted(["No [1]"], ["the soldier was wounded in the shoulder [1]"]),
+                          embedder=embedder)
+    history = [{"role": "user", "content": "What did the North Korean guards do after the warning shots?"},
+               {"role": "assistant", "content": "The North Korean guards withdrew after the warning shots. [1]"}]
+    answer = assistant.ask("Was anyone hurt?", history=history)
+    n = next(c.n for c in answer.citations)
+    assert not answer.refused and answer.answer == (
+        f"No [{n}]\n\nNo further exchange of fire was reported, and no one on the southern side was hurt. [{n}]")
+    assert answer.passages[n - 1].doc_id == "news.jsonl#shots"
+
+
 def test_a_part_about_days_the_archive_lacks_gives_the_reason(assistant):
     assistant._llm = Scripted(["about 20 [1]"])
     answer = assistant.ask("How many warning shots were fired, and what did the bakery win this week?",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.timeframe import drop_stale, predates, resolve, uncovered
+from assistant.timeframe import days_named, drop_stale, elsewhen, predates, resolve, uncovered
 from assistant.types import Passage
 
 REF = "2025-07-09"
@@ -84,3 +84,26 @@ def test_an_article_from_well_before_the_time_asked_about_predates_it():
     recent = resolve("Which company recently cut 9,000 jobs?", REF)
     assert not predates(recent, "2025-03-01") and predates(recent, "2024-12-31")
     assert not predates(None, "2001-01-01") and not predates(week, None)
+
+
+def test_days_a_sentence_names_take_the_year_of_their_article():
+    import datetime as dt
+
+    assert days_named("Only weeks earlier, on 13 November, another soldier was shot.", "2017-12-22") == [
+        dt.date(2017, 11, 13)]
+    # A day after publication is last year's; "may" the verb and "Mayor" are no months.
+    assert days_named("The cable of December 30 warned that officials may act.", "2018-01-05") == [
+        dt.date(2017, 12, 30)]
+    assert days_named("Mayor Adams said he may run.", "2025-07-01") == []
+    assert days_named("It fell on July 3, 2025.", None) == [dt.date(2025, 7, 3)]
+
+
+def test_a_sentence_about_other_days_than_those_asked_about():
+    frame = resolve("Why did the December defector leave North Korea?", "2017-12-22")
+    recalled = "Only weeks earlier, on 13 November, another soldier was shot by his own side."
+    assert elsewhen(frame, recalled, "2017-12-22")
+    assert not elsewhen(frame, "A soldier walked across in thick fog on 21 December 2017.", "2017-12-22")
+    # No day named, or no named days asked about: nothing to compare.
+    assert not elsewhen(frame, "Analysts point to two pressures.", "2017-12-22")
+    assert not elsewhen(resolve("What is the latest on defections?", "2017-12-22"), recalled, "2017-12-22")
+    assert not elsewhen(None, recalled, "2017-12-22")
