@@ -121,6 +121,23 @@ def _numbers(text: str) -> set[str]:
 _MEASURED = re.compile(r"(\d[\d,.]*)\s*(?:-\s*)?(?:years?|months?|weeks?|days?|hours?|minutes?|metres?|meters?|km|"
                        r"kilomet(?:re|er)s?|miles?|feet|per\s*cent|percent|%|dollars?|euros?|pounds?|tonnes?|tons?|kg)\b",
                        re.I)
+_QUANTITY = (r"(?:(?:about|around|roughly|nearly|almost|only|just|some|more than|less than|up to|over|under|"
+             r"several|a few|few|many|a couple of|tens of|hundreds of|thousands of|\d[\d,.]*|one|two|three|four|five|"
+             r"six|seven|eight|nine|ten|a|an)\s+)*")
+_DISTANCE = r"(?:metres?|meters?|kilomet(?:re|er)s?|km|miles?|feet|foot|yards?|inches|inch|centimet(?:re|er)s?|cm)"
+_DURATION = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
+_MEASURE_ASKED = {"far": _DISTANCE, "long": f"(?:{_DURATION}|{_DISTANCE})"}
+_MEASURE_QUESTION = re.compile(r"^\W*(?:and\s+)?how\s+(far|long)\b", re.I)
+MEASURE_MIN_COVERAGE = 0.5  # share of the question's content words the measuring sentence holds
+
+
+def _measure_phrase(unit: str, since: bool = False) -> re.Pattern:
+    one = _QUANTITY + r"(?:\d[\d,.]*\s*(?:to|-|–|or)\s*\d[\d,.]*\s*)?" + unit
+    measure = rf"\b{one}(?:\s+(?:or|to|and)\s+{one})*(?:\s+(?:apart|away|long|later|earlier|old))?\b"
+    # "How long has the DMZ divided the peninsula?": "since the end of the Korean War".
+    return re.compile(measure + (r"|\bsince\s+[^,;.]+" if since else ""), re.I)
+
+
 _ORDINAL = re.compile(r"\b(?:" + "|".join(ORDINALS) + r"|\d+(?:st|nd|rd|th))\b", re.I)
 
 
@@ -614,6 +631,11 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
         # whichever sentence shares a word with its name ("border" of "Border Desk Daily").
         return _reported_by(target, question, passages, cited, relevance)
     how_much = bool(_HOW_MUCH.search(question))
+    if numbers and (asked := _MEASURE_QUESTION.match(question)) and not re.search(
+            _MEASURE_ASKED[asked.group(1).lower()], direct, re.I):
+        # "20 warning shots" is no answer to how long the guards stayed: a number answers "how
+        # long / how far" with its unit.
+        return None
     if (how_much or _WHO.match(question) or _WHAT_TIME.search(question)) and _DATE_ONLY.match(direct):
         # A date answers when, not what time, how far, how many, how old or who ("13 November
         # 2017" for how far apart the troops stand, from the report's dateline; "21 December
@@ -1087,21 +1109,6 @@ def _in_order(wanted: list[str], seq: list[str]) -> bool:
     return all(w in it for w in wanted)
 
 
-_QUANTITY = (r"(?:(?:about|around|roughly|nearly|almost|only|just|some|more than|less than|up to|over|under|"
-             r"several|a few|few|many|a couple of|tens of|hundreds of|thousands of|\d[\d,.]*|one|two|three|four|five|"
-             r"six|seven|eight|nine|ten|a|an)\s+)*")
-_DISTANCE = r"(?:metres?|meters?|kilomet(?:re|er)s?|km|miles?|feet|foot|yards?|inches|inch|centimet(?:re|er)s?|cm)"
-_DURATION = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
-_MEASURE_ASKED = {"far": _DISTANCE, "long": f"(?:{_DURATION}|{_DISTANCE})"}
-_MEASURE_QUESTION = re.compile(r"^\W*(?:and\s+)?how\s+(far|long)\b", re.I)
-MEASURE_MIN_COVERAGE = 0.5  # share of the question's content words the measuring sentence holds
-
-
-def _measure_phrase(unit: str) -> re.Pattern:
-    one = _QUANTITY + r"(?:\d[\d,.]*\s*(?:to|-|–|or)\s*\d[\d,.]*\s*)?" + unit
-    return re.compile(rf"\b{one}(?:\s+(?:or|to|and)\s+{one})*(?:\s+(?:apart|away|long|later|earlier|old))?\b", re.I)
-
-
 def measured(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
              ) -> tuple[str, Support] | None:
     """"How far / how long ...?" answered by the measure a top evidence sentence (scoring
@@ -1116,7 +1123,7 @@ def measured(question: str, ranked: Sequence, passages: Sequence[Passage], min_s
     m = _MEASURE_QUESTION.match(question)
     if not m:
         return None
-    pattern = _measure_phrase(_MEASURE_ASKED[m.group(1).lower()])
+    pattern = _measure_phrase(_MEASURE_ASKED[m.group(1).lower()], since=m.group(1).lower() == "long")
     q_terms = content_terms(question) - {"far", "long"}
     for x in sorted(ranked, key=lambda x: -x.score)[:3]:
         if x.score < min_score or len(q_terms & x.terms) < MEASURE_MIN_COVERAGE * len(q_terms):
@@ -1125,7 +1132,7 @@ def measured(question: str, ranked: Sequence, passages: Sequence[Passage], min_s
             said = phrase.group(0)
             # A bare unit measures nothing ("each year"); one with a quantity, a range of units
             # ("months or years") or a direction ("metres apart") does.
-            if (re.match(_QUANTITY[:-1] + "+", said, re.I) or re.search(r"\s(?:or|to)\s", said)
+            if (re.match(_QUANTITY[:-1] + "+", said, re.I) or re.search(r"\s(?:or|to)\s", said) or said.lower().startswith("since")
                     or re.search(r"(?:apart|away|long)$", said)):
                 quoted = _ranked_quote(x, passages, antecedent=False)
                 if quoted is not None:

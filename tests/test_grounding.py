@@ -677,6 +677,17 @@ def test_how_far_or_how_long_is_answered_by_the_measure_a_top_sentence_gives(emb
     q = "How long do most defectors take to reach the South?"
     assert grounding.measured(q, _scored(q, [longer], embedder), [longer], min_score=0.0)[0] == "months or years"
     assert grounding.measured("Who stands at the Joint Security Area?", _scored(q, [p], embedder), [p], 0.0) is None
+    dmz = _passage("The demilitarised zone, which has divided the peninsula since the end of the Korean War, is lined "
+                   "with fences, guard posts and minefields.")
+    q = "How long has the demilitarised zone divided the peninsula?"
+    assert grounding.measured(q, _scored(q, [dmz], embedder), [dmz], 0.0)[0] == "since the end of the Korean War"
+
+
+def test_a_number_answers_how_long_or_how_far_only_with_its_unit():
+    p = _passage("South Korean soldiers fired about 20 warning shots at North Korean guards who approached the line.")
+    assert grounding.support("20 warning shots", "How long did the guards stay near the line?", [p]) is None
+    days = _passage("The guards stayed near the line for 20 minutes before they withdrew.")
+    assert grounding.support("20 minutes", "How long did the guards stay near the line?", [days]) is not None
 
 
 def test_a_reply_that_is_the_passage_headline():

@@ -52,7 +52,7 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
             {"role": "assistant", "content": answers[before["id"]].answer}]
 
 
-# Measured with the bundled 0.5B model (README, Quality): 39 of the 46 answerable questions right
+# Measured with the bundled 0.5B model (README, Quality). Session by session: 39 of the 46 answerable questions right
 # and cited, every off-archive question refused. The first 16 all pass ("where was he shot" ranks
 # the sentence naming a body part first and asks its passage alone; "which newspaper reported
 # ..." takes the source an evidence sentence names; "what happened at the Joint Security Area in
@@ -98,9 +98,16 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
 # "withdrew") and "was the November defector questioned?" are refused, and "did North Korea fire
 # at the defector?" quotes "... as North Korean guards fired at him" (its few words still say
 # "warning shots": the December shots, fired by the South, no longer ground a yes). 54 of the 64
-# answerable right; the bar is set one below that figure so a regression in retrieval, evidence,
-# prompt or grounding fails here.
-MIN_RIGHT = 53
+# answerable right. On 2026-12-05's sixth session answers taken from the evidence where the model
+# fails made "how far apart" ("only metres apart"), "how long do defectors take" ("months or
+# years"), "what date at Panmunjom" (the date of the sentence naming Panmunjom) and "where did
+# the November defection take place" ("at the Joint Security Area") pass; its 6 fresh questions
+# ("where was the November defector hit?", "what do soldiers far from the capital face?", "was
+# anyone hurt?" after the warning shots, "how long has the DMZ divided the peninsula?", and two
+# the archive does not answer, "how many times was the soldier shot?" and "how long did the
+# guards stay?", none right before) pass: 62 of the 68 answerable right. The bar is set one below
+# that figure so a regression in retrieval, evidence, prompt or grounding fails here.
+MIN_RIGHT = 61
 
 
 @pytest.mark.slow
