@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .dates import date_bounds
-from .evidence import HEADING_WORDS, SUMMARY_LABEL, not_a_statement
+from .evidence import HEADING_WORDS, SUMMARY_LABEL, about_the_page, not_a_statement
 from .sentences import split_sentences
 from .text import content_terms, term, words
 from .timeframe import TimeFrame
@@ -198,7 +198,7 @@ def lead(doc: Document) -> tuple[int, int] | None:
     title = " ".join(doc.title.split()).lower()
     for a, b in split_sentences(doc.text):
         text = " ".join(doc.text[a:b].lstrip("# ").split()).lower()
-        if text == title or not_a_statement(doc.text, a, b):
+        if text == title or not_a_statement(doc.text, a, b) or about_the_page(doc.text, a, b):
             continue
         return _after_headings(doc.text, a, b), b
     return None
@@ -261,7 +261,7 @@ def _naming(doc: Document, topic: set[str]) -> tuple[int, int] | None:
     """The first statement of the article naming the most topic stems; None when none names any."""
     best: tuple[int, tuple[int, int]] | None = None
     for a, b in split_sentences(doc.text):
-        if not_a_statement(doc.text, a, b):
+        if not_a_statement(doc.text, a, b) or about_the_page(doc.text, a, b):
             continue
         named = len(topic & content_terms(doc.text[a:b]))
         if named and (best is None or named > best[0]):

@@ -378,17 +378,24 @@ SUMMARY_LABEL = re.compile(r"\s*(?:AI-(?:assisted|generated) summary|Key points|
                            r"Summary)\s*:?\s+(?=[A-Z0-9\"“‘'])")
 
 
+def about_the_page(context: str, start: int, end: int) -> bool:
+    """Whether the sentence ``context[start:end]`` is about the page rather than the news ("This
+    page summarizes news on Erin for Tuesday, Aug. 19.", "For the latest news on Hurricane Erin,
+    visit ..."): no article's lead. Evidence scoring leaves such lines as they are (weighing
+    them down changed which passages a dev-small question read and turned a refusal into a
+    wrong answer)."""
+    return bool(_PAGE_FURNITURE.match(context[start:end].strip()))
+
+
 def not_a_statement(context: str, start: int, end: int) -> bool:
     """Whether the sentence ``context[start:end]`` is a headline, byline or dateline (under
     ``MIN_WORDS`` words), a question ("Why did Trump drop Isaacman?", an article's subheading or
-    a rhetorical one), a subheading line without final punctuation ("What led to Red Bull team
-    principal's exit") or a line about the page ("This page summarizes news on Erin for Tuesday,
-    Aug. 19.", "For the latest news on Hurricane Erin, visit ..."): such lines share the
-    question's words but state nothing. A sentence cut off at the chunk's end is not a line of
-    its own."""
+    a rhetorical one) or a subheading line without final punctuation ("What led to Red Bull team
+    principal's exit"): such lines share the question's words but state nothing. A sentence cut
+    off at the chunk's end is not a line of its own."""
     text = context[start:end].strip()
     n = len(text.split())
-    if text.rstrip("\"'”’)»").endswith("?") or _PAGE_FURNITURE.match(text):
+    if text.rstrip("\"'”’)»").endswith("?"):
         return True
     if n < MIN_WORDS and not (n >= 3 and text[-1] in ".!" and re.match(r"[ \t]+\S", context[end:end + 2])):
         # A short sentence that runs on into the next on its line ("Analysts point to two

@@ -27,8 +27,13 @@ date in a reply is checked and shown as a passage writes that day (``dates_as_wr
 reply to "who <did> ...?" is not stated by a sentence where it is the one the deed was done to
 (``acted_on``). The day or year of a written date states no "how many / how far" number ("13"
 from "SEOUL, 13 November 2017"), a date answers no "who" or "what time", and a death, injury or
-arrest count is a number next to a word of that toll (``_toll_stated``). A sentence answers a
-yes/no question as it is.
+arrest count is a number next to a word of that toll (``_toll_stated``), any other "how many"
+number one just before a word of what is counted (``counted_nouns``), and a "how long / how far"
+number has its unit. A sentence answers a yes/no question as it is. Where the model fails, the
+best evidence sentences answer by themselves: the measure for "how far / how long"
+(``measured``), the date of the sentence naming the event for "when" (``dated``), the place for
+"where" (``placed``), and for "What do <subject> <verb>?" the words after the verb when the reply
+only named the subject (``object_instead``).
 
 Limits: word overlap after stemming, so a correct paraphrase ("fourth" for "4th", "the economy"
 for "economic hardship") can fail the check and be refused; a wrong answer that names a word of

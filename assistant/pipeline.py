@@ -88,6 +88,7 @@ DIRECT_TOKENS = 48
 # open-question budget (``Settings.evidence_tokens``) is.
 MC_CHUNKS = 4
 MC_TOKENS = 900
+_WHY = re.compile(r"\W*(?:and\s+)?why\b", re.I)
 
 
 class QuestionTooLong(ValueError):
@@ -437,7 +438,7 @@ class Assistant:
         # A refusal is final only when the evidence gives no answer of its own (``_from_evidence``).
         refused = prompts.is_refusal(raw)
         reply = grounding.parse_reply("" if refused else raw)
-        if (not refused and grounding.stance(reply.direct) == "No" and reply.direct.strip(" .!").lower() == "no"
+        if (not refused and reply.direct.strip(" .!").lower() == "no"
                 and (stated := self._denied_in(question, reply.cited, ev)) is not None
                 and not timeframe.predates(frame, ev.passages[stated.n - 1].published)):
             # A bare "No [2]" to "Was anyone hurt?": the cited passage's sentence that denies it
@@ -584,12 +585,12 @@ class Assistant:
                   t0: float, extra: grounding.Support | None = None) -> Iterator[str | Answer]:
         """The direct answer with its stating sentence (and a second one for a descriptive
         question), cited and checked."""
-        if (evidence.asks_where_hurt(answer.question) and re.match(r"\W*(?:and\s+)?where\b", answer.question, re.I)
+        if (evidence.asks_where_hurt(answer.question) and grounding.WHERE_QUESTION.match(answer.question)
                 and not evidence.where_on_body(reply.direct) and (place := evidence.where_on_body(found.sentence))):
             # "Where was he hit?" answered "at Panmunjom" from the sentence that says "shot in the
             # shoulder and the elbow": the town is where he was, not where the bullets struck.
             reply = replace(reply, direct=place)
-        if (re.match(r"\W*(?:and\s+)?why\b", answer.question, re.I) and 0 < found.n <= len(answer.passages)
+        if (_WHY.match(answer.question) and 0 < found.n <= len(answer.passages)
                 and grounding.is_headline(reply.direct, answer.passages[found.n - 1].title)):
             # "Why did Trump order the National Guard into Washington?" answered with the headline
             # "Trump orders National Guard into Washington, DC": it gives no reason; the sentence

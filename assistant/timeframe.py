@@ -15,7 +15,9 @@ dropped when enough is left (``drop_stale``): an article published before the wi
 report what happened in it, and older events of the same kind (the 2022 final for a question on
 the 2025 one) were what the 0.5B model answered with. Two checks refuse instead of answering: a
 window that starts after the newest article the question may read (``uncovered``), and an
-answer stated only by an article from well before the window (``predates``).
+answer stated only by an article from well before the window (``predates``); a third, an answer
+whose sentence names only days outside the window (``elsewhen``: the article is recent, the
+event it recalls is not).
 
 Limits: English only; explicit dates ("on 13 November 2017") are left to the date filters and
 to retrieval; "in November" (also "the November defection", "from / during / since / of
@@ -147,7 +149,8 @@ def predates(frame: TimeFrame | None, published: str | None) -> bool:
     return bounds[1] < dt.date.fromisoformat(frame.end) - dt.timedelta(days=RECENT_LIMIT_DAYS)
 
 
-_MON = r"((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)"
+_MON = (r"((?:January|February|March|April|May|June|July|August|September|October|November|December|"
+        r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)")
 # Days a sentence names, day first or month first ("on 13 November", "July 3, 2025"); month
 # names in capitals only, so "may" the verb is no date.
 _DAY_MONTH = (re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MON + r"(?:,?\s+(\d{4}))?"),
@@ -167,7 +170,7 @@ def days_named(sentence: str, published: str | None) -> list[dt.date]:
                 continue
             y = int(year) if year else bounds[1].year
             try:
-                d = dt.date(y, _MONTHS.index(next(x for x in _MONTHS if x.startswith(month.lower()))) + 1, int(day))
+                d = dt.date(y, [m[:3] for m in _MONTHS].index(month[:3].lower()) + 1, int(day))
             except ValueError:
                 continue
             if year is None and d > bounds[1] + dt.timedelta(days=2):

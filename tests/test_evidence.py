@@ -167,9 +167,6 @@ def test_a_what_happened_question_ranks_an_articles_lead_first(embedder, monkeyp
     ("Analysts point to two pressures. The first is the economy.", True),  # short, but runs on
     ("Analysts point to two pressures.\nThe first is the economy.", False),  # a short line of its own
     ("Staff report. SEOUL - The guards withdrew.", False),  # two words
-    ("This page summarizes news on Erin for Tuesday, Aug. 19. Erin grew.", False),  # about the page
-    ("For the latest news on Hurricane Erin, visit USA TODAY's coverage for Wednesday, Aug. 20.", False),
-    ("This page of history was written by the storm that hit the coast in 1900.", True),
 ])
 def test_a_heading_or_question_is_not_a_statement(text, stated):
     # The first sentence: up to the line's end or the first full stop, whichever comes first.
@@ -235,3 +232,13 @@ def test_a_word_with_a_negative_prefix_matches_the_questions_word(embedder):
 ])
 def test_where_on_the_body_a_sentence_places_a_wound(sentence, place):
     assert evidence.where_on_body(sentence) == place
+
+
+@pytest.mark.parametrize("text, page", [
+    ("This page summarizes news on Erin for Tuesday, Aug. 19.", True),
+    ("For the latest news on Hurricane Erin, visit USA TODAY's coverage for Wednesday, Aug. 20.", True),
+    ("This page of history was written by the storm that hit the coast in 1900.", False),
+    ("Hurricane Erin is a Category 4 storm churning offshore.", False),
+])
+def test_a_line_about_the_page(text, page):
+    assert evidence.about_the_page(text, 0, len(text)) is page

@@ -95,7 +95,11 @@ def test_days_a_sentence_names_take_the_year_of_their_article():
     assert days_named("The cable of December 30 warned that officials may act.", "2018-01-05") == [
         dt.date(2017, 12, 30)]
     assert days_named("Mayor Adams said he may run.", "2025-07-01") == []
+    assert days_named("Mayor 12 of the list, Marches 3 and 4.", "2025-07-01") == []
     assert days_named("It fell on July 3, 2025.", None) == [dt.date(2025, 7, 3)]
+    # Abbreviated months, with their full stop.
+    assert days_named("He was fired on Aug. 14 and charged on Sept. 2.", "2025-09-05") == [
+        dt.date(2025, 8, 14), dt.date(2025, 9, 2)]
 
 
 def test_a_sentence_about_other_days_than_those_asked_about():
