@@ -1137,8 +1137,8 @@ def measured(question: str, ranked: Sequence, passages: Sequence[Passage], min_s
             said = phrase.group(0)
             # A bare unit measures nothing ("each year"); one with a quantity, a range of units
             # ("months or years") or a direction ("metres apart") does.
-            if (re.match(_QUANTITY[:-1] + "+", said, re.I) or re.search(r"\s(?:or|to)\s", said) or said.lower().startswith("since")
-                    or re.search(r"(?:apart|away|long)$", said)):
+            if (re.match(_QUANTITY[:-1] + "+", said, re.I) or re.search(r"\s(?:or|to)\s", said)
+                    or said.lower().startswith("since") or re.search(r"(?:apart|away|long)$", said)):
                 quoted = _ranked_quote(x, passages, antecedent=False)
                 if quoted is not None:
                     return said, quoted
