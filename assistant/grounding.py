@@ -442,7 +442,24 @@ def resume_prefix(direct: str, question: str) -> str | None:
         # "The fog was not defector armed" for "was the fog defector armed?": a "No" in the
         # question's words, which no sentence states as such.
         return "No,"
-    return continuation_prefix(direct, question) if echoes(direct, question) else None
+    if echoes(direct, question) or unnamed(direct, question):
+        return continuation_prefix(direct, question)
+    return None
+
+
+_NAME_QUESTION = re.compile(r"\b(?:what|which)\s+(?:is|was|are|were|will\s+be)\s+the\s+(?:\w+\s+)?names?\s+of\b|"
+                            r"\bwhat\s+(?:is|was|are|were|will)\s+(?:\S+\s+){1,8}?(?:be\s+)?called\b|"
+                            r"\bwhat\s+(?:new\s+)?name\b", re.I)
+
+
+def unnamed(direct: str, question: str) -> bool:
+    """Whether a reply to a question for a name names nothing: no capitalised word but function
+    words ("The"), no number, no quotation ("The new political party" for "What is the name of
+    Musk's new party?"; "Erin" names). Resumed from its own words ("The new political party:"),
+    the 0.5B model went on to the name ("America Party")."""
+    if not _NAME_QUESTION.search(question) or re.search(r"\d|[\"“”‘'’«]", direct):
+        return False
+    return not any(w[:1].isupper() and w.lower() not in STOPWORDS for w in re.findall(r"[^\W\d_][\w'’-]*", direct))
 
 
 # "What do soldiers in units far from the capital face?": the answer is the object of the verb
@@ -1207,6 +1224,38 @@ def placed(question: str, ranked: Sequence, passages: Sequence[Passage], min_sco
             quoted = _ranked_quote(x, passages, antecedent=False)
             if quoted is not None:
                 return m.group(0).rstrip(".,"), quoted
+    return None
+
+
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_CLOCK = r"\d{1,2}(?::\d\d)?\s*(?:a\.?m\b\.?|p\.?m\b\.?)"
+_TIME_PHRASE = re.compile(
+    rf"\b(?:(?:early|late)\s+)?(?:(?:on\s+)?{_WEEKDAY}\s+)?(?:morning|afternoon|evening|night)\b|\bovernight\b|"
+    rf"\b(?:(?:at|around|about|shortly after|just after|just before|before|after)\s+)?"
+    rf"(?:{_CLOCK}|noon|midnight|dawn|dusk|daybreak)", re.I)
+
+
+def timed(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
+          ) -> tuple[str, Support] | None:
+    """"What time (of day) did ... happen?" answered by the part of the day or the clock time a
+    top evidence sentence (of the three best, scoring ``min_score`` or more, holding half of the
+    question's words besides "time" and "happen") names: "Thursday morning" of "A North Korean
+    soldier defected to South Korea on Thursday morning, 21 December, walking across ... under
+    cover of thick fog" for what time the fog crossing happened, where the model gave the date.
+
+    Limits: English; a part of the day ("morning", "late evening") or a clock time ("7:30 p.m.",
+    "around noon"), not a relative time ("hours later")."""
+    if not _WHAT_TIME.search(question):
+        return None
+    q_terms = content_terms(question) - content_terms("time day happen take place")
+    for x in sorted(ranked, key=lambda x: -x.score)[:3]:
+        if x.score < min_score or len(q_terms & x.terms) < MEASURE_MIN_COVERAGE * len(q_terms):
+            continue
+        m = _TIME_PHRASE.search(x.text)
+        if m is not None:
+            quoted = _ranked_quote(x, passages, antecedent=False)
+            if quoted is not None:
+                return re.sub(r"^on\s+", "", m.group(0), flags=re.I), quoted
     return None
 
 

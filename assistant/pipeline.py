@@ -563,12 +563,13 @@ class Assistant:
 
     def _from_evidence(self, question: str, ev: evidence.Evidence) -> tuple[str, grounding.Support] | None:
         """The answer the best evidence sentences give by themselves to "how far / how long",
-        "when did <named event>" and "where" questions, for when the model's reply is a refusal
-        or not supported: "How far apart ...?" had been answered "13", where the best sentence
-        says "only metres apart"; "Where did the November defection take place?" copied a
+        "what time", "when did <named event>" and "where" questions, for when the model's reply
+        is a refusal or not supported: "How far apart ...?" had been answered "13", where the best
+        sentence says "only metres apart"; "Where did the November defection take place?" copied a
         sentence, then, sent back for the place alone, refused."""
         m = self.settings.min_support
         return (grounding.measured(question, ev.sentences, ev.passages, m)
+                or grounding.timed(question, ev.sentences, ev.passages, m)
                 or grounding.dated(question, ev.sentences, ev.passages, m)
                 or (None if evidence.asks_where_hurt(question) else
                     grounding.placed(question, ev.sentences, ev.passages, m)))

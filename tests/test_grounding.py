@@ -74,6 +74,17 @@ def test_an_echo_is_resumed_where_the_answer_must_follow():
         == "The Joint Security Area is"
 
 
+def test_a_reply_naming_nothing_to_a_question_for_a_name_is_resumed():
+    # The 0.5B model answered "The new political party"; resumed, it went on to "America Party".
+    q = "What is the name of Musk's new party?"
+    assert grounding.resume_prefix("The new political party", q) == "The new political party:"
+    assert grounding.resume_prefix("the party", "What will the new party be called?") == "the party:"
+    for named in ("America Party", "The America Party", "“America”", "Party 2025", "Erin", "the storm Erin"):
+        assert grounding.resume_prefix(named, q) is None
+    # Other questions take a description as an answer ("his own side" for who shot him).
+    assert grounding.resume_prefix("his own side", "Who shot him?") is None
+
+
 @pytest.mark.parametrize("question, explained", [
     ("What is the Joint Security Area?", True),
     ("Who is Kim Jong Un?", True),
@@ -681,6 +692,22 @@ def test_how_far_or_how_long_is_answered_by_the_measure_a_top_sentence_gives(emb
                    "with fences, guard posts and minefields.")
     q = "How long has the demilitarised zone divided the peninsula?"
     assert grounding.measured(q, _scored(q, [dmz], embedder), [dmz], 0.0)[0] == "since the end of the Korean War"
+
+
+def test_what_time_is_answered_by_the_part_of_the_day_a_top_sentence_names(embedder):
+    p = _passage("A North Korean soldier defected to South Korea on Thursday morning, 21 December, walking across "
+                 "the demilitarised zone under cover of thick fog, officials said.")
+    q = "What time did the fog crossing happen?"
+    phrase, found = grounding.timed(q, _scored(q, [p], embedder), [p], min_score=0.0)
+    assert phrase == "Thursday morning" and "thick fog" in found.sentence
+    clock = _passage("Trump is scheduled to begin speaking at 7:30 p.m. at the fairgrounds in Des Moines.")
+    q = "What time will Trump speak at the fairgrounds?"
+    assert grounding.timed(q, _scored(q, [clock], embedder), [clock], 0.0)[0] == "at 7:30 p.m."
+    # Only for "what time"; a date is no time of day.
+    assert grounding.timed("When did the fog crossing happen?", _scored(q, [p], embedder), [p], 0.0) is None
+    dated = _passage("The fog crossing happened on 21 December 2017, officials said.")
+    q = "What time did the fog crossing happen?"
+    assert grounding.timed(q, _scored(q, [dated], embedder), [dated], 0.0) is None
 
 
 def test_a_number_answers_how_long_or_how_far_only_with_its_unit():

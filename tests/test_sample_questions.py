@@ -105,9 +105,13 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
 # ("where was the November defector hit?", "what do soldiers far from the capital face?", "was
 # anyone hurt?" after the warning shots, "how long has the DMZ divided the peninsula?", and two
 # the archive does not answer, "how many times was the soldier shot?" and "how long did the
-# guards stay?", none right before) pass: 62 of the 68 answerable right. The bar is set one below
-# that figure so a regression in retrieval, evidence, prompt or grounding fails here.
-MIN_RIGHT = 61
+# guards stay?", none right before) pass: 62 of the 68 answerable right. Its seventh session's 4
+# fresh questions: "what time did the fog crossing happen?" ("morning", from the evidence where the
+# model gave the date), "who spotted him?" after "was he armed?", and "was there any further
+# exchange of fire?" pass; "what was the defector being treated for?" (the model quoted the
+# questioning) is refused: 65 of the 72 answerable right. The bar is set one below that figure so
+# a regression in retrieval, evidence, prompt or grounding fails here.
+MIN_RIGHT = 64
 
 
 @pytest.mark.slow
