@@ -159,6 +159,19 @@ def topic(history: list[dict]) -> str:
     return " ".join(dict.fromkeys(w for turn in topic_turns(history) for w in _topic_words(turn)))
 
 
+# Words for the article itself, not for what it is about ("the hospital report").
+_ARTICLE_WORDS = {"report", "reports", "article", "articles", "story", "stories", "news", "piece"}
+
+
+def subject(history: list[dict]) -> str:
+    """The content words of the turn a follow-up chain started from, the one that could stand
+    alone: who "he" is in "Was he questioned?" after "Who crossed the border in the fog?" and
+    "Was he armed?" ("crossed border fog"; ``topic`` would add "armed"), or after "Tell me about
+    the hospital report" ("hospital")."""
+    turns = topic_turns(history)
+    return " ".join(w for w in _topic_words(turns[0]) if w.lower() not in _ARTICLE_WORDS) if turns else ""
+
+
 def for_model(question: str, history: list[dict]) -> str:
     """A follow-up as the model is asked it: "How many? (follow-up to: Who fired warning shots in
     December?)". Asked "How many?" alone of the passage that says "about 20 warning shots on

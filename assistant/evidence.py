@@ -155,6 +155,13 @@ TYPE_BONUS = 0.3
 CAUSAL_BONUS = 0.7
 _CAUSAL = re.compile(r"\b(because|due to|reasons?|pressures?|push(?:es|ed)?|driven|blam\w*|caus\w*|motivat\w*|amid|fears?|"
                      r"so that|in order to|result of|led to|hardship|seeking|escape|economic|protest\w*|in response)\b", re.I)
+
+
+def causal(text: str) -> bool:
+    """Whether ``text`` gives a reason ("because", "due to", "amid", ...)."""
+    return bool(_CAUSAL.search(text))
+
+
 _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
                      r"thousands?|millions?|billions?|first|second|third|fourth|fifth)\b", re.I)
 _WHEN = re.compile(r"\b(\d{4}|january|february|march|april|may|june|july|august|september|october|november|december|"

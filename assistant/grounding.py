@@ -22,7 +22,10 @@ clause (``settle_stance``: "No, he survived" → "Yes, he survived"; only a shor
 yes), an answer of yes is never stated by a sentence that denies ("No South Korean soldiers
 returned fire") or has someone else do it (``done_by_another``), and a question an evidence
 sentence denies in its own words is answered "No" from it (``denied``), one it asserts in its
-words and their order "Yes" (``affirmed``); a negated reply needs its own word denied. An ISO
+words and their order "Yes" (``affirmed``); where the sentence says "he" for who the question
+names, a sentence negating the question's word ("unarmed") or stating its participle in an
+article whose title and text before it name the rest answers too (``denied_of_subject``,
+``affirmed_of_subject``); a negated reply needs its own word denied. An ISO
 date in a reply is checked and shown as a passage writes that day (``dates_as_written``), and a
 reply to "who <did> ...?" is not stated by a sentence where it is the one the deed was done to
 (``acted_on``). The day or year of a written date states no "how many / how far" number ("13"
@@ -32,8 +35,11 @@ number one just before a word of what is counted (``counted_nouns``), and a "how
 number has its unit. A sentence answers a yes/no question as it is. Where the model fails, the
 best evidence sentences answer by themselves: the measure for "how far / how long"
 (``measured``), the date of the sentence naming the event for "when" (``dated``), the place for
-"where" (``placed``), and for "What do <subject> <verb>?" the words after the verb when the reply
-only named the subject (``object_instead``).
+"where" (``placed``), the words after the question's verb and its last preposition for "what was
+he treated for?" (``stranded``), and for "What do <subject> <verb>?" the words after the verb
+when the reply only named the subject (``object_instead``). A sentence copied in reply to "who
+<did> ...?" gives its doer (``doer_in_reply``); a why-reply that only gives the event again is
+replaced by its quote (``restates_why``).
 
 Limits: word overlap after stemming, so a correct paraphrase ("fourth" for "4th", "the economy"
 for "economic hardship") can fail the check and be refused; a wrong answer that names a word of
@@ -47,7 +53,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from .evidence import ATTRIBUTION, OUTLET_QUESTION, REFERS_BACK, SUMMARY_LABEL, answer_type, not_a_statement
+from .evidence import ATTRIBUTION, OUTLET_QUESTION, REFERS_BACK, SUMMARY_LABEL, answer_type, causal, not_a_statement
 from .markers import parse_markers, strip_markers
 from .names import question_names, unmentioned
 from .prompts import after_control, has_control
@@ -889,8 +895,10 @@ def attributed_speaker(question: str, ranked: Sequence, passages: Sequence[Passa
     return None
 
 
-# "Who fired at the soldier?", "Who shot him?", "Who found the wounded soldier?": who did it.
-AGENT_QUESTION = re.compile(r"^\W*(?:and\s+)?who\s+(?!(?:is|are|was|were|be|been|did|does|do|has|have|had|will|would|"
+# "Who fired at the soldier?", "Who shot him?", "Who found the wounded soldier?", "Who is suing
+# Candace Owens?": who did it, or is doing it.
+AGENT_QUESTION = re.compile(r"^\W*(?:and\s+)?who\s+(?:(?:is|are|was|were)\s+(?=[a-z]+ing\b))?"
+                            r"(?!(?:is|are|was|were|be|been|being|did|does|do|has|have|had|will|would|"
                             r"can|could|should|may|might|must)\b)(?P<verb>[a-z]+)\b(?P<rest>[^?]*)", re.I)
 _PASSIVE = frozenset("was were been being is are be get got gets".split())
 # Where a doer's name ends going back from its verb, or forward from "by".
@@ -902,6 +910,8 @@ _DETERMINERS = frozenset("a an the his her their its this that these those my ou
                          "another".split())
 AGENT_WORDS = 6
 AGENT_COVERAGE = 0.5
+# A word right after one of these is a noun, not the verb: "the run of crossings".
+_PREPOSITIONS = frozenset("of for in on at with from about into over under between among".split())
 # Between a doer and its verb: "George Washington ... had already served" has no doer there.
 _AUXILIARY = frozenset("had has have already also then later just first only still even once finally recently "
                        "previously reportedly allegedly".split())
@@ -950,6 +960,23 @@ def attributed_agent(question: str, ranked: Sequence, passages: Sequence[Passage
     return None
 
 
+def doer_in_reply(direct: str, question: str) -> str | None:
+    """The doer a reply to "Who <did> ...?" names when the reply is a whole sentence around the
+    question's verb ("The North Korean soldier crossed the demilitarised zone in thick fog" for
+    "Who crossed the border in the fog?" gives "North Korean soldier"); None when it names none,
+    or only the question's own words.
+
+    Why: such a reply answers; sent back for the name alone (``too_long``), the 0.5B model said
+    the archive does not say."""
+    m = AGENT_QUESTION.match(question)
+    if m is None or SPEAKER_QUESTION.match(question) or len(direct.split()) < LONG_REPLY_WORDS:
+        return None
+    name = _doer(direct, term(m.group("verb").lower()))
+    if not name or content_terms(name) - _INDEFINITE <= content_terms(question):
+        return None
+    return name
+
+
 def _doer(sentence: str, verb: str) -> str | None:
     """Who does ``verb`` (a stem) in ``sentence``: the words before it, or after "by" when it is
     passive; "" when that is a pronoun ("he wrote"), None when the verb has no doer there."""
@@ -958,9 +985,11 @@ def _doer(sentence: str, verb: str) -> str | None:
         if term(tok.lower()) != verb:
             continue
         before = [t.lower() for t in tokens[max(0, i - 3):i]]
-        if before and before[-1] in _DETERMINERS:
-            continue  # "the fire", "a win": the noun, not the verb
-        if any(t in _PASSIVE for t in before):
+        if (before and (before[-1] in _DETERMINERS or before[-1] in _PREPOSITIONS)) or tok.lower().endswith("ings"):
+            continue  # "the fire", "a win", "the run of crossings": the noun, not the verb
+        # "are suing": the form of "be" makes it progressive, not passive.
+        progressive = tok.lower().endswith("ing")
+        if not progressive and any(t in _PASSIVE for t in before):
             k = next((j for j in range(i + 1, min(i + 5, len(tokens))) if tokens[j].lower() == "by"), None)
             if k is None:
                 continue
@@ -972,7 +1001,7 @@ def _doer(sentence: str, verb: str) -> str | None:
         else:
             span = []
             j = i
-            while j > 0 and tokens[j - 1].lower() in _AUXILIARY:
+            while j > 0 and (tokens[j - 1].lower() in _AUXILIARY or (progressive and tokens[j - 1].lower() in _PASSIVE)):
                 j -= 1
             for t in reversed(tokens[:j]):
                 if not re.match(r"[\w'’-]", t) or t.lower() in _CLAUSE_EDGE or len(span) == AGENT_WORDS:
@@ -1123,6 +1152,156 @@ def affirmed(question: str, ranked: Sequence, passages: Sequence[Passage], min_s
 
 
 _NEGATIVE_FORM = re.compile(r"\b(?:un|non-?)([a-z]{3,})\b", re.I)
+
+
+# Word stems this long that begin one another name the same thing: "defected" for "defector".
+SAME_STEM_LETTERS = 5
+
+
+def _named_in(t: str, terms: set[str]) -> bool:
+    return t in terms or (len(t) >= SAME_STEM_LETTERS
+                          and any(len(u) >= SAME_STEM_LETTERS and (u.startswith(t) or t.startswith(u)) for u in terms))
+
+
+def _told_of(x, wanted: set[str]) -> bool:
+    """Whether the article of evidence sentence ``x`` names every term of ``wanted`` in its title
+    or in its retrieved chunk up to the end of ``x``: who "he" is, in a sentence like "He was
+    unarmed", is told before it."""
+    told = content_terms(f"{x.passage.title} {x.passage.text[:x.end]}")
+    return all(_named_in(t, told) for t in wanted)
+
+
+def told_about(found: Support, passage: Passage, ranked: Sequence, about: str) -> bool:
+    """Whether the sentence ``found`` quotes from ``passage`` comes after at least half of what
+    ``about`` names in its article (``_told_of``, on the evidence sentence of ``ranked`` it is):
+    a yes/no follow-up ("Was he armed?" after "What happened at the Joint Security Area in
+    November?") answered from a report on someone else ("The soldier who crossed earlier in the
+    day was unarmed", of the fog crossing) is not about "he". Half, not all: a report may call
+    "the DMZ" the demilitarised zone. True when the sentence is not among ``ranked``."""
+    wanted = content_terms(about) - _INDEFINITE
+    x = next((x for x in ranked if x.passage.doc_id == passage.doc_id and x.doc_start == found.doc_start), None)
+    if not wanted or x is None:
+        return True
+    told = content_terms(f"{x.passage.title} {x.passage.text[:x.end]}")
+    return sum(_named_in(t, told) for t in wanted) >= 0.5 * len(wanted)
+
+
+def denied_of_subject(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
+                      about: str = "") -> Support | None:
+    """A yes/no question answered no by an evidence sentence (scoring ``min_score`` or more)
+    that negates one of its words ("unarmed", "unable to be questioned", "did not resist") while
+    the question's other words, who or what it is asked of, stand in the sentence or before it in
+    its article (``_told_of``): "He was unarmed and did not resist" after "... crosses border in
+    thick fog" for "Was the fog defector armed?"; quoted with the sentence it refers back to.
+    Tried after ``denied`` and ``affirmed``, which want every word in the sentence itself.
+
+    Why: news refers to its subject as "he" or "the man" after the first line; the 0.5B model
+    answered that question with a sentence on nobody being hurt.
+
+    A follow-up that names nobody ("Was he armed?") is asked of what ``about`` names (the turn its
+    chain of follow-ups started from: "crossed border fog" after "Who crossed the border in the
+    fog?", ``conversation.subject``).
+
+    Limits: word forms, not meaning ("withdrew" does not negate "leave"); the article is taken to
+    be about what its title and opening name, so a negated sentence on someone else later in it
+    would be read as about them; a question of fewer than two content words (with ``about``'s)
+    is left to the model."""
+    if not yes_no(question) or _NEGATION.search(question):
+        return None
+    q_terms = content_terms(question) - _INDEFINITE
+    subject = content_terms(about) - _INDEFINITE
+    if len(q_terms | subject) < 2:
+        return None
+    for x in sorted(ranked, key=lambda x: -x.score):
+        if x.score < min_score:
+            continue
+        negated = {t for t in q_terms if negates({t}, x.text)}
+        if negated and _told_of(x, (q_terms | subject) - negated):
+            quoted = _ranked_quote(x, passages)
+            if quoted is not None:
+                return quoted
+    return None
+
+
+# "Was the fog defector questioned?": a yes/no question on a state, its participle last.
+_STATE_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:is|are|was|were|has|have|had)\s+[^?]+?\s+([a-z]+(?:ed|en))\s*\?*\s*$",
+                             re.I)
+
+
+def affirmed_of_subject(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
+                        about: str = "") -> Support | None:
+    """The mirror of ``denied_of_subject`` for a question on a state ("Was the fog defector
+    questioned?", "Was he arrested?"): an evidence sentence (scoring ``min_score`` or more) that
+    holds the question's last word, its participle, without negating or hedging it, while the
+    question's other words (and ``about``'s, for a follow-up) stand in the sentence or before it
+    in its article: "... was taken into custody by South Korean troops, who were questioning him"
+    in the report that opens on the soldier who crossed in the fog.
+
+    Limits: only a participle ending in -ed or -en and written last; the rest as in
+    ``denied_of_subject``; a hedge anywhere in the sentence ("would be questioned once his health
+    allowed") leaves the question to the model."""
+    m = _STATE_QUESTION.match(question)
+    if m is None or _NEGATION.search(question):
+        return None
+    state = term(m.group(1).lower())
+    q_terms = content_terms(question) - _INDEFINITE
+    subject = content_terms(about) - _INDEFINITE
+    if state not in q_terms or len(q_terms | subject) < 2:
+        return None
+    for x in sorted(ranked, key=lambda x: -x.score):
+        if x.score < min_score or state not in x.terms or negates({state}, x.text):
+            continue
+        # "questioned" is no hedge of its own ("question\w*" is one for other words).
+        rest = " ".join(w for w in re.findall(r"[\w'’-]+|[^\w\s]", x.text) if term(w.lower()) != state)
+        if _HEDGE.search(rest) or not _told_of(x, (q_terms | subject) - {state}):
+            continue
+        quoted = _ranked_quote(x, passages)
+        if quoted is not None:
+            return quoted
+    return None
+
+
+# "What was the defector being treated for?": the answer follows the verb and its preposition.
+_STRANDED = re.compile(r"^\W*(?:and\s+)?(?:what|who|whom)\s+(?:is|are|was|were|has|have|had|did|does|do|will|would|"
+                       r"could|can)\s+(?P<subject>.+?)\s+(?P<verb>[a-z]+)\s+"
+                       r"(?P<prep>for|with|about|on|of|from|against|into|over|by)\s*\?*\s*$", re.I)
+_PHRASE_END = re.compile(r"[,.;:!?()\"“”]|\s(?:and|but|after|before|when|while|because|as|which|who|that|since|"
+                         r"until|once|unless|though|although|if|where|so)\b", re.I)
+STRANDED_WORDS = 8
+
+
+def stranded(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
+             ) -> tuple[str, Support] | None:
+    """A question whose last word is a preposition ("What was the defector being treated for?",
+    "What was he charged with?") answered by the words that follow the same verb and preposition
+    in an evidence sentence (scoring ``min_score`` or more) about the same subject (``_told_of``):
+    "gunshot wounds" of "... where he was being treated for gunshot wounds". Tried when the model's
+    reply is a refusal or not supported: it had answered with a sentence on questioning.
+
+    Limits: the verb's form may differ ("treats", "treated"), the preposition may not, and nothing
+    may stand between them ("treated him for" is missed); the answer runs to the next punctuation
+    or clause word, at most ``STRANDED_WORDS`` words."""
+    m = _STRANDED.match(question)
+    if m is None:
+        return None
+    verb, prep = term(m.group("verb").lower()), m.group("prep").lower()
+    subject = content_terms(m.group("subject")) - _INDEFINITE
+    pattern = re.compile(r"\b([^\W\d_][\w'’-]*)\s+" + prep + r"\s+(.+)", re.I)
+    for x in sorted(ranked, key=lambda x: -x.score):
+        if x.score < min_score:
+            continue
+        for found in pattern.finditer(x.text):
+            if term(found.group(1).lower()) != verb:
+                continue
+            tail = found.group(2)
+            end = _PHRASE_END.search(tail)
+            phrase = " ".join(tail[:end.start() if end else len(tail)].split()[:STRANDED_WORDS])
+            if not content_terms(phrase) - _PRONOUNS or not _told_of(x, subject):
+                continue
+            quoted = _ranked_quote(x, passages)
+            if quoted is not None:
+                return phrase, quoted
+    return None
 
 
 def _in_order(wanted: list[str], seq: list[str]) -> bool:
@@ -1360,6 +1539,19 @@ def is_headline(direct: str, title: str | None) -> bool:
     said, headline = content_terms(direct), content_terms(title or "")
     shared = len(said & headline)
     return bool(said and headline) and shared >= MIN_COVERAGE * len(said) and shared >= MIN_COVERAGE * len(headline)
+
+
+# Share of a why-reply's content words taken from the question for it to be the question again.
+WHY_RESTATED = 0.5
+
+
+def restates_why(direct: str, question: str) -> bool:
+    """Whether a reply to a why-question gives the event again rather than a reason: most of its
+    words are the question's and none says why ("South Korean guards approached the line" for "Why
+    did the guards approach the line?"). On the dev sets' why-questions no answer took half of its
+    words from the question (0.42 at most)."""
+    said = content_terms(direct)
+    return bool(said) and len(said & content_terms(question)) >= WHY_RESTATED * len(said) and not causal(direct)
 
 
 def compose(direct: str, found: Support) -> str:

@@ -91,6 +91,14 @@ MC_TOKENS = 900
 _WHY = re.compile(r"\W*(?:and\s+)?why\b", re.I)
 
 
+def _of_someone_else(question: str, history: list[dict], found: grounding.Support, passage: Passage,
+                     ev: evidence.Evidence) -> bool:
+    """Whether a yes/no follow-up's answer comes from a report that is not about who it asks of
+    (``grounding.told_about``, with the turn the chain started from)."""
+    return grounding.yes_no(question) and not grounding.told_about(found, passage, ev.sentences,
+                                                                   conversation.subject(history))
+
+
 class QuestionTooLong(ValueError):
     """A question over ``settings.max_question_chars``."""
 
@@ -389,15 +397,23 @@ class Assistant:
             if named is None and (stated := grounding.affirmed(question, ev.sentences, ev.passages,
                                                                s.min_support)) is not None:
                 named = ("Yes", stated)
+            about = conversation.subject(history) if leaning else ""
+            if named is None and (stated := grounding.denied_of_subject(question, ev.sentences, ev.passages,
+                                                                        s.min_support, about=about)) is not None:
+                named = ("No", stated)
+            if named is None and (stated := grounding.affirmed_of_subject(question, ev.sentences, ev.passages,
+                                                                          s.min_support, about=about)) is not None:
+                named = ("Yes", stated)
         stating = ev.passages[named[1].n - 1] if named else None
         if named is not None and not (timeframe.predates(frame, stating.published)
                                       or self._unmentioned(question, stating, snap)):
             # "Which newspaper reported ...?", "Who said ...?", "What did doctors say ...?": the
             # source, speaker or statement an evidence sentence attributes, found by the evidence
             # ranking; "Was anyone hurt?": a sentence that denies it, or asserts it, in its words
-            # ("Is the Joint Security Area inside the demilitarised zone?"). The model is not
-            # asked (it named the outlet in a passage header, the people the sentence is about, or
-            # someone who was hurt elsewhere).
+            # ("Is the Joint Security Area inside the demilitarised zone?"), or one that negates or
+            # states its word in an article about what it asks of ("Was the fog defector armed?").
+            # The model is not asked (it named the outlet in a passage header, the people the
+            # sentence is about, or someone who was hurt elsewhere).
             answer.support_score = round(named[1].relevance, 4)
             yield from self._grounded(answer, grounding.Reply(named[0], []), named[1], snap, t0)
             return
@@ -411,7 +427,8 @@ class Assistant:
                                            asked=asked if leaning else None)
             if focused is not None and (timeframe.predates(frame, best.published)
                                         or timeframe.elsewhen(frame, focused[1].sentence, best.published)
-                                        or self._unmentioned(question, best, snap)):
+                                        or self._unmentioned(question, best, snap)
+                                        or (leaning and _of_someone_else(question, history, focused[1], best, ev))):
                 # A report from well before the time asked about, or one that never names what
                 # the question is about: read them all.
                 focused = None
@@ -448,6 +465,8 @@ class Assistant:
             answer.support_score = round(stated.relevance, 4)
             yield from self._grounded(answer, grounding.Reply("No", [stated.n]), stated, snap, t0)
             return
+        if not refused and (doer := grounding.doer_in_reply(reply.direct, question)) is not None:
+            reply.direct = doer
         prefix = None if refused else grounding.resume_prefix(reply.direct, question)
         if prefix is not None:
             # The model restated the question (a frequent 0.5B habit) or said only "Yes"/"No":
@@ -540,6 +559,11 @@ class Assistant:
             # food's comeback). A follow-up's words lean on the turns before it.
             yield from self._refuse(answer, t0, prompts.about_something_else(stating.title))
             return
+        if leaning and _of_someone_else(question, history, found, stating, ev):
+            # "Was he armed?" after the November shooting, answered "No, he was unarmed" from the
+            # report on the fog crossing: about someone else.
+            yield from self._refuse(answer, t0, prompts.about_something_else(stating.title))
+            return
         extra = self._second(question, found, ev.passages, ev) if grounding.descriptive(question) else None
         yield from self._grounded(answer, reply, found, snap, t0, extra)
 
@@ -563,13 +587,14 @@ class Assistant:
 
     def _from_evidence(self, question: str, ev: evidence.Evidence) -> tuple[str, grounding.Support] | None:
         """The answer the best evidence sentences give by themselves to "how far / how long",
-        "what time", "when did <named event>" and "where" questions, for when the model's reply
-        is a refusal or not supported: "How far apart ...?" had been answered "13", where the best
-        sentence says "only metres apart"; "Where did the November defection take place?" copied a
-        sentence, then, sent back for the place alone, refused."""
+        "what time", "what was he treated for", "when did <named event>" and "where" questions,
+        for when the model's reply is a refusal or not supported: "How far apart ...?" had been
+        answered "13", where the best sentence says "only metres apart"; "Where did the November
+        defection take place?" copied a sentence, then, sent back for the place alone, refused."""
         m = self.settings.min_support
         return (grounding.measured(question, ev.sentences, ev.passages, m)
                 or grounding.timed(question, ev.sentences, ev.passages, m)
+                or grounding.stranded(question, ev.sentences, ev.passages, m)
                 or grounding.dated(question, ev.sentences, ev.passages, m)
                 or (None if evidence.asks_where_hurt(question) else
                     grounding.placed(question, ev.sentences, ev.passages, m)))
@@ -592,9 +617,11 @@ class Assistant:
             # shoulder and the elbow": the town is where he was, not where the bullets struck.
             reply = replace(reply, direct=place)
         if (_WHY.match(answer.question) and 0 < found.n <= len(answer.passages)
-                and grounding.is_headline(reply.direct, answer.passages[found.n - 1].title)):
+                and (grounding.is_headline(reply.direct, answer.passages[found.n - 1].title)
+                     or grounding.restates_why(reply.direct, answer.question))):
             # "Why did Trump order the National Guard into Washington?" answered with the headline
-            # "Trump orders National Guard into Washington, DC": it gives no reason; the sentence
+            # "Trump orders National Guard into Washington, DC", "Why did the guards approach the
+            # line?" with "South Korean guards approached the line": no reason; the sentence
             # quoted under it is the archive's closest answer, so it is shown alone.
             reply = replace(reply, direct=found.sentence)
         answer.direct = reply.direct

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.conversation import (counted, for_model, leans_on_history, looks_like_follow_up, said, split_compound,
-                                    standalone, topic)
+                                    standalone, subject, topic)
 
 HISTORY = [{"role": "user", "content": "Why did the North Korean soldier defect?"},
            {"role": "assistant", "content": "Because of fog [1]."}]
@@ -41,6 +41,12 @@ def test_a_chain_of_follow_ups_keeps_the_topic_of_the_question_they_lean_on():
     history = _chat("Tell me about the warning shots.", "What was the date?")
     assert topic(history) == "warning shots"
     assert standalone("When did it happen?", history) == "When did it happen? warning shots"
+    # Who "he" is comes from the turn the chain started from alone.
+    history = _chat("Who crossed the border in the fog?", "Was he armed?")
+    assert subject(history) == "crossed border fog" and topic(history) == "crossed border fog armed"
+    assert subject(_chat("What happened at the Joint Security Area in November?")) == "Joint Security Area November"
+    assert subject(_chat("Tell me about the hospital report")) == "hospital"
+    assert subject([]) == ""
 
 
 @pytest.mark.parametrize("question, leans", [

@@ -550,6 +550,82 @@ def test_a_yes_no_question_denied_in_its_own_words_is_answered_no(embedder):
     assert grounding.denied(q, _scored(q, [d], embedder), [d], min_score=0.0) is None
 
 
+def test_a_negated_word_in_an_article_about_the_subject_answers_no(embedder):
+    fog = _passage("A North Korean soldier defected on Thursday under cover of thick fog. South Korean guards "
+                   "spotted the man and took him into custody. He was unarmed and did not resist.",
+                   title="North Korean soldier crosses border in thick fog")
+    q = "Was the fog defector armed?"
+    assert grounding.denied(q, _scored(q, [fog], embedder), [fog], min_score=0.0) is None  # "he", not the defector
+    found = grounding.denied_of_subject(q, _scored(q, [fog], embedder), [fog], min_score=0.0)
+    assert found is not None and "He was unarmed" in found.sentence
+    assert found.sentence.startswith("South Korean guards spotted")  # who "he" is
+    hospital = _passage("The soldier shot on 13 November was recovering in hospital. Officials said he was still "
+                        "unable to be questioned.", title="Defector recovering after surgery")
+    q = "Was the November defector questioned?"
+    found = grounding.denied_of_subject(q, _scored(q, [hospital], embedder), [hospital], min_score=0.0)
+    assert found is not None and "unable to be questioned" in found.sentence
+    # A follow-up that names nobody is asked of the turns it follows.
+    q = "Was he armed?"
+    assert grounding.denied_of_subject(q, _scored(q, [fog], embedder), [fog], min_score=0.0) is None
+    found = grounding.denied_of_subject(q, _scored(q, [fog], embedder), [fog], min_score=0.0, about="crossed fog")
+    assert found is not None and "He was unarmed" in found.sentence
+    assert grounding.denied_of_subject(q, _scored(q, [fog], embedder), [fog], min_score=0.0,
+                                       about="shot November") is None
+    # The article names another crossing, a word that is not negated, a negated question: not answered.
+    for other, p in (("Was the November defector armed?", fog), ("Was the fog defector questioned?", hospital),
+                     ("Was the fog defector wounded?", fog), ("Wasn't the fog defector armed?", fog)):
+        assert grounding.denied_of_subject(other, _scored(other, [p], embedder), [p], min_score=0.0) is None
+
+
+def test_a_follow_up_answer_from_a_report_on_someone_else(embedder):
+    shots = _passage("South Korean troops fired warning shots at North Korean guards. The soldier who crossed "
+                     "earlier in the day was unarmed. Another soldier was shot at the Joint Security Area on "
+                     "13 November.", title="South Korean troops fire warning shots")
+    q = "Was he armed?"
+    ranked = _scored(q, [shots], embedder)
+    x = next(x for x in ranked if "unarmed" in x.text)
+    found = grounding.Support(n=1, start=x.start, end=x.end, sentence=x.text, coverage=1.0, relevance=x.score,
+                              doc_start=x.doc_start)
+    # Nothing before the sentence names the November shooting; the soldiers and the crossing are.
+    assert not grounding.told_about(found, shots, ranked, "Joint Security Area November")
+    assert grounding.told_about(found, shots, ranked, "soldier cross DMZ")  # two of three
+    assert grounding.told_about(found, shots, ranked, "")
+
+
+def test_a_state_in_an_article_about_the_subject_answers_yes(embedder):
+    fog = _passage("A North Korean soldier defected on Thursday under cover of thick fog. He was unarmed and was "
+                   "taken into custody by South Korean troops, who were questioning him about why he had left.",
+                   title="North Korean soldier crosses border in thick fog")
+    q = "Was the fog defector questioned?"
+    found = grounding.affirmed_of_subject(q, _scored(q, [fog], embedder), [fog], min_score=0.0)
+    assert found is not None and "questioning him" in found.sentence
+    found = grounding.affirmed_of_subject("Was he questioned?", _scored(q, [fog], embedder), [fog], min_score=0.0,
+                                          about="crossed border fog")
+    assert found is not None
+    hospital = _passage("The soldier shot on 13 November was recovering in hospital. Officials said he would be "
+                        "questioned once his health allowed. He was not charged.", title="Defector recovering")
+    # Another subject, a hedge ("would be"), a negation, a question not on a state: not answered.
+    for other, p in (("Was the November defector questioned?", fog),
+                     ("Was the November defector questioned?", hospital),
+                     ("Was the November defector charged?", hospital),
+                     ("Is the fog defector in custody?", fog)):
+        assert grounding.affirmed_of_subject(other, _scored(other, [p], embedder), [p], min_score=0.0) is None
+
+
+def test_a_question_ending_in_a_preposition_is_answered_by_what_follows_it(embedder):
+    p = _passage("A North Korean soldier defected at Panmunjom. He was taken by helicopter to a hospital, where "
+                 "he was being treated for gunshot wounds, officials said.", title="Defector shot at truce village")
+    q = "What was the defector being treated for?"
+    direct, found = grounding.stranded(q, _scored(q, [p], embedder), [p], min_score=0.0)
+    assert direct == "gunshot wounds" and "treated for gunshot wounds" in found.sentence
+    q = "What was the defector treated for?"  # another form of the verb
+    assert grounding.stranded(q, _scored(q, [p], embedder), [p], min_score=0.0)[0] == "gunshot wounds"
+    # Another verb, another preposition, a subject the article never names, no stranded preposition.
+    for other in ("What was the defector being tested for?", "What was the defector being treated with?",
+                  "What was the minister being treated for?", "What was the defector treated for at Panmunjom?"):
+        assert grounding.stranded(other, _scored(other, [p], embedder), [p], min_score=0.0) is None
+
+
 @pytest.mark.parametrize("reply, sentence, stated", [
     ("67", "The cluster has led to 67 Legionnaires' disease diagnoses in Central Harlem.", False),
     ("3", "Legionnaires' disease cluster in NYC grows: 3 dead, 67 sickened.", True),
@@ -632,6 +708,8 @@ def test_a_yes_no_question_asserted_in_its_own_words_and_order_is_answered_yes(e
     ("Who found the wounded soldier?", "The wounded soldier was found by South Korean troops near the line.",
      "South Korean troops"),
     ("Who shot the soldier?", "The soldier was shot by his own side as he ran across the line.", "his own side"),
+    ("Who is suing Candace Owens?", "The Macrons are suing Owens, her media company and the company that runs "
+     "her website.", "Macrons"),
     ("Who fired the warning shots?", "The guards came close, and the South Korean side fired the warning shots "
      "to keep them back.", "South Korean side"),
 ])
@@ -639,6 +717,18 @@ def test_a_who_did_question_is_answered_by_the_doer_of_its_verb(embedder, questi
     p = _passage(text)
     named = grounding.attributed_agent(question, _scored(question, [p], embedder), [p], min_score=0.0)
     assert named is not None and named[0] == doer and named[1].sentence == text
+
+
+def test_a_sentence_that_replies_to_who_did_gives_its_doer():
+    q = "Who crossed the border in the fog?"
+    assert grounding.doer_in_reply("The North Korean soldier crossed the demilitarised zone in thick fog", q) \
+        == "North Korean soldier"
+    assert grounding.doer_in_reply("The soldier was shot by his own side as he ran across the line",
+                                   "Who shot the soldier?") == "his own side"
+    # A short reply is the name already; a pronoun or the question's own words name nobody.
+    assert grounding.doer_in_reply("A North Korean soldier", q) is None
+    assert grounding.doer_in_reply("He crossed the border in the fog early on Thursday morning", q) is None
+    assert grounding.doer_in_reply("In the fog someone crossed the border early on Thursday morning", q) is None
 
 
 def test_no_doer_from_a_pronoun_or_the_question_itself(embedder):
@@ -655,6 +745,11 @@ def test_no_doer_from_a_pronoun_or_the_question_itself(embedder):
     # "the fire" is the noun, not the verb of "Who fired ...?".
     q = "Who fired near the rockets?"
     p = _passage("Crews battled the fire near the rockets for hours.")
+    assert grounding.attributed_agent(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+    # Nor "crossings" after "the run of": asked who crossed in the fog, "Analysts say the run of" came back.
+    q = "Who crossed the border in the fog?"
+    p = _passage("But analysts say the run of crossings this year is worth attention, because a soldier who walks "
+                 "across the most heavily guarded border in the fog takes a far greater risk.")
     assert grounding.attributed_agent(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
 
 
@@ -725,6 +820,16 @@ def test_a_reply_that_is_the_passage_headline():
     assert not grounding.is_headline("To fight crime", "Trump orders National Guard into Washington, DC")
     assert not grounding.is_headline("Trump", "Trump orders National Guard into Washington, DC")
     assert not grounding.is_headline("Trump orders National Guard into Washington, DC", None)
+
+
+def test_a_why_reply_that_gives_the_event_again():
+    q = "Why did the guards approach the line?"
+    assert grounding.restates_why("South Korean guards approached the line", q)
+    assert not grounding.restates_why("To search for the soldier who had crossed", q)
+    assert not grounding.restates_why("The guards approached the line because they were searching for him", q)
+    q = "Why did Attorney General Pam Bondi take the state of Maine to court?"
+    assert not grounding.restates_why("Attorney General Pam Bondi announced legal action against Maine for "
+                                      "refusing to ban transgender athletes", q)
 
 
 def test_when_a_named_event_happened_is_the_date_of_a_sentence_that_names_it(embedder):

@@ -109,9 +109,17 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
 # fresh questions: "what time did the fog crossing happen?" ("morning", from the evidence where the
 # model gave the date), "who spotted him?" after "was he armed?", and "was there any further
 # exchange of fire?" pass; "what was the defector being treated for?" (the model quoted the
-# questioning) is refused: 65 of the 72 answerable right. The bar is set one below that figure so
-# a regression in retrieval, evidence, prompt or grounding fails here.
-MIN_RIGHT = 64
+# questioning) is refused: 65 of the 72 answerable right. Its eighth session answered yes/no
+# questions from a sentence that negates or states the question's word in an article about its
+# subject ("was the fog defector armed?", "was the November defector questioned?"), a question
+# ending in a preposition from the words after it ("treated for gunshot wounds"), and "who did"
+# from the doer in a copied sentence; of its 7 fresh questions 6 pass ("was he questioned?" after
+# "was he armed?" is refused: the chain started from "the DMZ", which the fog report calls the
+# demilitarised zone), among them "was he armed?" after the November shooting, refused now (the
+# model had answered from the fog report): 73 of the 78 answerable right, 7 of 7 off-archive
+# refused. The bar is set one below that figure so a regression in retrieval, evidence, prompt or
+# grounding fails here.
+MIN_RIGHT = 72
 
 
 @pytest.mark.slow
