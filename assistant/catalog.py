@@ -100,7 +100,8 @@ def overview(docs: list[Document]) -> str:
 
 _ARTICLE = (r"(?:article|report|story|stories|analysis|analyses|piece|feature|column|op-?ed|editorial|interview|"
             r"dispatch|profile|obituary|review|item|coverage)s?")
-_DESCRIBED = r"(?P<what>(?:.*\s)?(?:the|this|that|an?)\s+(?:\S+\s+)?" + _ARTICLE + r"\b.*?)"
+# "the warning shots article", "the fog defection report": up to four words name it before the kind.
+_DESCRIBED = r"(?P<what>(?:.*\s)?(?:the|this|that|an?)\s+(?:\S+\s+){0,4}?" + _ARTICLE + r"\b.*?)"
 
 
 def _record_forms(described: str) -> list[tuple[str, re.Pattern]]:
@@ -169,6 +170,17 @@ def quoted_docs(answer: str, docs: Sequence[Document], limit: int = 3) -> list[D
                 out.append(d)
                 break
     return out[:limit]
+
+
+# "the hospital report", "this fog defection story": one article, named by a word or more.
+_ONE_ARTICLE = re.compile(r"\b(?:the|this|that)\s+(?:\S+\s+){1,4}?(?:article|report|story|analysis|piece|feature|"
+                          r"column|op-?ed|editorial|interview|dispatch|profile|obituary|review)\b", re.I)
+
+
+def names_article(question: str) -> bool:
+    """Whether a request about a topic names one article ("Tell me about the hospital report"),
+    not a subject ("Tell me about the fog defection") or articles ("the articles about X")."""
+    return bool(_ONE_ARTICLE.search(question))
 
 
 # Share of the description's words an article must hold to be the one meant: "the report about

@@ -204,6 +204,18 @@ def lead(doc: Document) -> tuple[int, int] | None:
     return None
 
 
+def opening(doc: Document) -> tuple[int, int] | None:
+    """The offsets of the article's lead and the statement after it: what one article asked
+    about ("Tell me about the hospital report") says first. The lead alone when nothing follows."""
+    first = lead(doc)
+    if first is None:
+        return None
+    for a, b in split_sentences(doc.text):
+        if a >= first[1] and not not_a_statement(doc.text, a, b) and not about_the_page(doc.text, a, b):
+            return first[0], b
+    return first
+
+
 def _after_headings(text: str, a: int, b: int) -> int:
     """Where the sentence ``text[a:b]`` starts after the short unpunctuated lines (headline,
     kicker, byline) a pdf's text runs into it, and after a summary's label ("AI-assisted

@@ -195,7 +195,10 @@ ATTRIBUTION = re.compile(r"\b(?:according to|(?:reported|quoted|cited) by|citing
 # soldier was injured by South Korean troops", from the sentence after them ("found wounded by
 # South Korean troops").
 _WOUNDED = re.compile(r"^\W*(?:and\s+)?(?:where\s+(?:was|were|is|are|did|had|has|have)\b[^,;?]{0,60}?\b"
+                      # The wound is the verb, not a word about the one asked of ("Where was the wounded
+                      # soldier flown?" asks where he was taken).
                       r"(?:shot|wounded|injured|stabbed|hurt|bitten|hit|struck)\b"
+                      r"(?=\s*[?.!]*\s*$|\s+(?:in|on|at|by|during|when|while|after|as|before)\b)"
                       r"|(?:what|which)\s+(?:kinds?\s+of\s+)?(?:injur(?:y|ies)|wounds?)\b"
                       r"|how\s+(?:did|was|were)\b[^,;?]{0,60}?\b(?:get\s+)?(?:hurt|injured|wounded)\b)", re.I)
 # Parts that are also everyday words ("back", "face", "arms", "on foot") count only after "in the".

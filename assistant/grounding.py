@@ -137,8 +137,9 @@ _QUANTITY = (r"(?:(?:about|around|roughly|nearly|almost|only|just|some|more than
              r"six|seven|eight|nine|ten|a|an)\s+)*")
 _DISTANCE = r"(?:metres?|meters?|kilomet(?:re|er)s?|km|miles?|feet|foot|yards?|inches|inch|centimet(?:re|er)s?|cm)"
 _DURATION = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
-_MEASURE_ASKED = {"far": _DISTANCE, "long": f"(?:{_DURATION}|{_DISTANCE})"}
-_MEASURE_QUESTION = re.compile(r"^\W*(?:and\s+)?how\s+(far|long)\b", re.I)
+# "How close do the troops stand?" asks a distance as "how far" does.
+_MEASURE_ASKED = {"far": _DISTANCE, "close": _DISTANCE, "near": _DISTANCE, "long": f"(?:{_DURATION}|{_DISTANCE})"}
+_MEASURE_QUESTION = re.compile(r"^\W*(?:and\s+)?how\s+(far|close|near|long)\b", re.I)
 MEASURE_MIN_COVERAGE = 0.5  # share of the question's content words the measuring sentence holds
 
 
@@ -158,7 +159,7 @@ _DATE_ONLY = re.compile(r"^\W*(?:on\s+)?(?:[a-z]+day,?\s+)?(?:\d{1,2}\s+" + _MON
                         + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|" + _MONTH + r"\s+\d{4}|\d{4})\W*$", re.I)
 _WHO = re.compile(r"^\W*(?:and\s+)?(?:(?:at|to|for|by|with|from|of)\s+)?(?:who|whom|whose)\b", re.I)
 _WHAT_TIME = re.compile(r"\bwhat time\b|\btime of (?:the )?day\b", re.I)
-_HOW_MUCH = re.compile(r"\bhow\s+(?:many|much|far|long|old|big|large|tall|high)\b", re.I)
+_HOW_MUCH = re.compile(r"\bhow\s+(?:many|much|far|close|near|long|old|big|large|tall|high)\b", re.I)
 # The day and year of a date written out ("SEOUL, 13 November 2017", "Nov. 13, 2017"): numbers
 # that state no amount.
 _DATE_IN_TEXT = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"(?:,?\s+\d{4})?(?!\w)|\b" + _MONTH
@@ -417,6 +418,33 @@ def said_of_another(terms: set[str], sentence: str) -> bool:
     return False
 
 
+# "another soldier was shot ...", "a second defector": someone other than the one just reported.
+_ANOTHER = re.compile(r"\b(?:another|a\s+(?:second|third|different|separate))\s+((?:[\w'’-]+\s+){0,2}?[\w'’-]+)\b",
+                      re.I)
+# Words of the question that ask, not describe ("What happened to ...?").
+_ASKING = content_terms("happen happened happening do did done say said tell")
+
+
+def of_another(question: str, sentence: str, before: str) -> bool:
+    """Whether ``sentence`` tells of another one of the kind the question asks about than the
+    one its article reported first, and the question describes that first one ("Only weeks
+    earlier, on 13 November, another soldier was shot by his own side ..." for "What happened to
+    the soldier who crossed in the fog?", after "A North Korean soldier who walked across the
+    demilitarised zone in thick fog ..."): it answers nothing about the one asked of.
+    ``before``: the article's text before the sentence.
+    Limits: the kind is a word of the question after "another" (or "a second", "a different"), up
+    to two words on; the question describes the first one when a content word of it missing from
+    the sentence stands in ``before`` ("What happened to the soldier shot in November?" keeps the
+    sentence: all its words are there)."""
+    asked = content_terms(question) - _ASKING
+    said = content_terms(sentence)
+    for m in _ANOTHER.finditer(sentence):
+        kind = {term(w.lower()) for w in m.group(1).split()} & asked
+        if kind and (asked - kind - said) & content_terms(before):
+            return True
+    return False
+
+
 # "was still unable to be questioned", "failed to reach": a negation without "not".
 _UNABLE = re.compile(r"\b(?:unable|fail(?:s|ed)?|refus(?:es|ed)?|declin(?:es|ed)?)\s+to\s+(?:be\s+|have\s+)?"
                      r"([^\W\d_][\w'’-]*)", re.I)
@@ -434,11 +462,26 @@ def negates(terms: set[str], sentence: str) -> bool:
     return any(re.search(r"\b(?:un|in|im|non-?)" + re.escape(t), sentence, re.I) for t in terms)
 
 
+# "Analysts point to two pressures", "There are three reasons": a sentence that announces what
+# the next one gives. Counted nouns of explanation only: "He was shot five times" answers.
+_ANNOUNCES = re.compile(
+    r"\b(?:two|three|four|five|several|a\s+few|a\s+number\s+of|many|some|\d+)\s+(?:\w+\s+)?"
+    r"(?:reasons|pressures|factors|causes|explanations|motives|drivers|forces|things|ways|steps|problems|"
+    r"issues|concerns|changes|theories|trends|lessons|options)\s*[.:]?\s*$", re.I)
+
+
+def announces(direct: str, question: str) -> bool:
+    """Whether a reply to a descriptive question only announces its answer ("Analysts point to two
+    pressures" for "Why are North Korean soldiers defecting?"): the answer is what follows, so
+    the model is made to go on from "<reply>:"."""
+    return descriptive(question) and bool(_ANNOUNCES.search(direct.strip()))
+
+
 def resume_prefix(direct: str, question: str) -> str | None:
     """Where to make the model go on when its reply states nothing a sentence could support: a
     bare "No" resumes as "No," (so "Was he armed?" draws "No, he was unarmed", a statement the
-    archive can be checked against), a restated question as ``continuation_prefix``; None when
-    the reply needs no continuation."""
+    archive can be checked against), a restated question as ``continuation_prefix``, a reply that
+    announces its answer (``announces``) as "<reply>:"; None when the reply needs no continuation."""
     said = stance(direct)
     if said:
         return f"{said},"
@@ -450,6 +493,8 @@ def resume_prefix(direct: str, question: str) -> str | None:
         return "No,"
     if echoes(direct, question) or unnamed(direct, question):
         return continuation_prefix(direct, question)
+    if announces(direct, question):
+        return direct.strip().rstrip(" .;:,-–—") + ":"
     return None
 
 
@@ -581,6 +626,30 @@ def descriptive(question: str) -> bool:
 # sentence ("South Korean soldiers fired warning shots at North Korean border guards" for "who
 # fired the warning shots?") rather than a passage sentence copied in its place.
 RESTATES = 0.75
+
+
+# Most words of the fact before a colon in a copied sentence ("North Korea's economic situation:
+# ordinary soldiers ... face poor food ...").
+COLON_HEAD_WORDS = 8
+
+
+def colon_head(direct: str, question: str, passages: Sequence[Passage]) -> str | None:
+    """The fact a long reply gives before a colon, when the reply is a passage sentence copied
+    whole ("The first pressure is North Korea's economic situation" of "... economic situation:
+    ordinary soldiers, especially in units far from the capital, are said to face ..."), else
+    None. Sent back for the fact alone, the 0.5B model refused. A headline's colon ("The seals
+    are turning in their sleep: What does that mean ...") is not in a passage's text, so such a
+    reply is left as it is.
+    Limits: what follows the colon must be a passage's text word for word over its first eight
+    words (the head may be reworded: "The first pressure is" for "The first is")."""
+    head, colon, rest = direct.partition(":")
+    if (not colon or len(rest.split()) < 8 or not 0 < len(head.split()) <= COLON_HEAD_WORDS
+            or not too_long(direct, question)):
+        return None
+    copied = ": " + " ".join(rest.split()[:8]).lower()
+    if any(copied in " ".join(p.text.split()).lower() for p in passages):
+        return head.strip()
+    return None
 
 
 def too_long(direct: str, question: str) -> bool:
@@ -1163,11 +1232,14 @@ def _named_in(t: str, terms: set[str]) -> bool:
                           and any(len(u) >= SAME_STEM_LETTERS and (u.startswith(t) or t.startswith(u)) for u in terms))
 
 
-def _told_of(x, wanted: set[str]) -> bool:
+def _told_of(x, wanted: set[str], articles: dict[str, str] | None = None) -> bool:
     """Whether the article of evidence sentence ``x`` names every term of ``wanted`` in its title
-    or in its retrieved chunk up to the end of ``x``: who "he" is, in a sentence like "He was
-    unarmed", is told before it."""
-    told = content_terms(f"{x.passage.title} {x.passage.text[:x.end]}")
+    or in its retrieved chunk up to the end of ``x`` (in its whole text up to there when
+    ``articles`` maps its id to that text): who "he" is, in a sentence like "He was unarmed", is
+    told before it."""
+    text = articles.get(x.passage.doc_id) if articles else None
+    before = text[:x.doc_start - x.start + x.end] if text is not None else x.passage.text[:x.end]
+    told = content_terms(f"{x.passage.title} {before}")
     return all(_named_in(t, told) for t in wanted)
 
 
@@ -1304,6 +1376,51 @@ def stranded(question: str, ranked: Sequence, passages: Sequence[Passage], min_s
     return None
 
 
+# "When will the November defector be questioned?": a time still to come, which news gives as a
+# condition ("once his health allowed") as often as a date.
+_WHEN_TO_COME = re.compile(r"^\W*(?:and\s+)?when\s+(?:will|would|can|could|should)\s+(?P<subject>.+?)\s+"
+                           r"(?:be\s+(?:able\s+to\s+)?)?(?P<verb>[a-z]+)\s*\?*\s*$", re.I)
+_CONDITION = re.compile(r"\b(?:once|as\s+soon\s+as|when|after|until|before)\s+[^,.;:!?()]+", re.I)
+# Words between the verb and its condition ("questioned by investigators once ...").
+CONDITION_GAP_WORDS = 4
+
+
+def conditioned(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
+                articles: dict[str, str] | None = None) -> tuple[str, Support] | None:
+    """"When will <subject> be <done>?" answered by the condition an evidence sentence (scoring
+    ``min_score`` or more, about the same subject: ``_told_of``) sets right after the question's
+    verb: "once his health allowed" of "Officials said he would be questioned by investigators
+    once his health allowed, as is usual ...". Tried when the model's reply is a refusal or not
+    supported (it is a time, not a date, so ``dated`` finds none).
+
+    Limits: English; the verb's form may differ ("questioned", "questioning"), at most
+    ``CONDITION_GAP_WORDS`` words between it and "once" / "as soon as" / "when" / "after" /
+    "until" / "before"; the condition runs to the next punctuation. ``articles`` (document id ->
+    text) lets the subject be told anywhere earlier in the article, not only in the chunk: the
+    last paragraph of a report is often a chunk of its own."""
+    m = _WHEN_TO_COME.match(question)
+    if m is None:
+        return None
+    verb = term(m.group("verb").lower())
+    subject = content_terms(m.group("subject")) - _INDEFINITE
+    if not subject:
+        return None
+    for x in sorted(ranked, key=lambda x: -x.score):
+        if x.score < min_score or not _told_of(x, subject, articles):
+            continue
+        for w in re.finditer(r"[^\W\d_][\w'’-]*", x.text):
+            if term(w.group().lower()) != verb:
+                continue
+            cond = _CONDITION.search(x.text, w.end())
+            if cond is None or len(x.text[w.end():cond.start()].split()) > CONDITION_GAP_WORDS:
+                continue
+            quoted = _ranked_quote(x, passages)
+            if quoted is not None:
+                phrase = " ".join(cond.group().split())
+                return phrase[:1].upper() + phrase[1:], quoted
+    return None
+
+
 def _in_order(wanted: list[str], seq: list[str]) -> bool:
     """Whether ``wanted`` occurs in ``seq`` in its order (other words between)."""
     it = iter(seq)
@@ -1312,7 +1429,7 @@ def _in_order(wanted: list[str], seq: list[str]) -> bool:
 
 def measured(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
              ) -> tuple[str, Support] | None:
-    """"How far / how long ...?" answered by the measure a top evidence sentence (scoring
+    """"How far / how close / how long ...?" answered by the measure a top evidence sentence (scoring
     ``min_score`` or more, holding ``MEASURE_MIN_COVERAGE`` of the question's words) states:
     "only metres apart" of "... the truce village where troops of the two Koreas stand only metres
     apart" for how far apart they stand, "months or years" of "... often spend months or years
@@ -1325,7 +1442,7 @@ def measured(question: str, ranked: Sequence, passages: Sequence[Passage], min_s
     if not m:
         return None
     pattern = _measure_phrase(_MEASURE_ASKED[m.group(1).lower()], since=m.group(1).lower() == "long")
-    q_terms = content_terms(question) - {"far", "long"}
+    q_terms = content_terms(question) - content_terms("far close near long")
     for x in sorted(ranked, key=lambda x: -x.score)[:3]:
         if x.score < min_score or len(q_terms & x.terms) < MEASURE_MIN_COVERAGE * len(q_terms):
             continue
@@ -1403,6 +1520,52 @@ def placed(question: str, ranked: Sequence, passages: Sequence[Passage], min_sco
             quoted = _ranked_quote(x, passages, antecedent=False)
             if quoted is not None:
                 return m.group(0).rstrip(".,"), quoted
+    return None
+
+
+# "Where was the November defector taken?": where someone was moved to. Verbs of moving only: "to"
+# after "released" or "published" names no place ("released to the public").
+_MOVED = (r"taken|flown|moved|brought|sent|transferred|carried|driven|evacuated|airlifted|rushed|transported|"
+          r"deported|relocated|returned|shipped|escorted|led|dragged|towed|extradited")
+_WHERE_MOVED = re.compile(r"^\W*(?:and\s+)?where\s+(?:was|were|is|are|has|have|had)\s+(?P<subject>.+?)\s+"
+                          r"(?:been\s+)?(?P<verb>" + _MOVED + r")(?:\s+to)?\s*\?*\s*$", re.I)
+# Words between the verb and "to" ("taken by helicopter to a hospital").
+DESTINATION_GAP_WORDS = 3
+
+
+def destination(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
+                articles: dict[str, str] | None = None) -> tuple[str, Support] | None:
+    """"Where was <subject> <moved>?" answered by where an evidence sentence (scoring
+    ``min_score`` or more, about the same subject: ``_told_of``) says the same verb took them:
+    "a hospital" of "The soldier was then taken by helicopter to a hospital, where ..." for where
+    the November defector was taken. Asked before the model, which named the place he was shot
+    ("Panmunjom"): the place in the question's story is not where he was taken.
+
+    Limits: English; a verb of moving (``_MOVED``: "taken", "flown", "brought" ...) in the
+    sentence in the same form or another of the same stem, at most ``DESTINATION_GAP_WORDS``
+    words before "to" / "into"; the place runs to the next punctuation or clause word.
+    ``articles``: as for ``conditioned``."""
+    m = _WHERE_MOVED.match(question)
+    if m is None:
+        return None
+    verb = term(m.group("verb").lower())
+    subject = content_terms(m.group("subject")) - _INDEFINITE
+    after = re.compile(r"((?:\s+[\w'’-]+){0,%d}?)\s+(?:to|into)\s+(.+)" % DESTINATION_GAP_WORDS, re.I)
+    for x in sorted(ranked, key=lambda x: -x.score):
+        if x.score < min_score or not _told_of(x, subject, articles):
+            continue
+        for w in re.finditer(r"[^\W\d_][\w'’-]*", x.text):
+            found = after.match(x.text, w.end()) if term(w.group().lower()) == verb else None
+            if found is None:
+                continue
+            tail = found.group(2)
+            end = _PHRASE_END.search(tail)
+            place = " ".join(tail[:end.start() if end else len(tail)].split()[:STRANDED_WORDS])
+            if not content_terms(place) - _PRONOUNS:
+                continue
+            quoted = _ranked_quote(x, passages)
+            if quoted is not None:
+                return place, quoted
     return None
 
 
@@ -1541,8 +1704,35 @@ def is_headline(direct: str, title: str | None) -> bool:
     return bool(said and headline) and shared >= MIN_COVERAGE * len(said) and shared >= MIN_COVERAGE * len(headline)
 
 
+# "... at Panmunjom", "in the Joint Security Area": a named place the question asks about.
+_PLACE_ASKED = re.compile(r"\b(?:at|in|on|near|inside|from)\s+(?:the\s+)?((?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*)*)")
+_IS = r"\s+(?:was|were|is|are|has|had|have)\b"
+
+
+def place_as_doer(direct: str, question: str, sentence: str) -> bool:
+    """Whether the reply makes the place the question asks about the subject of what happened
+    there, which its sentence does not ("Panmunjom was shot by his own side" for "What happened
+    at Panmunjom?", from "... another soldier was shot by his own side as he ran across the
+    Joint Security Area at Panmunjom"): the sentence is shown instead.
+    Limits: places the question names with capitals after a preposition."""
+    for m in _PLACE_ASKED.finditer(question):
+        place = re.escape(m.group(1))
+        if (re.match(rf"\W*(?:the\s+)?{place}{_IS}", direct, re.I)
+                and not re.search(rf"\b{place}{_IS}", sentence, re.I)):
+            return True
+    return False
+
+
 # Share of a why-reply's content words taken from the question for it to be the question again.
 WHY_RESTATED = 0.5
+
+
+def says_nothing_of(question: str, sentence: str) -> bool:
+    """Whether a sentence holds none of the question's content words ("The response on the
+    southern side has been watchful." for "Why has the northern route become harder?"): it can
+    give no reason for what the question asks about."""
+    asked = content_terms(re.sub(r"^\W*(?:and\s+)?why\b", "", question, flags=re.I))
+    return bool(asked) and not asked & content_terms(sentence)
 
 
 def restates_why(direct: str, question: str) -> bool:

@@ -77,6 +77,7 @@ from .dates import date_bounds
 from .embedder import load_embedder
 from .llm import GenerationStats
 from .retrieval import Retriever, allowed_docs, newest_day
+from .sentences import split_sentences
 from .settings import Settings
 from .store import Index
 from .types import Answer, Document, Filters, Passage, Timings
@@ -354,6 +355,13 @@ class Assistant:
             yield f"{head}\n\n"
             yield from self._digest(answer, items, snap, t0, head=head)
             return
+        if naming is not None and catalog.names_article(question) and (items := [
+                digest.Item(d, *span) for d in catalog.described(self._candidate_docs(snap, ev), naming, limit=1)
+                if (span := digest.opening(d)) is not None]):
+            # "Tell me about the hospital report": that article's first two statements. Each
+            # article's sentence on "hospital" led with the analysis, which mentions it once.
+            yield from self._digest(answer, items, snap, t0)
+            return
         if ((topic is not None or naming is not None)
                 and (items := self._news(snap, ev, topic if naming is None else naming, frame, filters,
                                          naming=naming is not None))):
@@ -391,6 +399,9 @@ class Assistant:
         elif grounding.said_question(question):
             stated = grounding.attributed_statement(question, ev.sentences, ev.passages, s.min_support)
             named = (stated.sentence, stated) if stated is not None else None
+        elif (moved := grounding.destination(question, ev.sentences, ev.passages, s.min_support,
+                                             self._articles(snap, ev))) is not None:
+            named = moved
         elif grounding.yes_no(question):
             stated = grounding.denied(question, ev.sentences, ev.passages, s.min_support)
             named = ("No", stated) if stated is not None else None
@@ -428,6 +439,7 @@ class Assistant:
             if focused is not None and (timeframe.predates(frame, best.published)
                                         or timeframe.elsewhen(frame, focused[1].sentence, best.published)
                                         or self._unmentioned(question, best, snap)
+                                        or self._of_another(question, focused[1], best, snap)
                                         or (leaning and _of_someone_else(question, history, focused[1], best, ev))):
                 # A report from well before the time asked about, or one that never names what
                 # the question is about: read them all.
@@ -467,6 +479,8 @@ class Assistant:
             return
         if not refused and (doer := grounding.doer_in_reply(reply.direct, question)) is not None:
             reply.direct = doer
+        if not refused and (head := grounding.colon_head(reply.direct, question, ev.passages)) is not None:
+            reply.direct = head
         prefix = None if refused else grounding.resume_prefix(reply.direct, question)
         if prefix is not None:
             # The model restated the question (a frequent 0.5B habit) or said only "Yes"/"No":
@@ -527,8 +541,12 @@ class Assistant:
                 # "What date did the soldier defect at Panmunjom?" answered with the date of a
                 # sentence on another crossing: a date belongs to the event its sentence names.
                 found = None
+            if found is not None and self._of_another(question, found, ev.passages[found.n - 1], snap):
+                # "What happened to the soldier who crossed in the fog?" answered from "another
+                # soldier was shot ..." in the report on the fog crossing.
+                found = None
         if (found is None or (found.relevance < s.min_support and not elliptical)) and (
-                fact := self._from_evidence(question, ev)):
+                fact := self._from_evidence(question, ev, snap)):
             reply, found = grounding.Reply(fact[0], []), fact[1]
             answer.direct, answer.support_score = reply.direct, round(found.relevance, 4)
         if found is None or (found.relevance < s.min_support and not elliptical):
@@ -585,16 +603,19 @@ class Assistant:
                     return found
         return denial(ev.sentences)
 
-    def _from_evidence(self, question: str, ev: evidence.Evidence) -> tuple[str, grounding.Support] | None:
+    def _from_evidence(self, question: str, ev: evidence.Evidence, snap: _Snapshot,
+                       ) -> tuple[str, grounding.Support] | None:
         """The answer the best evidence sentences give by themselves to "how far / how long",
-        "what time", "what was he treated for", "when did <named event>" and "where" questions,
-        for when the model's reply is a refusal or not supported: "How far apart ...?" had been
-        answered "13", where the best sentence says "only metres apart"; "Where did the November
-        defection take place?" copied a sentence, then, sent back for the place alone, refused."""
+        "what time", "what was he treated for", "when will he be questioned", "when did <named
+        event>" and "where" questions, for when the model's reply is a refusal or not supported:
+        "How far apart ...?" had been answered "13", where the best sentence says "only metres
+        apart"; "Where did the November defection take place?" copied a sentence, then, sent back
+        for the place alone, refused."""
         m = self.settings.min_support
         return (grounding.measured(question, ev.sentences, ev.passages, m)
                 or grounding.timed(question, ev.sentences, ev.passages, m)
                 or grounding.stranded(question, ev.sentences, ev.passages, m)
+                or grounding.conditioned(question, ev.sentences, ev.passages, m, self._articles(snap, ev))
                 or grounding.dated(question, ev.sentences, ev.passages, m)
                 or (None if evidence.asks_where_hurt(question) else
                     grounding.placed(question, ev.sentences, ev.passages, m)))
@@ -623,6 +644,15 @@ class Assistant:
             # "Trump orders National Guard into Washington, DC", "Why did the guards approach the
             # line?" with "South Korean guards approached the line": no reason; the sentence
             # quoted under it is the archive's closest answer, so it is shown alone.
+            reply = replace(reply, direct=found.sentence)
+        if (_WHY.match(answer.question) and extra is not None
+                and grounding.says_nothing_of(answer.question, found.sentence)
+                and not grounding.says_nothing_of(answer.question, extra.sentence)):
+            # "Why has the northern route become harder?" answered "The southern side has been
+            # watchful", with "With more guards, cameras and fences on the northern route, the
+            # usual escape path has become harder ..." as the second sentence: that one answers.
+            reply, found, extra = grounding.Reply(extra.sentence, []), extra, None
+        if grounding.place_as_doer(reply.direct, answer.question, found.sentence):
             reply = replace(reply, direct=found.sentence)
         answer.direct = reply.direct
         text = grounding.compose(reply.direct, found)
@@ -658,6 +688,17 @@ class Assistant:
         if prompts.is_refusal(raw):
             return None, own
         reply = grounding.parse_reply(raw)
+        if grounding.announces(reply.direct, question):
+            # "Analysts point to two pressures": what they are is in the same passage.
+            again = GenerationStats()
+            more = "".join(llm.stream_chat(messages, max_tokens=min(s.max_answer_tokens, DIRECT_TOKENS),
+                                           temperature=s.temperature, stop=["\n"],
+                                           prefix=grounding.resume_prefix(reply.direct, question), stats=again))
+            own.completion_tokens += again.completion_tokens
+            own.generation_s += again.prompt_eval_s + again.generation_s
+            if prompts.is_refusal(more):
+                return None, own
+            reply = grounding.parse_reply(more)
         if (grounding.resume_prefix(reply.direct, question) is not None
                 or (not describe and grounding.too_long(reply.direct, question))):
             return None, own
@@ -732,7 +773,9 @@ class Assistant:
                            for it in items]
         answer.digest = True
         answer.attributed_markers = len(items)  # written by the code, not the model
-        text = "\n\n".join(f"{grounding.quote_of(p)} [{n}]" for n, p in enumerate(answer.passages, 1))
+        # Each sentence cited: an article's opening is two, and the checker reads sentence by sentence.
+        text = "\n\n".join(" ".join(f"{q[a:b].strip()} [{n}]" for a, b in split_sentences(q))
+                           for n, p in enumerate(answer.passages, 1) if (q := grounding.quote_of(p)))
         yield text
         self._check(answer, text, snap)
         if head:
@@ -745,6 +788,19 @@ class Assistant:
         """The question's names and numbers (``names``) that the passage's article never mentions."""
         text = Assistant._article_text(passage, snap)
         return names.unmentioned(question, text) + names.unmentioned_numbers(question, text)
+
+    @staticmethod
+    def _articles(snap: _Snapshot, ev: evidence.Evidence) -> dict[str, str]:
+        """The whole text of each article the evidence sentences come from, by document id."""
+        docs = snap.index.documents
+        return {d: docs[d].text for d in {x.passage.doc_id for x in ev.sentences} if d in docs}
+
+    @staticmethod
+    def _of_another(question: str, found: grounding.Support, passage: Passage, snap: _Snapshot) -> bool:
+        """``grounding.of_another`` with the article's title and text before the stating sentence."""
+        doc = snap.index.documents.get(passage.doc_id)
+        before = doc.text[:found.doc_start] if doc is not None else ""
+        return grounding.of_another(question, found.sentence, f"{passage.title or ''}\n{before}")
 
     @staticmethod
     def _article_text(passage: Passage, snap: _Snapshot) -> str:

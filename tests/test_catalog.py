@@ -58,6 +58,9 @@ def test_the_overview_counts_articles_outlets_and_days():
     ("Which outlet published the report on the warning shots?", ("outlet", {"warn", "shot"})),
     ("Where was the analysis published?", ("outlet", {"analysi"})),
     ("Who wrote the hospital report?", ("author", {"hospit"})),
+    # A few words before the kind of article name it (it was missed with more than one).
+    ("Who wrote the warning shots article?", ("author", {"warn", "shot"})),
+    ("When was the fog defection report published?", ("date", {"fog", "defect"})),
     # No article named, or no record asked for.
     ("When was the article published?", None),
     ("When was the [1] report published?", None),  # an earlier answer's source: not in the question
@@ -67,6 +70,17 @@ def test_the_overview_counts_articles_outlets_and_days():
 ])
 def test_questions_for_an_articles_record(question, asked):
     assert catalog.asks_for_record(question) == asked
+
+
+@pytest.mark.parametrize("question, one", [
+    ("Tell me about the hospital report.", True),
+    ("Summarize the fog defection story", True),
+    ("Tell me about the fog defection.", False),  # a subject, not an article
+    ("Tell me about the analysis.", False),  # its kind alone: the topic's sentences answer it
+    ("Find the articles about the fog.", False),  # articles
+])
+def test_a_request_that_names_one_article(question, one):
+    assert catalog.names_article(question) is one
 
 
 def test_the_article_meant_holds_the_description_most():

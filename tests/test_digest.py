@@ -60,6 +60,18 @@ def test_the_lead_is_the_first_statement_without_title_or_heading_lines():
     assert page.text[a:b] == "Hurricane Erin, a Category 4 storm, is churning offshore."
 
 
+def test_the_opening_is_the_lead_and_the_statement_after_it():
+    md = _doc("md", "# Defector recovering after surgery\n\nThe soldier was recovering in hospital on Tuesday. "
+                    "He had been shot in the shoulder.\n\nOfficials said more.", "2017-11-14",
+              title="Defector recovering after surgery")
+    a, b = digest.opening(md)
+    assert md.text[a:b] == "The soldier was recovering in hospital on Tuesday. He had been shot in the shoulder."
+    one = _doc("one", "# Short\n\nThe guards withdrew after the shots.", "2017-11-14", title="Short")
+    a, b = digest.opening(one)
+    assert one.text[a:b] == "The guards withdrew after the shots."
+    assert digest.opening(_doc("x", "Headline only", "2017-12-01")) is None
+
+
 def test_the_newest_articles_in_the_days_asked_about_that_name_the_topic():
     docs = [_doc("old", "Defections rose last year, officials said.", "2017-10-02"),
             _doc("a", "A soldier defected on Monday at the border.", "2017-11-13"),

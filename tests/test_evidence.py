@@ -62,6 +62,8 @@ def test_answer_type_of_common_questions():
     ("What injuries did the storm cause to the economy?", True),  # the bonus then finds no body part
     ("What did the injured soldier say?", False),
     ("Where did the guards fire?", False),
+    ("Where was the wounded soldier flown?", False),  # where he was taken, not where he was hit
+    ("Where was the soldier shot at Panmunjom?", True),
     ("Which app, where women share dates, was hurt by a hack?", False),  # a relative clause
     ("Which newspaper reported where the defector had been shot?", False),
 ])

@@ -85,6 +85,19 @@ def test_a_reply_naming_nothing_to_a_question_for_a_name_is_resumed():
     assert grounding.resume_prefix("his own side", "Who shot him?") is None
 
 
+def test_a_reply_that_announces_its_answer_is_resumed_to_it():
+    # The 0.5B model (its Q8_0 copy) answered "Analysts point to two pressures"; what they are is
+    # the next sentence.
+    q = "Why are North Korean soldiers defecting?"
+    assert grounding.resume_prefix("Analysts point to two pressures", q) == "Analysts point to two pressures:"
+    assert grounding.resume_prefix("There are three main reasons.", "How did the economy recover?") \
+        == "There are three main reasons:"
+    # A count that answers, or a question for a number, is no announcement.
+    assert grounding.resume_prefix("He was shot five times", "How was he hurt?") is None
+    assert not grounding.announces("two pressures", "How many pressures do analysts name?")
+    assert not grounding.announces("North Korea's economic situation", q)
+
+
 @pytest.mark.parametrize("question, explained", [
     ("What is the Joint Security Area?", True),
     ("Who is Kim Jong Un?", True),
@@ -142,6 +155,7 @@ def test_the_day_or_year_of_a_date_states_no_amount():
     dateline = _passage("SEOUL, 13 November 2017 - A soldier defected at the truce village, where troops of the "
                         "two Koreas stand only metres apart, officials said.")
     assert grounding.support("13", "How far apart do the troops stand at the truce village?", [dateline]) is None
+    assert grounding.support("13", "How close do the troops stand at the truce village?", [dateline]) is None
     assert grounding.support("2017", "How many soldiers defected at the truce village?", [dateline]) is None
     # An amount beside a date still states it, and a date still answers "when".
     shots = _passage("South Korean soldiers fired about 20 warning shots on Thursday, 21 December 2017.")
@@ -775,6 +789,8 @@ def test_how_far_or_how_long_is_answered_by_the_measure_a_top_sentence_gives(emb
     q = "How far apart do the troops stand at the Joint Security Area?"
     phrase, found = grounding.measured(q, _scored(q, [p], embedder), [p], min_score=0.0)
     assert phrase == "only metres apart" and "truce village" in found.sentence
+    q = "How close do the troops stand at the Joint Security Area?"  # a distance too (was answered "13")
+    assert grounding.measured(q, _scored(q, [p], embedder), [p], min_score=0.0)[0] == "only metres apart"
     # A bare unit measures nothing: "each year" is no answer to how long the journey takes.
     q = "How long do North Koreans take to reach the South?"
     assert grounding.measured(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
@@ -868,3 +884,91 @@ def test_a_reply_naming_the_questions_subject_gives_way_to_what_the_sentence_say
     # A reply that says what they face, or a question that asks for the doer, is left alone.
     assert grounding.object_instead("poor food", q, sentence) is None
     assert grounding.object_instead("ordinary soldiers", "Who faces poor food?", sentence) is None
+
+
+# The analysis of the sample archive: its first sentence is on the fog crossing, a later one on
+# "another soldier", the November one.
+_FOG_LEAD = ("A North Korean soldier who walked across the demilitarised zone in thick fog on 21 December 2017 "
+             "was the fourth soldier from the North to defect to South Korea this year.")
+_ANOTHER_SOLDIER = ("Only weeks earlier, on 13 November, another soldier was shot by his own side as he ran across "
+                    "the Joint Security Area at Panmunjom, and survived after being flown by helicopter to hospital.")
+
+
+def test_a_sentence_on_another_one_answers_nothing_about_the_one_its_article_reported():
+    assert grounding.of_another("What happened to the soldier who crossed in the fog?", _ANOTHER_SOLDIER, _FOG_LEAD)
+    # The question describes the other one, or nothing the article told before.
+    assert not grounding.of_another("What happened to the soldier shot in November?", _ANOTHER_SOLDIER, _FOG_LEAD)
+    assert not grounding.of_another("What happened at Panmunjom?", _ANOTHER_SOLDIER, _FOG_LEAD)
+    assert not grounding.of_another("How was the wounded soldier taken to hospital?", _ANOTHER_SOLDIER, _FOG_LEAD)
+    # No "another" of the kind asked about.
+    assert not grounding.of_another("What happened to the soldier who crossed in the fog?",
+                                    "South Korean guards spotted the man and took him into custody.", _FOG_LEAD)
+    assert not grounding.of_another("What happened to the soldier who crossed in the fog?",
+                                    "Another report said the fog lifted at noon.", _FOG_LEAD)
+
+
+def test_the_place_asked_about_is_not_the_doer():
+    q = "What happened at Panmunjom?"
+    assert grounding.place_as_doer("Panmunjom was shot by his own side", q, _ANOTHER_SOLDIER)
+    assert grounding.place_as_doer("The Joint Security Area was the scene of a shooting",
+                                   "What happened at the Joint Security Area in November?", _ANOTHER_SOLDIER)
+    assert not grounding.place_as_doer("A soldier was shot by his own side", q, _ANOTHER_SOLDIER)
+    # The sentence says it of the place.
+    assert not grounding.place_as_doer("Panmunjom is a truce village", q, "Panmunjom is a truce village in the DMZ.")
+
+
+def test_the_fact_before_the_colon_of_a_copied_sentence():
+    p = _passage("Analysts point to two pressures. The first is North Korea's economic situation: ordinary soldiers, "
+           "especially in units far from the capital, are said to face poor food and harsh conditions.")
+    copied = ("North Korea's economic situation: ordinary soldiers, especially in units far from the capital, are "
+              "said to face poor food and harsh conditions.")
+    assert grounding.colon_head(copied, "What is the first pressure analysts point to?", [p]) \
+        == "North Korea's economic situation"
+    assert grounding.colon_head("The first pressure is " + copied, "What are the two pressures?", [p]) \
+        == "The first pressure is North Korea's economic situation"
+    # A headline's colon: what follows it is no passage text.
+    assert grounding.colon_head("The seals are turning in their sleep: What does that mean for Washington and "
+                                "the rest of the coast this year?", "Which animal is turning in its sleep?", [p]) is None
+    # A short reply, or a reply without a colon, is left to the other checks.
+    assert grounding.colon_head("Economic situation: food", "What is the first pressure?", [p]) is None
+    assert grounding.colon_head(copied.replace(":", ","), "What is the first pressure analysts point to?", [p]) is None
+
+
+def test_a_why_sentence_holding_none_of_the_questions_words():
+    q = "Why has the northern route become harder?"
+    assert grounding.says_nothing_of(q, "The response on the southern side has been watchful.")
+    assert not grounding.says_nothing_of(q, "With more guards, cameras and fences on the northern route, the usual "
+                                            "escape path has become harder and more expensive.")
+    assert not grounding.says_nothing_of("Why?", "Anything at all.")  # nothing asked to compare with
+
+
+def test_when_something_is_still_to_come_is_answered_by_its_condition(embedder):
+    p = _passage("The North Korean soldier shot at the Joint Security Area on 13 November was recovering after "
+                 "surgery. Officials said he would be questioned by investigators once his health allowed, as is "
+                 "usual for defectors from the North.", title="Defector shot at truce village recovering")
+    q = "When will the November defector be questioned?"
+    direct, found = grounding.conditioned(q, _scored(q, [p], embedder), [p], min_score=0.0)
+    assert direct == "Once his health allowed" and found.sentence.startswith("Officials said he would be questioned")
+    # Another verb, a subject the article never names, a past event (a date answers it).
+    for other in ("When will the November defector be released?", "When will the minister be questioned?",
+                  "When was the November defector questioned?"):
+        assert grounding.conditioned(other, _scored(other, [p], embedder), [p], min_score=0.0) is None
+    # The report's last paragraph as a chunk of its own: "November" is told earlier in the article.
+    text = p.text
+    tail = replace(p, text=text[text.index("Officials"):], start=text.index("Officials"), end=len(text))
+    assert grounding.conditioned(q, _scored(q, [tail], embedder), [tail], min_score=0.0) is None
+    direct, _ = grounding.conditioned(q, _scored(q, [tail], embedder), [tail], min_score=0.0, articles={"d": text})
+    assert direct == "Once his health allowed"
+
+
+def test_where_someone_was_taken_is_where_the_same_verb_took_them(embedder):
+    p = _passage("SEOUL, 13 November 2017 - A North Korean soldier defected at the Joint Security Area. He was "
+                 "found wounded and was then taken by helicopter to a hospital, where he was being treated for "
+                 "gunshot wounds.", title="North Korean soldier wounded as he defects at Panmunjom")
+    q = "Where was the November defector taken?"
+    direct, found = grounding.destination(q, _scored(q, [p], embedder), [p], min_score=0.0)
+    assert direct == "a hospital" and "taken by helicopter to a hospital" in found.sentence
+    # Another verb, a subject the article never names, a question that is not about a move.
+    for other in ("Where was the November defector flown?", "Where was the minister taken?",
+                  "Where did the November defector defect?", "Where was the November defector found?"):
+        assert grounding.destination(other, _scored(other, [p], embedder), [p], min_score=0.0) is None

@@ -117,9 +117,16 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
 # "was he armed?" is refused: the chain started from "the DMZ", which the fog report calls the
 # demilitarised zone), among them "was he armed?" after the November shooting, refused now (the
 # model had answered from the fog report): 73 of the 78 answerable right, 7 of 7 off-archive
-# refused. The bar is set one below that figure so a regression in retrieval, evidence, prompt or
-# grounding fails here.
-MIN_RIGHT = 72
+# refused. Its ninth session's 13 fresh questions all pass; 6 of them were wrong or refused before:
+# "why has the northern route become harder?" (the sentence that holds the question's words
+# instead of the one that holds none), "what is the first pressure analysts point to?" (the fact
+# before the colon of the copied sentence), "who wrote the warning shots article?" (an article
+# named by two words), "what happened at Panmunjom?" (the sentence, not "Panmunjom was shot"),
+# "how close do the troops stand?" (a distance, not the dateline's "13"), "when will the November
+# defector be questioned?" ("once his health allowed"); and "tell me about the hospital report"
+# quotes that report, not the analysis: 86 of the 91 answerable right. The bar is set one below
+# that figure so a regression in retrieval, evidence, prompt or grounding fails here.
+MIN_RIGHT = 85
 
 
 @pytest.mark.slow
