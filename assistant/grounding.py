@@ -1729,8 +1729,10 @@ WHY_RESTATED = 0.5
 
 def says_nothing_of(question: str, sentence: str) -> bool:
     """Whether a sentence holds none of the question's content words ("The response on the
-    southern side has been watchful." for "Why has the northern route become harder?"): it can
-    give no reason for what the question asks about."""
+    southern side has been watchful." for "Why has the northern route become harder?", "Most of
+    the North Koreans … travel first through China." for "Where do the two militaries face each
+    other at close range?"): it answers something else. A follow-up's words lean on the turns
+    before it, so it is not held to this."""
     asked = content_terms(re.sub(r"^\W*(?:and\s+)?why\b", "", question, flags=re.I))
     return bool(asked) and not asked & content_terms(sentence)
 

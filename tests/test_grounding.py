@@ -940,6 +940,8 @@ def test_a_why_sentence_holding_none_of_the_questions_words():
     assert not grounding.says_nothing_of(q, "With more guards, cameras and fences on the northern route, the usual "
                                             "escape path has become harder and more expensive.")
     assert not grounding.says_nothing_of("Why?", "Anything at all.")  # nothing asked to compare with
+    assert grounding.says_nothing_of("Where do the two militaries face each other at close range?",
+                                     "Most of the North Koreans who reach the South each year travel first through China.")
 
 
 def test_when_something_is_still_to_come_is_answered_by_its_condition(embedder):

@@ -2,6 +2,7 @@
 bundled Qwen2.5 0.5B GGUF through llama.cpp."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -158,8 +159,10 @@ def test_an_answer_stated_only_far_from_the_question_is_refused(assistant, monke
     assistant._llm = Scripted(["Anna Berg"])
     answer = assistant.ask("How many warning shots were fired?")
     assert answer.refused and answer.direct == "Anna Berg"
-    # The distance gate alone: the bakery report is also "about something else" (names.foreign).
+    # The distance gate alone: the bakery report is also "about something else" (names.foreign),
+    # and its sentence holds none of the question's words (grounding.says_nothing_of).
     monkeypatch.setattr("assistant.names.foreign", lambda question, text: False)
+    monkeypatch.setattr("assistant.grounding.says_nothing_of", lambda question, sentence: False)
     loose = Assistant(assistant.settings.with_(min_support=0.0), llm=Scripted(["Anna Berg"]), embedder=assistant.embedder)
     shown = loose.ask("How many warning shots were fired?")
     assert not shown.refused and "Anna Berg" in shown.answer and shown.support_score < assistant.settings.min_support
@@ -802,3 +805,35 @@ def test_a_bare_how_many_is_asked_about_what_the_earlier_question_named(assistan
     answer = assistant.ask("How many?", history=history)
     assert answer.question == "How many warning shots?"
     assert llm.prompts and "Question: How many warning shots?" in llm.prompts[0]
+
+
+def test_an_answer_stated_only_by_a_sentence_without_the_questions_words_is_refused(tmp_path, embedder, monkeypatch):
+    # The sample archive's wire report: the model answered "China" for where the two militaries
+    # face each other, from the sentence before the one that says it.
+    wire = {"id": "wire", "title": "Soldier wounded as he defects at Panmunjom", "published": "2017-11-13",
+            "source": "Sample Wire", "url": None,
+            "text": "Defections directly across the heavily guarded border are rare. Most of the North Koreans who "
+                    "reach the South each year travel first through China. The Joint Security Area is one of the few "
+                    "places where the two militaries face each other at close range."}
+    from assistant.settings import Settings
+
+    archive = write_archive(tmp_path / "a", [*ARTICLES, wire])
+    settings = Settings(archive=archive, index=tmp_path / "i", cache_dir=tmp_path / "c")
+    build_index(settings, embedder=embedder)
+    from assistant import grounding
+    real = grounding.support
+
+    def close(*args, **kwargs):  # every stating sentence scored as close to the question
+        found = real(*args, **kwargs)
+        return None if found is None else dataclasses.replace(found, relevance=2.0)
+
+    monkeypatch.setattr(grounding, "support", close)
+    q = "Where do the two militaries face each other at close range?"
+    for reply, refused in (("China [1]", True), ("The Joint Security Area [1]", False)):
+        answer = Assistant(settings.with_(focused_first=False), llm=Scripted([reply]), embedder=embedder).ask(q)
+        assert answer.refused is refused, (reply, answer.answer)
+    # A follow-up's words lean on the chat: it is not held to this.
+    history = [{"role": "user", "content": "What do analysts say about the route through China?"},
+               {"role": "assistant", "content": "Most of the North Koreans who reach the South travel through China. [1]"}]
+    answer = Assistant(settings, llm=Scripted(["China [1]"]), embedder=embedder).ask("And the most?", history=history)
+    assert "China" in answer.answer
