@@ -5,7 +5,8 @@ index without the model:
   are there?", "Which outlets are in the archive?"): how many articles, from which outlets, over
   which days (``asks_about_archive``, ``overview``), shown above the newest articles' leads;
 - an article's own record ("When was the analysis published?", "Who wrote the hospital report?",
-  "Which outlet published the article about the fog crossing?"): its date, outlet or authors as
+  "Which outlet published the article about the fog crossing?", "Which outlet wrote about the
+  hospital?"): its date, outlet or authors as
   the loaders read them (``asks_for_record``, ``described``, ``record``), shown above its lead;
   in a chat, "Who wrote it?", "When was it published?" mean the article(s) the last answer
   quoted (``asks_for_earlier_record``, ``quoted_docs``).
@@ -115,6 +116,12 @@ def _record_forms(described: str) -> list[tuple[str, re.Pattern]]:
                               + r"\W*$", re.I)),
         ("outlet", re.compile(r"^\W*(?:where|in\s+which\s+\w+)\s+(?:was|were)\s+" + described
                               + r"\s+(?:published|posted|printed|run)\W*$", re.I)),
+        # "Which outlet wrote about the hospital?": an outlet named for the article on a topic.
+        # Not "reported": "Which newspaper reported where he was shot?" asks whom a report cites.
+        ("outlet", re.compile(r"^\W*which\s+(?:outlet|newspaper|paper|publication|site|website|magazine)\s+"
+                              r"(?:wrote|covered|(?:ran|published|carried)\s+(?:a|an|the)\s+" + _ARTICLE + r")\s+"
+                              r"(?:about|on|of)\s+" + (r"(?P<what>.+?)" if described == _DESCRIBED else described)
+                              + r"\W*$", re.I)),
         ("author", re.compile(r"^\W*who\s+(?:wrote|authored|filed|(?:is|was)\s+the\s+author\s+of)\s+" + described
                               + r"\W*$", re.I)),
     ]

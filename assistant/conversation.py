@@ -13,7 +13,8 @@ A message that asks two questions at once ("why ..., and how many ...?") is spli
 A question that cannot stand alone ("When?", "Did he survive?": ``leans_on_history``) is
 rewritten even when its own words retrieve something; the sentences the earlier answers quoted
 (``said``) mark the story it is about, and the model is asked it with the questions it follows
-(``for_model``); a bare "How many?" names what it counts (``counted``).
+(``for_model``); a bare "How many?" names what it counts (``counted``), and "By whom?" the deed
+it asks the doer of (``by_whom``).
 
 Limits: English openers and pronouns only; the topic words come from the last user turn that
 stood alone and the follow-ups after it (``topic_turns``), the story from the sentences their
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from .text import STOPWORDS, words
+from .text import PARTICIPLE, STOPWORDS, words
 
 _OPENER = re.compile(r"^\s*(and|but|also|what about|how about|so|then|or)\b", re.I)
 _PRONOUN = re.compile(r"\b(he|she|they|them|him|it|its|his|her|hers|their|theirs|this|that|these|those|there|the same)\b", re.I)
@@ -138,6 +139,41 @@ def counted(question: str, history: list[dict]) -> str:
                  and not x.group(1).split()[-1].lower().endswith("ss")]
         if found:
             return f"How many {found[-1]}?"
+    return question
+
+
+_BY_WHOM = re.compile(r"^\W*(?:and\s+|so\s+)?(?:by\s+whom|who\s+by|by\s+who)\W*$", re.I)
+# "How was the November defector found?", "Was he questioned?": a deed done to someone, its
+# participle after who it was done to.
+_DONE_TO = re.compile(r"^\W*(?:and\s+)?(?:(?:how|when|where|why)\s+)?(?:was|were|is|are|has\s+been|have\s+been|had\s+been)"
+                      r"\s+(?P<subject>(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){0,4}?[\w'’-]+)\s+(?:being\s+)?"
+                      r"(?P<verb>" + PARTICIPLE + r")\b"
+                      r"(?P<rest>[^?]*)\?*\s*$", re.I)
+_OBJECT_FORM = {"he": "him", "she": "her", "they": "them", "we": "us", "i": "me"}
+_PAST = {"taken": "took", "flown": "flew", "seen": "saw", "given": "gave", "driven": "drove", "written": "wrote",
+         "chosen": "chose", "beaten": "beat", "stolen": "stole", "shown": "showed", "known": "knew",
+         "thrown": "threw", "drawn": "drew", "spoken": "spoke", "broken": "broke", "ridden": "rode"}
+
+
+def by_whom(question: str, history: list[dict]) -> str:
+    """"By whom?" with the deed an earlier question asked about: "Who found the November
+    defector?" after "How was the November defector found?", "Who questioned him?" after "Was he
+    questioned?". Asked "By whom?" with the question it follows beside it, the 0.5B model named
+    the defector himself; the whole question goes to the doer of its verb in the evidence
+    (``grounding.attributed_agent``). Any other question comes back as it is.
+
+    Limits: an earlier question in the passive with its participle after who it was done to;
+    the doer is found in a sentence that writes the verb as asked ("found", "questioned" serve
+    both forms; "Who took ...?" does not find "taken by ...")."""
+    if not _BY_WHOM.match(question):
+        return question
+    for turn in reversed(topic_turns(history)):
+        m = _DONE_TO.match(turn)
+        if m is not None:
+            subject = " ".join(_OBJECT_FORM.get(w.lower(), w) for w in m.group("subject").split())
+            rest = m.group("rest").strip()
+            verb = _PAST.get(m.group("verb").lower(), m.group("verb"))
+            return f"Who {verb} {subject}{' ' + rest if rest else ''}?"
     return question
 
 

@@ -6,7 +6,9 @@ and a request about a topic ("Tell me about the fog defection", "What do you kno
 answered the same way, with the sentence of each article that names the topic; a search that no
 article matches, with "No article mentions X." (``nothing_found``). A request for
 the articles of some days ("Which articles are from November?", "What was published last
-week?") gets the digest of those days, like "What happened ...?".
+week?") gets the digest of those days, like "What happened ...?"; "How many articles are from
+December?" counts them first. In a chat, "What happened next?" quotes the statement after the
+last one the previous answer quoted (``next_statement``).
 
 Why: such a question names no fact to look for. Its words alone are far from every sentence (the
 relevance gate refused "What happened this week?" at 0.30 and "What's the latest news about
@@ -98,29 +100,40 @@ _MENTIONS = re.compile(
     _SEARCH[:-1] + r"\b"
     # "Tell me about the fog defection", "What do you know about X?", "Summarize the coverage of X":
     # a topic, not a fact; each article's sentence on it says what the archive has.
-    r"|(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:tell\s+me|what\s+do\s+you\s+know|what\s+does\s+(?:the|this)\s+archive\s+"
+    r"|(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:tell\s+me(?:\s+more|\s+a\s+(?:bit|little)(?:\s+more)?)?|what\s+do\s+you\s+know|what\s+does\s+(?:the|this)\s+archive\s+"
     r"(?:say|have|know)|give\s+me\s+(?:some\s+)?background)\s+(?:about|on)\b"
     r"|(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:summari[sz]e|describe)\s+(?!how\b|why\b|what\b|when\b|where\b|who\b)"
-    r"|(?:give\s+me\s+)?(?:an?\s+)?(?:overview|summary|background)\s+(?:of|on)\b)", re.I)
+    r"|(?:give\s+me\s+)?(?:an?\s+)?(?:overview|summary|background)\s+(?:of|on)\b"
+    # "List the defections": the articles that name them.
+    r"|(?:(?:can|could)\s+you\s+)?(?:please\s+)?list\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?(?=[^\W\d_]))", re.I)
 _SEARCH_WORDS = {term(w) for w in (
     "article articles report reports story stories piece pieces mention mentions cover covers discuss discusses "
     "name names talk talks find show list give me all tell know say archive summarize summarise describe "
-    "overview summary background coverage please").split()}
+    "overview summary background coverage please more bit little").split()}
 
 
 # "How many articles mention China?": the count, then the search's answer.
 _HOW_MANY = re.compile(r"^\W*how\s+many\s+(?:articles?|reports?|stories|pieces|documents?)\s+"
                        r"(?:mention|cover|discuss|name|talk\s+about|are\s+(?:there\s+)?(?:about|on)|(?:are\s+)?there\s+"
                        r"(?:about|on)|about|on)\b", re.I)
+# "How many articles are from December?", "How many reports were published last week?": a count
+# of the days named, whatever the articles are about.
+_HOW_MANY_DAYS = re.compile(r"^\W*how\s+many\s+(?:articles?|reports?|stories|pieces|documents?)\s+(?:are|were|was|"
+                            r"is|have\s+been|got)?\s*(?:there\s+)?(?:from|published|dated|posted|out)\b", re.I)
 
 
 def asks_for_mentions(question: str, frame: TimeFrame | None) -> set[str] | None:
     """The topic's word stems of a search of the archive ("Which articles mention Panmunjom?",
     "How many articles mention China?"), or None for any other question (or one without a
     topic)."""
+    days = frame is not None and frame.named_days
+    if days and _HOW_MANY_DAYS.match(question):
+        rest = question.replace(frame.phrase, " ")
+        topic = content_terms(rest) - _SEARCH_WORDS - _GENERIC
+        return topic if len(topic) <= MAX_TOPIC_TERMS else None
     if not (_MENTIONS.match(question) or _HOW_MANY.match(question)):
         return None
-    rest = question.replace(frame.phrase, " ") if frame is not None and frame.named_days else question
+    rest = question.replace(frame.phrase, " ") if days else question
     topic = content_terms(rest) - _SEARCH_WORDS
     return topic if 0 < len(topic) <= MAX_TOPIC_TERMS else None
 
@@ -138,8 +151,8 @@ def nothing_found(question: str) -> str | None:
 
 def asks_how_many(question: str) -> bool:
     """Whether a search of the archive asks for the number of articles ("How many articles
-    mention China?")."""
-    return bool(_HOW_MANY.match(question))
+    mention China?", "How many articles are from December?")."""
+    return bool(_HOW_MANY.match(question) or _HOW_MANY_DAYS.match(question))
 
 
 def mention_count(n: int, question: str) -> str:
@@ -157,9 +170,11 @@ def mention_count(n: int, question: str) -> str:
 
 
 def _singular(rest: str) -> str:
-    """"mention China" -> "mentions China", "are about X" -> "is about X"."""
+    """"mention China" -> "mentions China", "are about X" -> "is about X", "were published" -> "was
+    published"."""
     first, _, tail = rest.partition(" ")
-    verb = {"are": "is", "talk": "talks", "discuss": "discusses"}.get(first.lower(), first + "s")
+    verb = {"are": "is", "were": "was", "have": "has", "talk": "talks", "discuss": "discusses"}.get(
+        first.lower(), first if first.lower().endswith("ed") else first + "s")
     return f"{verb} {tail}".strip()
 
 
@@ -279,3 +294,48 @@ def _naming(doc: Document, topic: set[str]) -> tuple[int, int] | None:
         if named and (best is None or named > best[0]):
             best = (named, (_after_headings(doc.text, a, b), b))
     return best[1] if best else None
+
+
+# "What happened next?", "And then?", "What happened after that?": in a chat, the story goes on
+# from what the last answer quoted.
+_WHAT_NEXT = re.compile(r"^\W*(?:and\s+|so\s+)?(?:(?:what|then\s+what)\s+(?:happened|came|followed)\s+"
+                        r"(?:next|then|after(?:wards|\s+that|\s+this)?)|what\s+(?:happened|came)\s+after\s+(?:it|him|them)|"
+                        r"then\s+what|and\s+then|what\s+next)\W*$", re.I)
+_MARKERS = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]|\n")
+
+
+def asks_what_next(question: str) -> bool:
+    """Whether a chat question asks how the story went on ("What happened next?")."""
+    return bool(_WHAT_NEXT.match(question))
+
+
+def next_statement(answer: str, docs: Iterable[Document]) -> Item | None:
+    """The statement after the last sentence ``answer`` quoted from the first article it quoted
+    (a quoted sentence of at least six words, found whole in the article), or None when it
+    quoted none or that sentence ends its article (an editor's note in brackets aside).
+
+    Limits: a quote is found by its words, whitespace aside; a sentence the answer shortened
+    (a dateline left out) is found by its remaining words."""
+    pieces = [" ".join(x.split()) for x in _MARKERS.split(answer)]
+    pieces = [x for x in pieces if len(x.split()) >= 6]
+    if not pieces:
+        return None
+    docs = list(docs)
+    for piece in pieces:
+        for doc in docs:
+            spans = split_sentences(doc.text)
+            at = [k for k, (a, b) in enumerate(spans) if (s := " ".join(doc.text[a:b].split())) and
+                  len(s.split()) >= 4 and (s in piece or piece in s)]
+            if not at:
+                continue
+            # The last sentence of this article the answer shows.
+            last = max(k for k, (a, b) in enumerate(spans) if k in at and any(
+                " ".join(doc.text[a:b].split()) in p or p in " ".join(doc.text[a:b].split()) for p in pieces))
+            for a, b in spans[last + 1:]:
+                text = doc.text[a:b].strip()
+                if text.startswith("(") and text.endswith(")"):
+                    continue  # an editor's note ("(... not a real news report.)"), not the story
+                if not not_a_statement(doc.text, a, b) and not about_the_page(doc.text, a, b):
+                    return Item(doc, _after_headings(doc.text, a, b), b)
+            return None
+    return None

@@ -264,7 +264,7 @@ def score_sentences(question: str, groups: list[list[Sentence]], encode: Callabl
     # A follow-up's topic words from earlier turns ("Joint Security Area November" for "Where was
     # he shot?") find the story; the question's own words say what is asked about it.
     q_terms = own_terms | content_terms(context)
-    _spell_out(f"{question} {context}", q_terms, flat)
+    spelled = _spell_out(f"{question} {context}", q_terms, flat)
     _negative_forms(q_terms, flat)
     df: dict[str, int] = {}
     for s in flat:
@@ -302,7 +302,12 @@ def score_sentences(question: str, groups: list[list[Sentence]], encode: Callabl
             s.dense = float(s.passage.dense_score or 0.0) - CHUNK_DISCOUNT
             s.score = _final(s, base[id(s)])
     best = sorted(flat, key=lambda s: -s.score)[:EMBEDDED]
-    vectors = encode([f"{question} {context}".strip()] + [s.text for s in best])
+    # The embedder reads the name the acronym stands for: "What is the JSA?" alone was closer to
+    # no sentence than the relevance gate asks.
+    asked = f"{question} {context}".strip()
+    for acronym, name in spelled.items():
+        asked = re.sub(rf"\b{acronym}\b", f"{acronym} ({name})", asked)
+    vectors = encode([asked] + [s.text for s in best])
     for s, sim in zip(best, vectors[1:] @ vectors[0]):
         s.dense = float(sim)
         s.score = _final(s, base[id(s)])
@@ -316,15 +321,18 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _SPELLED = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on|&)\s+)*[A-Z][\w'’-]*)+")
 
 
-def _spell_out(question: str, q_terms: set[str], sentences: list[Sentence]) -> None:
+def _spell_out(question: str, q_terms: set[str], sentences: list[Sentence]) -> dict[str, str]:
     """Give each sentence that spells out an acronym of the question the acronym's term as well,
     so "Why is shooting at the JSA unusual?" matches "The Joint Security Area ... shooting there
     is especially unusual." by its words. Only names written out in the candidates themselves
-    count (no list of known acronyms), and only with initials exactly the acronym's letters."""
+    count (no list of known acronyms), and only with initials exactly the acronym's letters.
+    Returns each acronym that no candidate writes with the name it was found to stand for
+    ("JSA": "Joint Security Area", its capitalised words: "District Columbia" for "DC")."""
     acronyms = {a for a in set(_ACRONYM.findall(question)) if term(a.lower()) in q_terms}
     if not acronyms:
-        return
+        return {}
     expansions: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
     for s in sentences:
         for m in _SPELLED.finditer(s.text):
             parts = [w for w in m.group().split() if w[0].isupper()]
@@ -333,10 +341,17 @@ def _spell_out(question: str, q_terms: set[str], sentences: list[Sentence]) -> N
                     initials = "".join(w[0] for w in parts[i:j])
                     if initials in acronyms:
                         expansions.setdefault(term(initials.lower()), content_terms(" ".join(parts[i:j])))
+                        if parts[i].lower() != "the":
+                            names.setdefault(initials, " ".join(parts[i:j]))
+    written = set()
     for s in sentences:
+        written |= acronyms & set(_ACRONYM.findall(s.text))
         for acronym, spelled in expansions.items():
             if spelled and spelled <= s.terms:
                 s.terms = s.terms | {acronym}
+    # Only for an acronym no candidate writes: where the articles write "NFL", the question's
+    # "NFL" finds them, and the spelled-out name only moved which sentences the embedder preferred.
+    return {a: n for a, n in names.items() if a not in written}
 
 
 def _quoted(text: str, quoted: list[str]) -> bool:

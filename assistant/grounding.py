@@ -58,7 +58,7 @@ from .markers import parse_markers, strip_markers
 from .names import question_names, unmentioned
 from .prompts import after_control, has_control
 from .sentences import split_sentences
-from .text import ORDINALS, STOPWORDS, content_terms, term, words
+from .text import ORDINALS, PARTICIPLE, STOPWORDS, content_terms, term, words
 from .types import Passage
 
 _LEAD = re.compile(r"^\s*(?:answer|short answer|final answer)\s*[:\-]\s*", re.I)
@@ -481,7 +481,8 @@ def resume_prefix(direct: str, question: str) -> str | None:
     """Where to make the model go on when its reply states nothing a sentence could support: a
     bare "No" resumes as "No," (so "Was he armed?" draws "No, he was unarmed", a statement the
     archive can be checked against), a restated question as ``continuation_prefix``, a reply that
-    announces its answer (``announces``) as "<reply>:"; None when the reply needs no continuation."""
+    announces its answer (``announces``) as "<reply>:", one that stops at the question's
+    participle (``unfinished``) as itself; None when the reply needs no continuation."""
     said = stance(direct)
     if said:
         return f"{said},"
@@ -493,9 +494,27 @@ def resume_prefix(direct: str, question: str) -> str | None:
         return "No,"
     if echoes(direct, question) or unnamed(direct, question):
         return continuation_prefix(direct, question)
+    if unfinished(direct, question):
+        return re.sub(r"\s*\[\d+\]", "", direct).strip().rstrip(" .;:,-–—")
     if announces(direct, question):
         return direct.strip().rstrip(" .;:,-–—") + ":"
     return None
+
+
+# "How was the November defector found?": how a deed was done to someone, its participle last.
+# Not "How was the wounded soldier taken to hospital?": the last word must be the participle.
+_HOW_DONE = re.compile(r"^\W*(?:and\s+)?how\s+(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+[^?]+?\s+"
+                       r"(" + PARTICIPLE + r")\s*\?*\s*$", re.I)
+
+
+def unfinished(direct: str, question: str) -> bool:
+    """Whether a reply to "How was <someone> <done>?" stops at the question's own participle ("The
+    soldier was found" for "How was the November defector found?"): it says what was done, not
+    how. Resumed from its own words, the model goes on to the how ("... wounded by South Korean
+    troops"); checked as it was, a sentence on soldiers in general "stated" it."""
+    m = _HOW_DONE.match(question)
+    said = re.findall(r"[\w'’-]+", re.sub(r"\[\d+\]", " ", direct))
+    return bool(m and said and term(said[-1].lower()) == term(m.group(1).lower()))
 
 
 _NAME_QUESTION = re.compile(r"\b(?:what|which)\s+(?:is|was|are|were|will\s+be)\s+the\s+(?:\w+\s+)?names?\s+of\b|"
@@ -999,6 +1018,9 @@ def attributed_agent(question: str, ranked: Sequence, passages: Sequence[Passage
     the defector, then refused; the best evidence sentence said "as North Korean guards fired at
     him".
 
+    A sentence that opens by referring back ("He was found wounded by South Korean troops") holds
+    the rest of the question when its article named all of it before (``_told_of``).
+
     Limits: English word order; the verb must be written in the sentence as in the question
     (its stem: "fired" finds "fire", "firing", not "opened fire"); when the best such sentence's
     doer is a pronoun ("he fired") the model is asked instead; the doer is at most
@@ -1011,7 +1033,11 @@ def attributed_agent(question: str, ranked: Sequence, passages: Sequence[Passage
     # the doer often calls the one done to "him": half of the rest will do.
     rest = content_terms(_TIME_WORDS.sub(" ", m.group("rest"))) - _INDEFINITE
     for x in sorted(ranked, key=lambda x: -x.score):
-        if x.score < min_score or (rest and len(rest & x.terms) < AGENT_COVERAGE * len(rest)):
+        if x.score < min_score:
+            continue
+        # "He was found wounded by South Korean troops": who "he" is, its article told before.
+        if rest and not (len(rest & x.terms) >= AGENT_COVERAGE * len(rest)
+                         or (REFERS_BACK.match(x.text) and _told_of(x, rest))):
             continue
         name = _doer(x.text, verb)
         if name == "":
@@ -1298,6 +1324,15 @@ def denied_of_subject(question: str, ranked: Sequence, passages: Sequence[Passag
 # "Was the fog defector questioned?": a yes/no question on a state, its participle last.
 _STATE_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:is|are|was|were|has|have|had)\s+[^?]+?\s+([a-z]+(?:ed|en))\s*\?*\s*$",
                              re.I)
+# "Did the November defector survive?", "Did he have surgery?": a deed asked of with its verb last,
+# or a treatment had. The subject before it is a name, or a determiner and nouns: a last word after
+# a second determiner or a preposition is an object, which a sentence may name for another
+# outcome ("Did Trump win the election?" of "lost the election"; "Did the guards leave after the
+# warning shots?" is not asked of shots).
+_DEED_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:did|has|have|had)\s+(?:(?:the|a|an|his|her|their|its)\s+)?"
+                            r"(?:(?!(?:the|a|an|after|before|in|on|at|to|from|with|by|for|of|during|into|over|under|"
+                            r"about|since|when|while)\b)[\w'’-]+\s+){1,4}"
+                            r"(?:(?:have|get|undergo|receive)\s+)?([a-z]{3,})\s*\?*\s*$", re.I)
 
 
 def affirmed_of_subject(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
@@ -1309,10 +1344,15 @@ def affirmed_of_subject(question: str, ranked: Sequence, passages: Sequence[Pass
     in its article: "... was taken into custody by South Korean troops, who were questioning him"
     in the report that opens on the soldier who crossed in the fog.
 
-    Limits: only a participle ending in -ed or -en and written last; the rest as in
-    ``denied_of_subject``; a hedge anywhere in the sentence ("would be questioned once his health
+    "Did the November defector survive?" is read the same way, its verb last ("survived after
+    being flown by helicopter to hospital"), and "Did he have surgery?" by its noun.
+
+    Limits: only a participle ending in -ed or -en, or a did-question's verb or had noun, written
+    last and in the sentence in a form of the same stem ("withdrew" does not answer "leave"); the
+    rest as in ``denied_of_subject``; a hedge anywhere in the sentence ("would be questioned once his health
     allowed") leaves the question to the model."""
-    m = _STATE_QUESTION.match(question)
+    deed = _STATE_QUESTION.match(question) is None
+    m = _DEED_QUESTION.match(question) if deed else _STATE_QUESTION.match(question)
     if m is None or _NEGATION.search(question):
         return None
     state = term(m.group(1).lower())
@@ -1322,6 +1362,14 @@ def affirmed_of_subject(question: str, ranked: Sequence, passages: Sequence[Pass
         return None
     for x in sorted(ranked, key=lambda x: -x.score):
         if x.score < min_score or state not in x.terms or negates({state}, x.text):
+            continue
+        # "..., leaving some soldiers to decide" is no deed of the guards asked about.
+        if deed and not any(term(w.lower()) == state and not w.lower().endswith("ing")
+                            for w in re.findall(r"[\w'’-]+", x.text)):
+            continue
+        # "Only weeks earlier, another soldier was shot ... and survived" tells of someone else
+        # unless it names who is asked about itself ("on 13 November").
+        if _ANOTHER.search(x.text) and not (q_terms - {state}) & x.terms:
             continue
         # "questioned" is no hedge of its own ("question\w*" is one for other words).
         rest = " ".join(w for w in re.findall(r"[\w'’-]+|[^\w\s]", x.text) if term(w.lower()) != state)
@@ -1531,6 +1579,11 @@ _WHERE_MOVED = re.compile(r"^\W*(?:and\s+)?where\s+(?:was|were|is|are|has|have|h
                           r"(?:been\s+)?(?P<verb>" + _MOVED + r")(?:\s+to)?\s*\?*\s*$", re.I)
 # Words between the verb and "to" ("taken by helicopter to a hospital").
 DESTINATION_GAP_WORDS = 3
+# Verbs that each answer where a person was carried by any of the others ("flown by helicopter to
+# hospital" says where he was taken); "led", "sent", "returned" only answer themselves ("led to
+# protests").
+_CARRIED = ("taken", "flown", "moved", "brought", "carried", "driven", "evacuated", "airlifted", "rushed",
+            "transported", "transferred")
 
 
 def destination(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
@@ -1542,20 +1595,23 @@ def destination(question: str, ranked: Sequence, passages: Sequence[Passage], mi
     ("Panmunjom"): the place in the question's story is not where he was taken.
 
     Limits: English; a verb of moving (``_MOVED``: "taken", "flown", "brought" ...) in the
-    sentence in the same form or another of the same stem, at most ``DESTINATION_GAP_WORDS``
+    sentence in the same form or another of the same stem, or any other verb of carrying a person
+    (``_CARRIED``) when the question's is one, at most ``DESTINATION_GAP_WORDS``
     words before "to" / "into"; the place runs to the next punctuation or clause word.
     ``articles``: as for ``conditioned``."""
     m = _WHERE_MOVED.match(question)
     if m is None:
         return None
     verb = term(m.group("verb").lower())
+    carried = {term(v) for v in _CARRIED}
+    verbs = carried if verb in carried else {verb}
     subject = content_terms(m.group("subject")) - _INDEFINITE
     after = re.compile(r"((?:\s+[\w'’-]+){0,%d}?)\s+(?:to|into)\s+(.+)" % DESTINATION_GAP_WORDS, re.I)
     for x in sorted(ranked, key=lambda x: -x.score):
         if x.score < min_score or not _told_of(x, subject, articles):
             continue
         for w in re.finditer(r"[^\W\d_][\w'’-]*", x.text):
-            found = after.match(x.text, w.end()) if term(w.group().lower()) == verb else None
+            found = after.match(x.text, w.end()) if term(w.group().lower()) in verbs else None
             if found is None:
                 continue
             tail = found.group(2)

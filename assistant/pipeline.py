@@ -299,6 +299,8 @@ class Assistant:
         history = list(history or [])[-2 * s.max_history_turns:]
         # "How many?" after "Who fired the warning shots?" asks "How many warning shots?".
         question = conversation.counted(question, history)
+        # "By whom?" after "How was the November defector found?" asks "Who found the November defector?".
+        question = conversation.by_whom(question, history)
         counter = self.llm  # the model's own tokenizer sizes the evidence
 
         query = question
@@ -312,6 +314,12 @@ class Assistant:
                                                   context=conversation.topic(history),
                                                   said=conversation.said(history))
         timings.retrieval_s = time.perf_counter() - t0
+        if (not choices and (frame is None or frame.phrase.isdigit())  # none, or only its year
+                and (day := timeframe.day_named(question, filters.as_of or snap.index.status().last_date)) is not None
+                and digest.asks_for_news(question, day) is not None):
+            # "What happened on 13 November?" asks for that day's news, as "on Monday" does; its
+            # words alone scored every sentence under the support gate.
+            frame = day
         answer = Answer(question=question, answer="", passages=ev.passages, query=query, as_of=filters.as_of,
                         timings=timings, relevance=round(relevance, 4),
                         timeframe={"phrase": frame.phrase, "start": frame.start, "end": frame.end} if frame else None)
@@ -324,6 +332,13 @@ class Assistant:
         if not choices and catalog.asks_about_archive(question):
             # "What is this archive about?": what the index holds, not what an article says.
             yield from self._overview(answer, snap, filters, t0)
+            return
+        if not choices and history and digest.asks_what_next(question) and (item := digest.next_statement(
+                next((m["content"] for m in reversed(history) if m.get("role") == "assistant" and m.get("content")), ""),
+                self._allowed(snap, filters))) is not None:
+            # "What happened next?": the article the last answer quoted goes on. Its words alone
+            # ("happened next") found nothing to answer from.
+            yield from self._digest(answer, [item], snap, t0)
             return
         asked = None if choices else catalog.asks_for_record(question)
         meant = catalog.described(self._candidate_docs(snap, ev), asked[1]) if asked else []
@@ -489,11 +504,16 @@ class Assistant:
             again = GenerationStats()
             more = "".join(llm.stream_chat(messages, max_tokens=min(s.max_answer_tokens, DIRECT_TOKENS),
                                            temperature=s.temperature, stop=["\n"], prefix=prefix, stats=again))
+            stopped = grounding.unfinished(reply.direct, question)
             if not prompts.is_refusal(more):
                 said = prefix.rstrip(",") if prefix in ("Yes,", "No,") else None
                 reply = grounding.parse_reply(more)
                 if said:
                     reply.direct = f"{said}, {reply.direct}"
+            if stopped and (not grounding.content_terms(reply.direct) or grounding.unfinished(reply.direct, question)):
+                # "The soldier was found" went on with nothing but a marker: it still says what
+                # was done, not how, and a sentence on soldiers in general "stated" it.
+                refused = True
             stats.completion_tokens += again.completion_tokens
             stats.generation_s += again.prompt_eval_s + again.generation_s
         elif not refused and grounding.too_long(reply.direct, question):

@@ -52,6 +52,11 @@ ORDINALS = {w: i for i, w in enumerate(
     "sixteenth seventeenth eighteenth nineteenth twentieth".split(), start=3)}
 _NUMBER_WORDS.update({w: str(i) for w, i in ORDINALS.items()})
 _ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th"})
+# A past participle, as a regular expression: "-ed", "-en", "-wn" ("flown") or a common irregular
+# one ("found", "shot"). Not a tagger: any word ending so passes ("garden"), and an irregular one
+# not listed ("dug") does not.
+PARTICIPLE = (r"[a-z]+(?:ed|en|wn)|found|shot|hit|held|caught|seen|spotted|told|sent|brought|led|kept|left|made|paid|"
+              r"sold|built|won|lost|struck|fought|bought|set|put|cut|hurt")
 
 
 def words(text: str) -> list[str]:

@@ -20,10 +20,10 @@ whose sentence names only days outside the window (``elsewhen``: the article is 
 event it recalls is not).
 
 Limits: English only; explicit dates ("on 13 November 2017") are left to the date filters and
-to retrieval; "in November" (also "the November defection", "from / during / since / of
-November"; "the march" and "the may" in lower case are words, not months) means the most recent
-November on or before the reference; a week
-runs Monday to Sunday; a year in a question is taken as the time asked about, also where it
+to retrieval, except where the day itself is asked about (``day_named``); "in November" (also
+"the November defection", "from / during / since / of November"; "the march" and "the may" in
+lower case are words, not months) means the most recent November on or before the reference; a
+week runs Monday to Sunday; a year in a question is taken as the time asked about, also where it
 only names something ("the 2025 budget" discussed in 2024 loses its 2024 reports when enough
 2025 ones are found, and an answer only a 2024 report states is refused by ``predates``).
 """
@@ -193,6 +193,40 @@ def elsewhen(frame: TimeFrame | None, sentence: str, published: str | None) -> b
     start = dt.date.fromisoformat(frame.start) - dt.timedelta(days=STALE_SLACK_DAYS)
     end = dt.date.fromisoformat(frame.end)
     return bool(days) and not any(start <= d <= end for d in days)
+
+
+_DAY_ASKED = (re.compile(r"\b(?:on|of|from|for)\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON
+                         + r"(?:,?\s+(\d{4}))?", re.I),
+              re.compile(r"\b(?:on|of|from|for)\s+" + _MON + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?", re.I))
+
+
+def day_named(question: str, reference: str | dt.date | None) -> TimeFrame | None:
+    """The one day a question names with its month ("on 13 November", "on November 13, 2017"):
+    the year written, else the most recent such day on or before ``reference``.
+
+    Not part of ``resolve``: realtimeqa-dev's questions name a day mostly for history ("Which two
+    US presidents died on July 4 in the same year?"), where a window would drop the evidence that
+    answers them. The caller decides when the day is what is asked about ("What happened on 13
+    November?")."""
+    ref = (reference if isinstance(reference, dt.date) else dt.date.fromisoformat(str(reference)[:10])
+           if reference is not None else None)
+    for k, pattern in enumerate(_DAY_ASKED):
+        m = pattern.search(question)
+        if m is None:
+            continue
+        g = m.groups()
+        day, month, year = (g[0], g[1], g[2]) if k == 0 else (g[1], g[0], g[2])
+        if year is None and ref is None:
+            return None
+        month_no = [m[:3] for m in _MONTHS].index(month[:3].lower()) + 1
+        try:
+            d = dt.date(int(year) if year else ref.year, month_no, int(day))
+            if year is None and d > ref:
+                d = d.replace(year=ref.year - 1)
+        except ValueError:
+            return None
+        return TimeFrame(_iso(d), _iso(d), m.group(0))
+    return None
 
 
 def _window(phrase: str, ref: dt.date) -> tuple[dt.date, dt.date] | None:

@@ -61,6 +61,10 @@ def test_the_overview_counts_articles_outlets_and_days():
     # A few words before the kind of article name it (it was missed with more than one).
     ("Who wrote the warning shots article?", ("author", {"warn", "shot"})),
     ("When was the fog defection report published?", ("date", {"fog", "defect"})),
+    # The outlet of the article on a topic; not whom a report cites.
+    ("Which outlet wrote about the hospital?", ("outlet", {"hospit"})),
+    ("Which newspaper ran a story on the warning shots?", ("outlet", {"warn", "shot"})),
+    ("Which newspaper reported where the defector had been shot?", None),
     # No article named, or no record asked for.
     ("When was the article published?", None),
     ("When was the [1] report published?", None),  # an earlier answer's source: not in the question

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation import (counted, for_model, leans_on_history, looks_like_follow_up, said, split_compound,
+from assistant.conversation import (by_whom, counted, for_model, leans_on_history, looks_like_follow_up, said, split_compound,
                                     standalone, subject, topic)
 
 HISTORY = [{"role": "user", "content": "Why did the North Korean soldier defect?"},
@@ -114,3 +114,16 @@ def test_a_bare_how_many_counts_the_things_the_earlier_question_named():
     assert counted("How much?", history) == "How much?"
     assert counted("How many shots?", history) == "How many shots?"
     assert counted("How many?", []) == "How many?"
+
+
+def test_by_whom_asks_who_did_the_deed_the_earlier_question_asked_about():
+    def chat(q):
+        return [{"role": "user", "content": q}, {"role": "assistant", "content": "Wounded [1]"}]
+
+    assert by_whom("By whom?", chat("How was the November defector found?")) == "Who found the November defector?"
+    assert by_whom("And by whom?", chat("Was he questioned?")) == "Who questioned him?"
+    assert by_whom("By whom?", chat("Was the soldier flown to hospital?")) == "Who flew the soldier to hospital?"
+    # No deed done to anyone, another question, or no chat: as it was.
+    assert by_whom("By whom?", chat("Who fired the warning shots?")) == "By whom?"
+    assert by_whom("Who by?", []) == "Who by?"
+    assert by_whom("Why?", chat("Was he questioned?")) == "Why?"

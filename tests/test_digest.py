@@ -111,6 +111,13 @@ def test_the_window_is_the_named_days_or_the_recent_past():
     ("Describe the fog crossing", {"fog", "cross"}),
     ("Describe how the soldier crossed the border", None),  # how: the usual path
     ("Tell me about it", None),  # a follow-up without a topic
+    ("Tell me more about the fog crossing", {"fog", "cross"}),
+    ("list the defections", {"defect"}),
+    # A count of the articles of the days named, whatever they are about.
+    ("How many articles are from November?", set()),
+    ("How many reports were published last week?", set()),
+    ("How many articles are from 2017?", set()),
+    ("How many articles are there?", None),  # the archive itself: ``catalog.asks_about_archive``
 ])
 def test_searches_of_the_archive_and_their_topic(question, topic):
     assert digest.asks_for_mentions(question, timeframe.resolve(question, REF)) == topic
@@ -158,6 +165,9 @@ def test_a_count_of_mentions():
     assert digest.mention_count(1, question) == "1 article mentions China:"
     assert digest.mention_count(3, "How many reports are about the fog?") == "3 reports are about the fog:"
     assert digest.mention_count(12, question) == "12 articles mention China; the newest 5:"
+    assert digest.asks_how_many("How many articles are from November?")
+    assert digest.mention_count(0, "How many reports were published last week?") == "No report was published last week."
+    assert digest.mention_count(3, "How many articles are from December?") == "3 articles are from December:"
     assert digest.mention_count(0, "How many articles mention C++ (the language)?") == \
         "No article mentions C++ (the language)."
 
@@ -170,3 +180,18 @@ def test_holding_reads_words_as_the_stems_do():
     assert [d.id for d in digest.holding(docs, {"china"})] == ["a", "d"]  # not "Chinatown"
     assert [d.id for d in digest.holding(docs, {"defect"})] == ["b", "c"]  # the title counts; "defectors" is another stem
     assert digest.holding(docs, {"china", "defect"}) == []
+
+
+def test_what_happened_next_is_the_statement_after_the_last_one_quoted():
+    doc = _doc("shots", "South Korean soldiers fired about 20 warning shots on Thursday. The guards withdrew after "
+               "the shots. No one on the southern side was hurt.\n(A sample article.)", "2017-12-21")
+    other = _doc("other", "A different report says nothing of the shots at all here.", "2017-12-22")
+    assert digest.asks_what_next("What happened next?") and digest.asks_what_next("And then?")
+    assert not digest.asks_what_next("What happened at the border?")
+    answer = "20 [1]\n\nSouth Korean soldiers fired about 20 warning shots on Thursday. [1]"
+    item = digest.next_statement(answer, [other, doc])
+    assert item.document is doc and doc.text[item.start:item.end] == "The guards withdrew after the shots."
+    # From the last sentence quoted; after the story's end (an editor's note aside), or with nothing quoted: None.
+    later = "The guards withdrew after the shots. No one on the southern side was hurt. [1]"
+    assert digest.next_statement(later, [doc]) is None
+    assert digest.next_statement("The archive does not say.", [doc]) is None

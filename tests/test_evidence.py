@@ -190,6 +190,18 @@ def test_an_acronym_of_the_question_matches_the_name_it_stands_for(embedder):
     groups = evidence.split_candidates([_chunk(doc, 0)])
     evidence.score_sentences("Why is shooting at the JSB unusual?", groups, embedder.encode)
     assert not any("jsb" in s.terms for s in groups[0])
+    # The embedder reads the name too: "What is the JSA?" alone is far from every sentence.
+    seen = []
+
+    def encode(texts):
+        seen.append(texts[0])
+        return embedder.encode(texts)
+
+    groups = evidence.split_candidates([_chunk(doc, 0)])
+    evidence.score_sentences("What is the JSA?", groups, encode)
+    assert seen == ["What is the JSA (Joint Security Area)?"]
+    bare, sentence = embedder.encode(["What is the JSA?", groups[0][1].text])
+    assert groups[0][1].dense > float(bare @ sentence) + 0.1
 
 
 def test_a_follow_up_ranks_the_sentence_an_earlier_answer_quoted_first(embedder):

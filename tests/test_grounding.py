@@ -85,6 +85,14 @@ def test_a_reply_naming_nothing_to_a_question_for_a_name_is_resumed():
     assert grounding.resume_prefix("his own side", "Who shot him?") is None
 
 
+def test_a_reply_that_stops_at_the_participle_asked_how_is_resumed_from_itself():
+    q = "How was the November defector found?"
+    assert grounding.resume_prefix("The soldier was found", q) == "The soldier was found"
+    # It says how, or it was not asked how.
+    assert grounding.resume_prefix("Wounded, by South Korean troops", q) is None
+    assert grounding.resume_prefix("The soldier was found", "Where was the November defector found?") is None
+
+
 def test_a_reply_that_announces_its_answer_is_resumed_to_it():
     # The 0.5B model (its Q8_0 copy) answered "Analysts point to two pressures"; what they are is
     # the next sentence.
@@ -626,6 +634,22 @@ def test_a_state_in_an_article_about_the_subject_answers_yes(embedder):
         assert grounding.affirmed_of_subject(other, _scored(other, [p], embedder), [p], min_score=0.0) is None
 
 
+def test_a_deed_with_its_verb_last_is_answered_yes_by_a_sentence_about_the_subject(embedder):
+    p = _passage("Only weeks earlier, on 13 November, another soldier was shot by his own side at Panmunjom, and "
+                 "survived after being flown by helicopter to hospital. He had surgery on Tuesday. More guards "
+                 "were posted, leaving some soldiers to decide on the direct route.",
+                 title="Why North Korean soldiers risk the border: a defector crossed in fog on Thursday")
+    for q, said in (("Did the November defector survive?", "survived after"),
+                    ("Did the November defector have surgery?", "had surgery")):
+        found = grounding.affirmed_of_subject(q, _scored(q, [p], embedder), [p], min_score=0.0)
+        assert found is not None and said in found.sentence, q
+    # "Another soldier" without a word of who is asked about; "leaving" is not the guards leaving;
+    # "the election" is an object, named for any outcome.
+    for other in ("Did the fog defector survive?", "Did the guards leave?", "Did the soldier win the election?",
+                  "Did the guards leave after the warning shots?"):
+        assert grounding.affirmed_of_subject(other, _scored(other, [p], embedder), [p], min_score=0.0) is None, other
+
+
 def test_a_question_ending_in_a_preposition_is_answered_by_what_follows_it(embedder):
     p = _passage("A North Korean soldier defected at Panmunjom. He was taken by helicopter to a hospital, where "
                  "he was being treated for gunshot wounds, officials said.", title="Defector shot at truce village")
@@ -731,6 +755,17 @@ def test_a_who_did_question_is_answered_by_the_doer_of_its_verb(embedder, questi
     p = _passage(text)
     named = grounding.attributed_agent(question, _scored(question, [p], embedder), [p], min_score=0.0)
     assert named is not None and named[0] == doer and named[1].sentence == text
+
+
+def test_a_doer_in_a_sentence_that_refers_back_answers_for_who_its_article_named(embedder):
+    p = _passage("The defector shot on 13 November was recovering after surgery. He was found wounded by South "
+                 "Korean troops and flown by helicopter to hospital.", title="Defector recovering")
+    q = "Who found the November defector?"
+    named = grounding.attributed_agent(q, _scored(q, [p], embedder), [p], min_score=0.0)
+    assert named is not None and named[0] == "South Korean troops" and named[1].sentence.startswith("He was found")
+    # An article that never named who is asked about.
+    q = "Who found the fog defector?"
+    assert grounding.attributed_agent(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
 
 
 def test_a_sentence_that_replies_to_who_did_gives_its_doer():
@@ -970,7 +1005,10 @@ def test_where_someone_was_taken_is_where_the_same_verb_took_them(embedder):
     q = "Where was the November defector taken?"
     direct, found = grounding.destination(q, _scored(q, [p], embedder), [p], min_score=0.0)
     assert direct == "a hospital" and "taken by helicopter to a hospital" in found.sentence
-    # Another verb, a subject the article never names, a question that is not about a move.
-    for other in ("Where was the November defector flown?", "Where was the minister taken?",
+    # Any verb of carrying a person answers another: he was flown where he was taken.
+    flown = "Where was the November defector flown?"
+    assert grounding.destination(flown, _scored(flown, [p], embedder), [p], min_score=0.0)[0] == "a hospital"
+    # A verb that is not carrying, a subject the article never names, a question that is not about a move.
+    for other in ("Where was the November defector sent?", "Where was the minister taken?",
                   "Where did the November defector defect?", "Where was the November defector found?"):
         assert grounding.destination(other, _scored(other, [p], embedder), [p], min_score=0.0) is None

@@ -186,6 +186,17 @@ def test_a_restated_question_whose_continuation_names_nothing_is_refused(assista
     assert llm.prefixes[-1] == "Warning shots were fired because" and answer.refused
 
 
+def test_a_reply_that_stops_at_the_participle_asked_how_goes_on_or_is_refused(assistant):
+    question = "How was the wounded defector found?"
+    assistant.settings = assistant.settings.with_(focused_first=False)
+    assistant._llm = llm = Scripted(["The soldier was found [1]"], [" [1]"])
+    answer = assistant.ask(question)
+    assert llm.prefixes[-1] == "The soldier was found" and answer.refused
+    assistant._llm = llm = Scripted(["The soldier was found [1]"], [" wounded, shot in the shoulder and elbow [1]"])
+    answer = assistant.ask(question)
+    assert not answer.refused and answer.direct.startswith("wounded, shot in the shoulder and elbow")
+
+
 def test_a_copied_sentence_for_a_factoid_question_is_asked_again_for_the_fact(assistant):
     copied = "South Korean soldiers fired warning shots at guards who approached the line on Thursday [1]"
     assistant._llm = llm = Scripted([copied], ["about 20 [1]"])
@@ -733,6 +744,31 @@ def test_an_articles_record_is_answered_from_the_index(assistant):
     # An article no candidate is: the usual path (here the scripted refusal).
     answer = assistant.ask("Who wrote the report about the World Cup?")
     assert answer.refused and not answer.digest
+
+
+def test_a_news_question_on_a_day_named_with_its_month_is_answered_with_that_days_leads(assistant):
+    llm = assistant._llm = Scripted(["The archive does not say."])
+    answer = assistant.ask("What happened on 13 November?", filters=Filters(as_of="2017-12-31"))
+    assert not llm.prompts and answer.digest and not answer.refused
+    assert answer.timeframe == {"phrase": "on 13 November", "start": "2017-11-13", "end": "2017-11-13"}
+    assert [c.doc_id for c in answer.citations] == ["news.jsonl#jsa"]
+    # A question that names a day for something else is no question about the day.
+    answer = assistant.ask("Who shot the soldier on 13 November?", filters=Filters(as_of="2017-12-31"))
+    assert not answer.digest and answer.timeframe is None
+
+
+def test_what_happened_next_quotes_the_statement_after_the_last_answers_quote(assistant):
+    llm = assistant._llm = Scripted(["The archive does not say."])
+    history = [{"role": "user", "content": "What happened at the Joint Security Area?"},
+               {"role": "assistant", "content": "A North Korean soldier ran across the Joint Security Area under "
+                                                "gunfire from his own side. [1]"}]
+    answer = assistant.ask("What happened next?", history=history)
+    assert not llm.prompts and answer.digest and not answer.refused
+    assert answer.answer == ("He was found wounded, shot in the shoulder and elbow, and was taken by helicopter to a "
+                             "hospital in Suwon. [1]")
+    assert [c.doc_id for c in answer.citations] == ["news.jsonl#jsa"] and answer.citations[0].supported
+    # Without a chat there is nothing it goes on from: the usual path.
+    assert not assistant.ask("What happened next?").digest
 
 
 def test_a_news_question_with_nothing_in_its_days_takes_the_usual_path(assistant):

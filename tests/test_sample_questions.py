@@ -124,9 +124,18 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
 # named by two words), "what happened at Panmunjom?" (the sentence, not "Panmunjom was shot"),
 # "how close do the troops stand?" (a distance, not the dateline's "13"), "when will the November
 # defector be questioned?" ("once his health allowed"); and "tell me about the hospital report"
-# quotes that report, not the analysis: 86 of the 91 answerable right. The bar is set one below
-# that figure so a regression in retrieval, evidence, prompt or grounding fails here.
-MIN_RIGHT = 85
+# quotes that report, not the analysis: 86 of the 91 answerable right. Its tenth session's 13 fresh
+# questions: 12 pass, 11 of them wrong or refused before ("where was the November defector
+# taken?" had been "Panmunjom"; "did the November defector survive / have surgery?", "what is
+# the JSA" (an acronym no article writes), "what happened on 13 November?", "by whom?" after "how
+# was the November defector found?", "which outlet wrote about the hospital?", "how many
+# articles are from December?", "tell me more about the fog crossing", "what happened next?"
+# after the warning shots, "list the defections"), and "what happened on 21 December?" gives
+# each of that day's reports (before: the fog crossing alone); "how was the November defector
+# found?" itself, answered "The soldier was found" before, is refused: 98 of the 104 answerable
+# right. The bar is set one below that figure so a regression in retrieval, evidence,
+# prompt or grounding fails here.
+MIN_RIGHT = 97
 
 
 @pytest.mark.slow

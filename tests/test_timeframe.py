@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.timeframe import days_named, drop_stale, elsewhen, predates, resolve, uncovered
+from assistant.timeframe import day_named, days_named, drop_stale, elsewhen, predates, resolve, uncovered
 from assistant.types import Passage
 
 REF = "2025-07-09"
@@ -37,6 +37,17 @@ def test_no_window():
     assert resolve("How many people joined the march?", REF) is None  # "march", the noun
     assert resolve("Who spoke during the march in the capital?", REF) is None
     assert resolve("What happened on 13 November?", REF) is None  # an explicit date: the date filters' job
+
+
+def test_a_day_named_with_its_month_is_the_most_recent_such_day_or_that_of_its_year():
+    assert (day_named("What happened on 13 November?", REF).start, day_named("What happened on 13 November?", REF).end) \
+        == ("2024-11-13", "2024-11-13")
+    assert day_named("What happened on July 10?", REF).start == "2024-07-10"  # the day after REF: a year back
+    assert day_named("What was published on the 9th of July?", REF).start == "2025-07-09"
+    assert day_named("What happened on November 13, 2017?", REF).start == "2017-11-13"
+    for none in ("What happened in November?", "What happened on Feb 30?", "How many were shot on Monday?"):
+        assert day_named(none, REF) is None, none
+    assert day_named("What happened on 13 November?", None) is None
 
 
 def test_a_year_is_the_window_when_no_relative_time_is_named():
