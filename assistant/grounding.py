@@ -284,6 +284,21 @@ def stance(direct: str) -> str | None:
     return m.group(0).strip(" ,.;:!-").capitalize() if m and not direct[m.end():].strip() else None
 
 
+def off_question(direct: str, question: str) -> bool:
+    """Whether a reply to a yes/no question says neither yes nor no and nothing of what was asked:
+    no stance word, none of the question's content words, none of them negated ("The
+    demilitarised zone" for "Is it common for soldiers to defect across the DMZ?"). "He was
+    unarmed" for "Was he armed?" negates its word; "He survived" for "Did he survive?" holds it.
+
+    Limits: word stems, not meaning: "The guards withdrew" for "Did the guards leave?" is off
+    the question too, and is refused with it; the realtimeqa dev sets hold no yes/no question."""
+    if not _YES_NO_QUESTION.match(question) or _YES_NO.match(direct):
+        return False
+    asked = content_terms(question)
+    said = content_terms(direct)
+    return bool(said) and not said & asked and not negates(asked, direct)
+
+
 def yes_no(question: str) -> bool:
     """Whether the question asks yes or no ("Was he armed?", "Did he survive?")."""
     return bool(_YES_NO_QUESTION.match(question))

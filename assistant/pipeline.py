@@ -565,6 +565,10 @@ class Assistant:
                 # "What happened to the soldier who crossed in the fog?" answered from "another
                 # soldier was shot ..." in the report on the fog crossing.
                 found = None
+            if found is not None and grounding.off_question(reply.direct, question):
+                # "Is it common for soldiers to defect across the DMZ?" answered "The
+                # demilitarised zone": neither yes nor no, nor anything of what was asked.
+                found = None
             if found is not None and not leaning and grounding.says_nothing_of(question, found.sentence):
                 # "Where do the two militaries face each other at close range?" answered "China",
                 # from "Most of the North Koreans ... travel first through China.": a sentence

@@ -145,6 +145,16 @@ def test_support_finds_the_sentence_that_states_the_answer():
     assert grounding.support("warning shots", "How many warning shots were fired?", [p]) is None  # an echo
 
 
+def test_a_reply_to_a_yes_no_question_that_says_nothing_of_it():
+    q = "Is it common for soldiers to defect across the DMZ?"
+    assert grounding.off_question("The demilitarised zone", q)
+    # A stance, the question's word, or its word negated answer it.
+    assert not grounding.off_question("No, crossings are rare", q)
+    assert not grounding.off_question("He survived", "Did he survive?")
+    assert not grounding.off_question("He was unarmed", "Was he armed?")
+    assert not grounding.off_question("The demilitarised zone", "Where did he cross?")  # not yes/no
+
+
 def test_an_ordinal_in_the_passage_states_the_number():
     p = _passage("Officials said he was the fourth North Korean soldier to defect to the South this year.")
     found = grounding.support("4", "How many North Korean soldiers have defected this year?", [p])

@@ -197,6 +197,16 @@ def test_a_reply_that_stops_at_the_participle_asked_how_goes_on_or_is_refused(as
     assert not answer.refused and answer.direct.startswith("wounded, shot in the shoulder and elbow")
 
 
+def test_a_thing_named_for_a_yes_no_question_is_refused(assistant):
+    # No support gate: the sentence that names the zone would pass it otherwise; what is checked
+    # here is that a thing named says neither yes nor no.
+    assistant.settings = assistant.settings.with_(min_support=0.0)
+    assistant._llm = Scripted(["The demilitarised zone [1]"])
+    assert assistant.ask("Is it common for soldiers to defect across the DMZ?").refused
+    assistant._llm = Scripted(["The demilitarised zone [1]"])
+    assert not assistant.ask("Where did the soldier cross?").refused
+
+
 def test_a_copied_sentence_for_a_factoid_question_is_asked_again_for_the_fact(assistant):
     copied = "South Korean soldiers fired warning shots at guards who approached the line on Thursday [1]"
     assistant._llm = llm = Scripted([copied], ["about 20 [1]"])
