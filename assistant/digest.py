@@ -105,11 +105,17 @@ _MENTIONS = re.compile(
     r"|(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:summari[sz]e|describe)\s+(?!how\b|why\b|what\b|when\b|where\b|who\b)"
     r"|(?:give\s+me\s+)?(?:an?\s+)?(?:overview|summary|background)\s+(?:of|on)\b"
     # "List the defections": the articles that name them.
-    r"|(?:(?:can|could)\s+you\s+)?(?:please\s+)?list\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?(?=[^\W\d_]))", re.I)
+    r"|(?:(?:can|could)\s+you\s+)?(?:please\s+)?list\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?(?=[^\W\d_])"
+    # "How do the two defections differ?", "Compare the defections": what each article says of
+    # them, side by side (asked as a fact, the 0.5B model refused).
+    r"|(?:(?:can|could)\s+you\s+)?(?:please\s+)?compare\s+(?=[^\W\d_])"
+    r"|how\s+(?:do|does|did)\s+[^?]+?\s+(?:differ|compare)\b"
+    r"|what(?:'s|’s|\s+is|\s+are|\s+were|\s+was)\s+the\s+differences?\s+between\b)", re.I)
 _SEARCH_WORDS = {term(w) for w in (
     "article articles report reports story stories piece pieces mention mentions cover covers discuss discusses "
     "name names talk talks find show list give me all tell know say archive summarize summarise describe "
-    "overview summary background coverage please more bit little").split()}
+    "overview summary background coverage please more bit little compare differ difference differences "
+    "between").split()} | content_terms("two both")  # "the two defections": written as the number
 
 
 # "How many articles mention China?": the count, then the search's answer.
@@ -136,6 +142,40 @@ def asks_for_mentions(question: str, frame: TimeFrame | None) -> set[str] | None
     rest = question.replace(frame.phrase, " ") if days else question
     topic = content_terms(rest) - _SEARCH_WORDS
     return topic if 0 < len(topic) <= MAX_TOPIC_TERMS else None
+
+
+# "Compare the fog crossing and the November shooting", "What is the difference between A and B?",
+# "How does A compare with B?", "How do A and B differ?": two topics, side by side.
+_COMPARED = re.compile(
+    r"^\W*(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:compare\s+(?P<a>.+?)\s+(?:and|with|to|versus|vs\.?)\s+(?P<b>.+?)"
+    r"|what(?:'s|’s|\s+is|\s+are|\s+was|\s+were)\s+the\s+differences?\s+between\s+(?P<c>.+?)\s+and\s+(?P<d>.+?)"
+    r"|how\s+(?:does|do|did)\s+(?P<e>.+?)\s+(?:compare|differ)\s+(?:with|to|from)\s+(?P<f>.+?)"
+    r"|how\s+(?:do|did)\s+(?P<g>.+?)\s+and\s+(?P<h>.+?)\s+(?:differ|compare))[\s?.!]*$", re.I)
+# Articles shown for each side of a comparison.
+COMPARED_ARTICLES = 2
+
+
+def compared(question: str) -> list[tuple[str, set[str]]] | None:
+    """The two sides of a comparison, as written and as topics (word stems): "Compare the fog
+    crossing and the November shooting" → ("the fog crossing", {fog, cross}), ("the November
+    shooting", {novemb, shoot}); None for any other question or a side with no topic words or
+    more than ``MAX_TOPIC_TERMS``.
+
+    Limits: English forms only; each side is matched by words, so a side the archive words
+    otherwise ("the shooting" for an article that says "shot") finds nothing, and the question is
+    then answered as any other."""
+    m = _COMPARED.match(question)
+    if m is None:
+        return None
+    sides = [(side, content_terms(side) - _SEARCH_WORDS - _GENERIC) for side in m.groups() if side]
+    if any(not t or len(t) > MAX_TOPIC_TERMS for _, t in sides):
+        return None
+    return sides
+
+
+def compared_head(sides: list[tuple[str, set[str]]]) -> str:
+    """The line above a comparison's quotes: which sides they are, in that order."""
+    return "What the articles say of " + ", then of ".join(f"“{side}”" for side, _ in sides) + ":"
 
 
 def nothing_found(question: str) -> str | None:
@@ -257,17 +297,17 @@ def window(frame: TimeFrame | None, reference: str | None) -> tuple[dt.date, dt.
 
 
 def newest(docs: Iterable[Document], topic: set[str], days: tuple[dt.date, dt.date] | None,
-           limit: int = DIGEST_ARTICLES, naming: bool = False) -> list[Item]:
+           limit: int = DIGEST_ARTICLES, naming: bool = False, oldest: bool = False) -> list[Item]:
     """The newest dated ``docs`` published within ``days`` whose title or text holds every topic
-    stem, newest first (ties by title), each with its lead, or with ``naming`` (or a lead that
-    names no topic stem) the first statement that names the most of the topic (the lead when
-    none names any)."""
+    stem, newest first (ties by title; ``oldest``: the oldest, oldest first), each with its lead,
+    or with ``naming`` (or a lead that names no topic stem) the first statement that names the
+    most of the topic (the lead when none names any)."""
     dated = []
     for d in docs:
         bounds = date_bounds(d.published)
         if bounds is not None and (days is None or (bounds[1] >= days[0] and bounds[0] <= days[1])):
-            dated.append((bounds[1], d))
-    dated.sort(key=lambda x: (x[0], x[1].title), reverse=True)
+            dated.append((bounds[0] if oldest else bounds[1], d))
+    dated.sort(key=lambda x: (x[0], x[1].title), reverse=not oldest)
     items: list[Item] = []
     for _, doc in dated:
         if topic and not topic <= content_terms(f"{doc.title}\n{doc.text}"):
@@ -282,6 +322,23 @@ def newest(docs: Iterable[Document], topic: set[str], days: tuple[dt.date, dt.da
         if len(items) >= limit:
             break
     return items
+
+
+# "Which article is the oldest?", "What's the earliest report on the fog crossing?", "Show me the
+# oldest articles": the archive's first articles, oldest first.
+_OLDEST = re.compile(r"^\W*(?:(?:which|what)(?:'s|’s|\s+is|\s+was|\s+are|\s+were)?\s+(?:the\s+)?(?:oldest|earliest)\s+"
+                     + _NEWS + r"|(?:which|what)\s+" + _NEWS + r"\s+(?:is|was|are|were)\s+(?:the\s+)?(?:oldest|earliest)"
+                     r"|(?:show|list|give|find)(?:\s+me)?\s+the\s+(?:oldest|earliest)\s+" + _NEWS + r")\b", re.I)
+
+
+def asks_for_oldest(question: str) -> set[str] | None:
+    """The topic's word stems (empty for the whole archive) of a question for the oldest
+    articles ("Which article is the oldest?", "the earliest report on the fog crossing"), or None
+    for any other question (or a topic of more than ``MAX_TOPIC_TERMS`` words)."""
+    if not _OLDEST.match(question):
+        return None
+    topic = content_terms(question) - _GENERIC - _SEARCH_WORDS - {term(w) for w in ("oldest", "earliest", "one")}
+    return topic if len(topic) <= MAX_TOPIC_TERMS else None
 
 
 def _naming(doc: Document, topic: set[str]) -> tuple[int, int] | None:

@@ -789,7 +789,7 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
     closest: tuple[float, Support] | None = None
     for n, p in enumerate(passages, 1):
         spans = split_sentences(p.text)
-        terms = [content_terms(p.text[a:b]) for a, b in spans]
+        terms = [content_terms(_unplaced(p.text[a:b])) for a, b in spans]
         # The header the model read names the article and its outlet: both can be the answer.
         title_terms = content_terms(f"{p.title or ''} {p.source or ''}")
         for i, (a, b) in enumerate(spans):
@@ -1021,6 +1021,12 @@ _AUXILIARY = frozenset("had has have already also then later just first only sti
 _TIME_WORDS = re.compile(r"\b(?:" + _MONTH + r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{4})(?!\w)", re.I)
 
 
+# Verbs (stems) whose doer answers "who <did> ...?" for any of the others: "South Korean guards
+# spotted the man" says who found him.
+_SAME_DEED = (("found", "find", "spot", "discov", "locat", "detect"), ("arrest", "detain", "apprehend"),
+              ("leav", "withdraw", "withdrew", "withdrawn", "retreat"))
+
+
 def attributed_agent(question: str, ranked: Sequence, passages: Sequence[Passage],
                      min_score: float) -> tuple[str, Support] | None:
     """"Who <did> ...?" answered from the evidence ranking instead of the model: the doer of the
@@ -1037,13 +1043,15 @@ def attributed_agent(question: str, ranked: Sequence, passages: Sequence[Passage
     the rest of the question when its article named all of it before (``_told_of``).
 
     Limits: English word order; the verb must be written in the sentence as in the question
-    (its stem: "fired" finds "fire", "firing", not "opened fire"); when the best such sentence's
+    (its stem: "fired" finds "fire", "firing", not "opened fire"), or be one of the same deed
+    (``_SAME_DEED``: "spotted" for "found"); when the best such sentence's
     doer is a pronoun ("he fired") the model is asked instead; the doer is at most
     ``AGENT_WORDS`` words, cut at a comma or a clause word."""
     m = AGENT_QUESTION.match(question)
     if m is None or SPEAKER_QUESTION.match(question):
         return None
     verb = term(m.group("verb").lower())
+    deeds = next((g for g in _SAME_DEED if verb in g), (verb,))
     # The time asked about is the window's business ("in November"), and a sentence that names
     # the doer often calls the one done to "him": half of the rest will do.
     rest = content_terms(_TIME_WORDS.sub(" ", m.group("rest"))) - _INDEFINITE
@@ -1054,7 +1062,7 @@ def attributed_agent(question: str, ranked: Sequence, passages: Sequence[Passage
         if rest and not (len(rest & x.terms) >= AGENT_COVERAGE * len(rest)
                          or (REFERS_BACK.match(x.text) and _told_of(x, rest))):
             continue
-        name = _doer(x.text, verb)
+        name = next((d for d in (_doer(x.text, v) for v in deeds) if d is not None), None)
         if name == "":
             # "... when he wrote the Star-Spangled Banner": the best sentence names its doer in
             # the sentence before; another sentence's doer ("Nezza wrote in the onscreen text")
@@ -1083,6 +1091,41 @@ def doer_in_reply(direct: str, question: str) -> str | None:
         return None
     name = _doer(direct, term(m.group("verb").lower()))
     if not name or content_terms(name) - _INDEFINITE <= content_terms(question):
+        return None
+    return name
+
+
+# "Sean Duffy is Trump pick for NASA interim head": a capitalised name, a form of "be", the rest.
+_NAMED_SUBJECT = re.compile(r"^\W*(?P<name>(?:[A-Z][\w'’.&-]*\s+){0,4}[A-Z][\w'’.&-]*)\s+"
+                            r"(?:is|was|are|were|has been|have been|will be)\s+(?P<rest>.+)$")
+# "Who ...?", "Which <noun> ...", "What <noun> ...": a question whose answer is a name.
+_ASKS_NAME = re.compile(r"\b(?:who|whom|which|what)\b", re.I)
+
+
+def named_subject(direct: str, question: str) -> str | None:
+    """The name a sentence-long reply opens with, when the rest of the reply restates the
+    question ("Sean Duffy is Trump pick for NASA interim head" for "Trump has named an interim
+    NASA administrator. Which of the following people did he select?" gives "Sean Duffy");
+    else None.
+
+    Why: a copied headline of that shape answers; sent back for the name alone
+    (``too_long``), the 0.5B model said the archive does not say.
+    Limits: the name is the capitalised words before "is" / "was" and must be new to the
+    question; at least two of the rest's content words, and half of them, must be the
+    question's (the rest of "Hayden was fly fishing as part of a trip with the Kraken" adds a
+    new story, not the question's)."""
+    if (not _ASKS_NAME.search(question) or descriptive(question) or yes_no(question)
+            or not too_long(direct, question)):
+        return None
+    m = _NAMED_SUBJECT.match(strip_markers(direct).strip())
+    if m is None:
+        return None
+    name, asked = m.group("name"), content_terms(question)
+    rest = content_terms(m.group("rest"))
+    if not content_terms(name) or content_terms(name) & asked:
+        return None
+    shared = rest & asked
+    if len(shared) < 2 or 2 * len(shared) < len(rest):
         return None
     return name
 
@@ -1342,12 +1385,15 @@ _STATE_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:is|are|was|were|has|have|had)\s
 # "Did the November defector survive?", "Did he have surgery?": a deed asked of with its verb last,
 # or a treatment had. The subject before it is a name, or a determiner and nouns: a last word after
 # a second determiner or a preposition is an object, which a sentence may name for another
-# outcome ("Did Trump win the election?" of "lost the election"; "Did the guards leave after the
-# warning shots?" is not asked of shots).
+# outcome ("Did Trump win the election?" of "lost the election"); "Did the guards leave after the
+# warning shots?" is asked of leaving, at the time the words after it say.
 _DEED_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:did|has|have|had)\s+(?:(?:the|a|an|his|her|their|its)\s+)?"
                             r"(?:(?!(?:the|a|an|after|before|in|on|at|to|from|with|by|for|of|during|into|over|under|"
-                            r"about|since|when|while)\b)[\w'’-]+\s+){1,4}"
-                            r"(?:(?:have|get|undergo|receive)\s+)?([a-z]{3,})\s*\?*\s*$", re.I)
+                            r"about|since|when|while|through|across|along|via|past|toward|towards|against|without|"
+                            r"within|between|among|around|near|onto|upon|inside|outside)\b)[\w'’-]+\s+){1,4}"
+                            r"(?:(?:have|get|undergo|receive)\s+)?([a-z]{3,})"
+                            # "... leave after the warning shots?": when, not what, follows the verb.
+                            r"(?:\s+(?:after|before|during|following)\s+[^?]{1,60}?)?\s*\?*\s*$", re.I)
 
 
 def affirmed_of_subject(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
@@ -1363,23 +1409,27 @@ def affirmed_of_subject(question: str, ranked: Sequence, passages: Sequence[Pass
     being flown by helicopter to hospital"), and "Did he have surgery?" by its noun.
 
     Limits: only a participle ending in -ed or -en, or a did-question's verb or had noun, written
-    last and in the sentence in a form of the same stem ("withdrew" does not answer "leave"); the
+    last and in the sentence in a form of the same stem or a verb of the same deed (``_SAME_DEED``:
+    "withdrew" answers "leave"); the
     rest as in ``denied_of_subject``; a hedge anywhere in the sentence ("would be questioned once his health
     allowed") leaves the question to the model."""
     deed = _STATE_QUESTION.match(question) is None
     m = _DEED_QUESTION.match(question) if deed else _STATE_QUESTION.match(question)
-    if m is None or _NEGATION.search(question):
+    # "Did the fog defector leave through China?": a name last is no deed.
+    if m is None or _NEGATION.search(question) or m.group(1)[0].isupper():
         return None
     state = term(m.group(1).lower())
+    # "The North Korean guards withdrew after the shots" says they left.
+    states = set(next((g for g in _SAME_DEED if state in g), (state,))) if deed else {state}
     q_terms = content_terms(question) - _INDEFINITE
     subject = content_terms(about) - _INDEFINITE
     if state not in q_terms or len(q_terms | subject) < 2:
         return None
     for x in sorted(ranked, key=lambda x: -x.score):
-        if x.score < min_score or state not in x.terms or negates({state}, x.text):
+        if x.score < min_score or not states & x.terms or negates(states & x.terms, x.text):
             continue
         # "..., leaving some soldiers to decide" is no deed of the guards asked about.
-        if deed and not any(term(w.lower()) == state and not w.lower().endswith("ing")
+        if deed and not any(term(w.lower()) in states and not w.lower().endswith("ing")
                             for w in re.findall(r"[\w'’-]+", x.text)):
             continue
         # "Only weeks earlier, another soldier was shot ... and survived" tells of someone else
@@ -1387,7 +1437,7 @@ def affirmed_of_subject(question: str, ranked: Sequence, passages: Sequence[Pass
         if _ANOTHER.search(x.text) and not (q_terms - {state}) & x.terms:
             continue
         # "questioned" is no hedge of its own ("question\w*" is one for other words).
-        rest = " ".join(w for w in re.findall(r"[\w'’-]+|[^\w\s]", x.text) if term(w.lower()) != state)
+        rest = " ".join(w for w in re.findall(r"[\w'’-]+|[^\w\s]", x.text) if term(w.lower()) not in states)
         if _HEDGE.search(rest) or not _told_of(x, (q_terms | subject) - {state}):
             continue
         quoted = _ranked_quote(x, passages)
@@ -1586,6 +1636,48 @@ def placed(question: str, ranked: Sequence, passages: Sequence[Passage], min_sco
     return None
 
 
+# "What is the truce village called?", "What is the name of the new party?": the name of a
+# thing the question describes.
+_CALLED_QUESTION = re.compile(
+    r"^\W*(?:and\s+)?what(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:(?:the|this|that|a|an)\s+(?P<np>[^?]+?)\s+"
+    r"(?:called|named|known\s+as)|the\s+name\s+of\s+(?:the|this|that|a|an)\s+(?P<np2>[^?]+?))\s*\?*\s*$", re.I)
+_CAPITALISED = r"(?:[A-Z][\w'’&.-]*\s+(?:of\s+|de\s+|the\s+)?){0,4}[A-Z][\w'’&-]*"
+
+
+def named_as(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
+             ) -> tuple[str, Support] | None:
+    """"What is <the thing> called?" / "What is the name of <the thing>?" answered by the name a
+    top evidence sentence (of the five best, scoring ``min_score`` or more) gives the thing:
+    "Joint Security Area" of "... at the Joint Security Area, the truce village where troops ...
+    stand" for what the truce village is called. Tried when the model's reply is not supported:
+    it had answered "Seoul", the report's dateline.
+
+    Limits: English, and the thing worded as in the question; the name is written with capitals
+    just before ", the <thing>" (an apposition) or just after "<thing> called / named / known as
+    / of"; a name the question already holds is none."""
+    m = _CALLED_QUESTION.match(question)
+    if m is None:
+        return None
+    thing = " ".join((m.group("np") or m.group("np2")).split())
+    said = r"\s+".join(re.escape(w) for w in thing.split())
+    patterns = (re.compile(r"(?P<name>" + _CAPITALISED + r"),\s+(?:the|a|an)\s+(?i:" + said + r")\b"),
+                re.compile(r"(?i:\b" + said + r")(?:,)?\s+(?i:called|named|known\s+as|of)\s+(?:the\s+)?[\"“‘']?(?P<name>"
+                           + _CAPITALISED + ")"))
+    q_terms = content_terms(question)
+    for x in sorted(ranked, key=lambda x: -x.score)[:5]:
+        if x.score < min_score:
+            continue
+        for pattern in patterns:
+            for found in pattern.finditer(_unplaced(x.text)):
+                name = found.group("name").rstrip(".,")
+                if not content_terms(name) or content_terms(name) <= q_terms or name.split()[0].lower() in _NOT_PLACES:
+                    continue
+                quoted = _ranked_quote(x, passages, antecedent=False)
+                if quoted is not None:
+                    return name, quoted
+    return None
+
+
 # "Where was the November defector taken?": where someone was moved to. Verbs of moving only: "to"
 # after "released" or "published" names no place ("released to the public").
 _MOVED = (r"taken|flown|moved|brought|sent|transferred|carried|driven|evacuated|airlifted|rushed|transported|"
@@ -1683,6 +1775,17 @@ def _ranked_quote(x, passages: Sequence[Passage], antecedent: bool = True) -> Su
         if i is not None:
             return _quoted(n, p, spans, i, 1.0, x.score, antecedent=antecedent)
     return None
+
+
+def _unplaced(sentence: str) -> str:
+    """``sentence`` without the place of a leading dateline ("SEOUL, 13 November 2017 - A North
+    Korean soldier defected ..." keeps its date): where a report was filed from states no answer
+    ("Seoul" for what the truce village is called, stated only by the dateline)."""
+    m = _DATELINE.match(sentence)
+    if m is None:
+        return sentence
+    place = re.match(r"[A-Z][A-Z .'’/-]*", sentence)
+    return sentence[place.end():] if place else sentence
 
 
 def _quoted(n: int, p: Passage, spans: list[tuple[int, int]], i: int, coverage: float, rel: float,
@@ -1815,6 +1918,37 @@ def restates_why(direct: str, question: str) -> bool:
     words from the question (0.42 at most)."""
     said = content_terms(direct)
     return bool(said) and len(said & content_terms(question)) >= WHY_RESTATED * len(said) and not causal(direct)
+
+
+# "... it was too early to say why he had chosen to cross": a report saying the reason is not known.
+_UNKNOWN_WHY = re.compile(
+    r"\b(?:unclear|not\s+(?:immediately\s+|yet\s+)?(?:clear|known|explained)|unknown|too\s+early\s+to\s+(?:say|tell)|"
+    r"(?:did|does|do|would|could)\s+not\s+(?:say|explain|know)|(?:didn't|doesn't|don't|wouldn't|couldn't|didn’t|"
+    r"doesn’t|don’t|wouldn’t|couldn’t)\s+(?:say|explain|know)|declined\s+to\s+(?:say|explain)|no\s+one\s+knows)"
+    r"\b[^.;!?]{0,40}?\bwhy\b", re.I)
+
+
+def reason_unknown(direct: str, question: str, found: Support, passages: Sequence[Passage]) -> Support | None:
+    """For a why-question answered with no reason (neither the reply nor its sentence says why:
+    "The soldier was shot in the shoulder and the elbow" for "Why did the soldier defect in
+    November?"), the sentence of the same article that says the reason is not known ("... it was
+    too early to say why he had chosen to cross ..."), when a passage holds one; else None.
+
+    Limits: English; the sentence must say "why" after the words of not knowing
+    (``_UNKNOWN_WHY``), and belong to the article the reply was stated by."""
+    if not re.match(r"\W*(?:and\s+)?why\b", question, re.I) or causal(direct) or causal(found.sentence):
+        return None
+    if not 0 < found.n <= len(passages):
+        return None
+    doc = passages[found.n - 1].doc_id
+    for n, p in enumerate(passages, 1):
+        if p.doc_id != doc:
+            continue
+        spans = split_sentences(p.text)
+        for i, (a, b) in enumerate(spans):
+            if _UNKNOWN_WHY.search(p.text[a:b]):
+                return _quoted(n, p, spans, i, 1.0, found.relevance, antecedent=False)
+    return None
 
 
 def compose(direct: str, found: Support) -> str:

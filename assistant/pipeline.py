@@ -357,6 +357,25 @@ class Assistant:
             yield f"{head}\n\n"
             yield from self._digest(answer, items, snap, t0, head=head)
             return
+        sides = None if choices else digest.compared(question)
+        if sides is not None and all(items := [
+                digest.newest(self._holding(snap, side, None, filters), side, None,
+                              limit=digest.COMPARED_ARTICLES, naming=True) for _, side in sides]):
+            # "Compare the fog crossing and the November shooting": what the newest articles on
+            # each say of it, one side after the other (an article on both is shown once). A time
+            # word is part of a side ("the November shooting"), not a window on both.
+            answer.timeframe = None
+            shown = list({it.document.id: it for side in items for it in side}.values())
+            head = digest.compared_head(sides)
+            yield f"{head}\n\n"
+            yield from self._digest(answer, shown, snap, t0, head=head)
+            return
+        if (first := None if choices else digest.asks_for_oldest(question)) is not None and (
+                items := digest.newest(self._holding(snap, first, None, filters), first, None, naming=bool(first),
+                                       oldest=True)):
+            # "Which article is the oldest?": the archive's first articles, oldest first.
+            yield from self._digest(answer, items, snap, t0)
+            return
         topic = None if choices else digest.asks_for_news(question, frame)
         naming = None if choices or topic is not None else digest.asks_for_mentions(question, frame)
         if naming is not None and digest.asks_how_many(question):
@@ -468,8 +487,16 @@ class Assistant:
                 # "When?" wants a date, not a second report.
                 extra = (None if leaning and not grounding.descriptive(question) else
                          self._second(question, found, [best, *(p for p in ev.passages if p is not best)], ev))
+                read = [best, *(p for p in ev.passages if p is not best)]
+                if (unknown := grounding.reason_unknown(reply.direct, question, found, read)) is not None:
+                    # "Why did the soldier defect?" answered with where he was shot, from the
+                    # report that says it was too early to say why: that is the answer.
+                    reply, found, extra = grounding.Reply(unknown.sentence, []), unknown, None
+                    if found.n > 1:
+                        answer.passages.append(read[found.n - 1])
+                        found = replace(found, n=2)
                 if extra is not None and extra.n > 1:
-                    answer.passages.append([p for p in ev.passages if p is not best][extra.n - 2])
+                    answer.passages.append(read[extra.n - 1])
                     extra = replace(extra, n=2)
                 yield from self._grounded(answer, reply, found, snap, t0, extra)
                 return
@@ -496,6 +523,8 @@ class Assistant:
             reply.direct = doer
         if not refused and (head := grounding.colon_head(reply.direct, question, ev.passages)) is not None:
             reply.direct = head
+        if not refused and (name := grounding.named_subject(reply.direct, question)) is not None:
+            reply.direct = name
         prefix = None if refused else grounding.resume_prefix(reply.direct, question)
         if prefix is not None:
             # The model restated the question (a frequent 0.5B habit) or said only "Yes"/"No":
@@ -613,6 +642,8 @@ class Assistant:
             yield from self._refuse(answer, t0, prompts.about_something_else(stating.title))
             return
         extra = self._second(question, found, ev.passages, ev) if grounding.descriptive(question) else None
+        if (unknown := grounding.reason_unknown(reply.direct, question, found, ev.passages)) is not None:
+            reply, found, extra = grounding.Reply(unknown.sentence, []), unknown, None
         yield from self._grounded(answer, reply, found, snap, t0, extra)
 
     def _denied_in(self, question: str, cited: list[int], ev: evidence.Evidence) -> grounding.Support | None:
@@ -637,7 +668,7 @@ class Assistant:
                        ) -> tuple[str, grounding.Support] | None:
         """The answer the best evidence sentences give by themselves to "how far / how long",
         "what time", "what was he treated for", "when will he be questioned", "when did <named
-        event>" and "where" questions, for when the model's reply is a refusal or not supported:
+        event>", "what is <the thing> called" and "where" questions, for when the model's reply is a refusal or not supported:
         "How far apart ...?" had been answered "13", where the best sentence says "only metres
         apart"; "Where did the November defection take place?" copied a sentence, then, sent back
         for the place alone, refused."""
@@ -647,6 +678,7 @@ class Assistant:
                 or grounding.stranded(question, ev.sentences, ev.passages, m)
                 or grounding.conditioned(question, ev.sentences, ev.passages, m, self._articles(snap, ev))
                 or grounding.dated(question, ev.sentences, ev.passages, m)
+                or grounding.named_as(question, ev.sentences, ev.passages, m)
                 or (None if evidence.asks_where_hurt(question) else
                     grounding.placed(question, ev.sentences, ev.passages, m)))
 

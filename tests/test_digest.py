@@ -113,6 +113,7 @@ def test_the_window_is_the_named_days_or_the_recent_past():
     ("Tell me about it", None),  # a follow-up without a topic
     ("Tell me more about the fog crossing", {"fog", "cross"}),
     ("list the defections", {"defect"}),
+    ("How do the two defections differ?", {"defect"}),  # one topic: what each article says of it
     # A count of the articles of the days named, whatever they are about.
     ("How many articles are from November?", set()),
     ("How many reports were published last week?", set()),
@@ -121,6 +122,32 @@ def test_the_window_is_the_named_days_or_the_recent_past():
 ])
 def test_searches_of_the_archive_and_their_topic(question, topic):
     assert digest.asks_for_mentions(question, timeframe.resolve(question, REF)) == topic
+
+
+@pytest.mark.parametrize("question, sides", [
+    ("Compare the fog crossing and the November shooting",
+     [("the fog crossing", {"fog", "cross"}), ("the November shooting", {"novemb", "shoot"})]),
+    ("How does the fog crossing compare with the bread prize?",
+     [("the fog crossing", {"fog", "cross"}), ("the bread prize", {"bread", "prize"})]),
+    ("What is the difference between the fog defection and the Panmunjom defection?",
+     [("the fog defection", {"fog", "defect"}), ("the Panmunjom defection", {"panmunjom", "defect"})]),
+    ("How do the fog crossing and the bread prize differ?",
+     [("the fog crossing", {"fog", "cross"}), ("the bread prize", {"bread", "prize"})]),
+    ("How did the soldier cross the border?", None),  # a fact, not two topics
+    ("Compare them", None),
+])
+def test_a_comparison_and_its_two_topics(question, sides):
+    assert digest.compared(question) == sides
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("Which article is the oldest?", set()),
+    ("What's the earliest report on the fog crossing?", {"fog", "cross"}),
+    ("Show me the oldest articles", set()),
+    ("What is the oldest defector?", None),  # a fact of a kind, not the archive's articles
+])
+def test_a_question_for_the_oldest_articles(question, topic):
+    assert digest.asks_for_oldest(question) == topic
 
 
 def test_a_search_quotes_the_sentence_that_names_the_topic():

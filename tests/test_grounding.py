@@ -660,6 +660,18 @@ def test_a_deed_with_its_verb_last_is_answered_yes_by_a_sentence_about_the_subje
         assert grounding.affirmed_of_subject(other, _scored(other, [p], embedder), [p], min_score=0.0) is None, other
 
 
+def test_a_deed_is_answered_yes_by_a_verb_of_the_same_deed_at_the_time_asked(embedder):
+    p = _passage("South Korean soldiers fired about 20 warning shots at North Korean guards who approached the line. "
+                 "The North Korean guards withdrew after the shots. Most defectors leave through China.",
+                 title="South Korean troops fire warning shots at North Korean border guards")
+    for q in ("Did the North Korean guards leave after the warning shots?", "Did the guards retreat?"):
+        found = grounding.affirmed_of_subject(q, _scored(q, [p], embedder), [p], min_score=0.0)
+        assert found is not None and found.sentence == "The North Korean guards withdrew after the shots.", q
+    # A name last is no deed ("China" is where, not what); the time named must be the sentence's.
+    for other in ("Did the guards leave through China?", "Did the guards leave before the ceasefire?"):
+        assert grounding.affirmed_of_subject(other, _scored(other, [p], embedder), [p], min_score=0.0) is None, other
+
+
 def test_a_question_ending_in_a_preposition_is_answered_by_what_follows_it(embedder):
     p = _passage("A North Korean soldier defected at Panmunjom. He was taken by helicopter to a hospital, where "
                  "he was being treated for gunshot wounds, officials said.", title="Defector shot at truce village")
@@ -778,6 +790,17 @@ def test_a_doer_in_a_sentence_that_refers_back_answers_for_who_its_article_named
     assert grounding.attributed_agent(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
 
 
+def test_who_did_is_answered_by_the_doer_of_a_verb_of_the_same_deed(embedder):
+    p = _passage("South Korean guards spotted the man as he approached their side of the border through the fog "
+                 "and took him into custody.", title="North Korean soldier crosses border in thick fog")
+    q = "Who found the defector in the fog?"
+    named = grounding.attributed_agent(q, _scored(q, [p], embedder), [p], min_score=0.0)
+    assert named is not None and named[0] == "South Korean guards"
+    # "reported" is no deed of the sentence.
+    q = "Who reported the defector in the fog?"
+    assert grounding.attributed_agent(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+
+
 def test_a_sentence_that_replies_to_who_did_gives_its_doer():
     q = "Who crossed the border in the fog?"
     assert grounding.doer_in_reply("The North Korean soldier crossed the demilitarised zone in thick fog", q) \
@@ -788,6 +811,39 @@ def test_a_sentence_that_replies_to_who_did_gives_its_doer():
     assert grounding.doer_in_reply("A North Korean soldier", q) is None
     assert grounding.doer_in_reply("He crossed the border in the fog early on Thursday morning", q) is None
     assert grounding.doer_in_reply("In the fog someone crossed the border early on Thursday morning", q) is None
+
+
+def test_a_why_answer_without_a_reason_gives_way_to_its_reports_word_that_the_reason_is_unknown():
+    shot = _passage("According to the Korea JoongAng Daily, the soldier had been shot in the shoulder and the elbow "
+                    "as North Korean guards fired at him during his run to the southern side of the truce village.",
+                    title="Defector shot at truce village recovering after surgery")
+    unknown = replace(shot, text="Military officials said he was still unable to be questioned, and that it was too "
+                                 "early to say why he had chosen to cross at one of the most closely watched points.",
+                      start=400, end=560)
+    q = "Why did the soldier defect in November?"
+    reply = "The soldier was shot in the shoulder and the elbow"
+    found = grounding.support(reply, q, [unknown, shot])
+    said = grounding.reason_unknown(reply, q, found, [unknown, shot])
+    assert said is not None and said.n == 1 and said.sentence.startswith("Military officials said")
+    # A reply that gives a reason, another question, or another article's word: left alone.
+    assert grounding.reason_unknown("Because he feared being punished", q, found, [unknown, shot]) is None
+    assert grounding.reason_unknown(reply, "Where was the soldier shot?", found, [unknown, shot]) is None
+    other = replace(unknown, doc_id="another-report")
+    assert grounding.reason_unknown(reply, q, grounding.support(reply, q, [other, shot]), [other, shot]) is None
+
+
+def test_a_copied_headline_that_names_someone_and_restates_the_question_gives_the_name():
+    q = "The army has named an interim commander for the truce village. Which of the following officers did it select?"
+    assert grounding.named_subject("Colonel Min Park is army pick for truce village interim commander [2]", q) \
+        == "Colonel Min Park"
+    # The rest tells another story, the name is the question's own, or the reply is short already.
+    assert grounding.named_subject("Colonel Min Park was fly fishing on a long trip with friends from the "
+                                   "truce village", q) is None
+    assert grounding.named_subject("Truce Village is army pick for its new interim commander, a colonel", q) is None
+    assert grounding.named_subject("Colonel Min Park", q) is None
+    # A description is asked for, not a name.
+    assert grounding.named_subject("Colonel Min Park is army pick for truce village interim commander",
+                                   "Why did the army name an interim commander for the truce village?") is None
 
 
 def test_no_doer_from_a_pronoun_or_the_question_itself(embedder):
@@ -918,6 +974,31 @@ def test_where_is_answered_by_the_place_a_top_sentence_names(embedder):
     q = "Where did the defection at the Joint Security Area take place?"
     assert grounding.placed(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
     assert grounding.placed("When did the defection take place?", _scored(q, [p], embedder), [p], 0.0) is None
+
+
+def test_what_a_thing_is_called_is_the_name_a_top_sentence_gives_it(embedder):
+    p = _passage("SEOUL, 13 November 2017 - A North Korean soldier defected to South Korea on Monday at the Joint "
+                 "Security Area, the truce village where troops of the two Koreas stand only metres apart.")
+    for q in ("What is the truce village called?", "What's the name of the truce village?"):
+        name, found = grounding.named_as(q, _scored(q, [p], embedder), [p], min_score=0.0)
+        assert name == "Joint Security Area" and found.sentence.startswith("A North Korean soldier")
+    q = "What is the new party called?"
+    p2 = _passage("Elon Musk said on Saturday that he is launching a new party called the America Party.")
+    assert grounding.named_as(q, _scored(q, [p2], embedder), [p2], min_score=0.0)[0] == "America Party"
+    # The thing is not in the sentence, or the question asks something else.
+    q = "What is the border crossing called?"
+    assert grounding.named_as(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+    q = "Where is the truce village?"
+    assert grounding.named_as(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+
+
+def test_the_dateline_place_states_no_answer():
+    p = _passage("SEOUL, 13 November 2017 - A North Korean soldier defected to South Korea on Monday at the Joint "
+                 "Security Area, the truce village where troops of the two Koreas stand only metres apart.")
+    assert grounding.support("Seoul", "What is the truce village called?", [p]) is None
+    # The dateline's date still counts, and so does a place the sentence itself names.
+    assert grounding.support("13 November 2017", "When did the soldier defect?", [p]) is not None
+    assert grounding.support("Joint Security Area", "What is the truce village called?", [p]) is not None
 
 
 def test_a_reply_naming_the_questions_subject_gives_way_to_what_the_sentence_says_it_does():

@@ -781,6 +781,29 @@ def test_what_happened_next_quotes_the_statement_after_the_last_answers_quote(as
     assert not assistant.ask("What happened next?").digest
 
 
+def test_a_comparison_quotes_each_side_from_the_articles_on_it(assistant):
+    llm = assistant._llm = Scripted(["The archive does not say."])
+    answer = assistant.ask("Compare the fog crossing and the bread prize")
+    assert not llm.prompts and answer.digest and not answer.refused
+    assert [p.doc_id for p in answer.passages] == ["news.jsonl#fog", "news.jsonl#bakery"]
+    head, first, second = answer.answer.split("\n\n")
+    assert head == "What the articles say of “the fog crossing”, then of “the bread prize”:"
+    assert first.startswith("A North Korean soldier crossed the demilitarised zone")
+    assert "won the regional prize" in answer.answer and all(c.supported for c in answer.citations)
+    # A side no article names: the usual path.
+    assert not assistant.ask("Compare the fog crossing and the World Cup").digest
+
+
+def test_the_oldest_articles_come_first(assistant):
+    llm = assistant._llm = Scripted(["The archive does not say."])
+    answer = assistant.ask("Which article is the oldest?")
+    assert not llm.prompts and answer.digest and not answer.refused
+    assert [p.doc_id for p in answer.passages][:2] == ["news.jsonl#jsa", "news.jsonl#fog"]
+    answer = assistant.ask("What is the earliest report on the warning shots?")
+    assert answer.digest and [p.doc_id for p in answer.passages] == ["news.jsonl#fog"]
+    assert "warning shots" in answer.answer
+
+
 def test_a_news_question_with_nothing_in_its_days_takes_the_usual_path(assistant):
     assistant._llm = Scripted(["The archive does not say."])
     answer = assistant.ask("What happened last week?", filters=Filters(as_of="2017-12-10"))
