@@ -205,7 +205,23 @@ def subject(history: list[dict]) -> str:
     "Was he armed?" ("crossed border fog"; ``topic`` would add "armed"), or after "Tell me about
     the hospital report" ("hospital")."""
     turns = topic_turns(history)
-    return " ".join(w for w in _topic_words(turns[0]) if w.lower() not in _ARTICLE_WORDS) if turns else ""
+    if not turns:
+        return ""
+    said = [w for w in _topic_words(turns[0]) if w.lower() not in _ARTICLE_WORDS]
+    asked = re.findall(r"[\w'’-]+", turns[0])
+    if (said and _YES_NO_TURN.match(turns[0]) and asked[-1] == said[-1] and asked[-1].islower()
+            and asked[-2].lower() not in _OBJECT_BEFORE):
+        # "Was the soldier who crossed in the fog armed?": "armed" is what was asked of him, not
+        # who he is ("Was he questioned?" next is not asked of an armed soldier).
+        said.pop()
+    return " ".join(said)
+
+
+# A yes/no question, whose last word (unless an object follows a determiner or preposition: "Is
+# the JSA inside the DMZ?") is what it asks of its subject.
+_YES_NO_TURN = re.compile(r"^\W*(?:and\s+)?(?:was|were|is|are|did|does|do|has|have|had)\b", re.I)
+_OBJECT_BEFORE = {"the", "a", "an", "his", "her", "their", "its", "this", "that", "in", "on", "at", "to", "from",
+                  "with", "by", "for", "of", "into", "inside", "outside", "through", "across", "after", "before"}
 
 
 def for_model(question: str, history: list[dict]) -> str:

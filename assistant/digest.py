@@ -8,7 +8,10 @@ article matches, with "No article mentions X." (``nothing_found``). A request fo
 the articles of some days ("Which articles are from November?", "What was published last
 week?") gets the digest of those days, like "What happened ...?"; "How many articles are from
 December?" counts them first. In a chat, "What happened next?" quotes the statement after the
-last one the previous answer quoted (``next_statement``).
+last one the previous answer quoted (``next_statement``). A comparison ("Compare the fog
+crossing and the November shooting", "How do A and B differ?") gets, under a line naming the
+two sides, the sentences of the newest articles naming each (``compared``); "Which article is
+the oldest?" the leads of the oldest articles, oldest first (``asks_for_oldest``).
 
 Why: such a question names no fact to look for. Its words alone are far from every sentence (the
 relevance gate refused "What happened this week?" at 0.30 and "What's the latest news about

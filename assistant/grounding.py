@@ -38,14 +38,17 @@ best evidence sentences answer by themselves: the measure for "how far / how lon
 "where" (``placed``), the words after the question's verb and its last preposition for "what was
 he treated for?" (``stranded``), and for "What do <subject> <verb>?" the words after the verb
 when the reply only named the subject (``object_instead``). A sentence copied in reply to "who
-<did> ...?" gives its doer (``doer_in_reply``); a why-reply that only gives the event again is
-replaced by its quote (``restates_why``).
+<did> ...?" gives its doer (``doer_in_reply``), a copied headline "<Name> is <the question
+restated>" its name (``named_subject``); a why-reply that only gives the event again is replaced
+by its quote (``restates_why``), and one that gives no reason by its article's sentence saying
+the reason is not known (``reason_unknown``). "What is <the thing> called?" is answered by the
+name a top sentence gives the thing (``named_as``).
 
 Limits: word overlap after stemming, so a correct paraphrase ("fourth" for "4th", "the economy"
 for "economic hardship") can fail the check and be refused; a wrong answer that names a word of
 the right sentence passes; when several outlets in the evidence report the subject, any of them
 named passes the outlet check (the support gate still weighs its sentence). Datelines ("SEOUL,
-13 Nov -") are cut from quoted sentences.
+13 Nov -") are cut from quoted sentences, and their place states no answer.
 """
 from __future__ import annotations
 

@@ -22,7 +22,8 @@ Steps of ``Assistant.stream``:
    A news question ("what happened last week?", "what's the latest on X?") is answered there
    with the leads of the newest articles in its days that name its topic, cited, without the
    model (``digest``); a search ("which articles mention X?") with the sentence of each that
-   names it.
+   names it; a comparison ("compare X and Y") with the sentences of the newest articles on
+   each side (``digest.compared``); "which article is the oldest?" with the oldest leads.
 4. Refusal gate: when no candidate sentence comes close to the user's own question (best cosine
    below ``settings.min_relevance``) the answer is "The archive does not say." and the nearest
    passages come back as closest matches. After the model replies, a second gate refuses when
@@ -41,7 +42,8 @@ Steps of ``Assistant.stream``:
    "Which newspaper reported ...?" is answered without the model when an evidence sentence
    names its source ("According to the Korea JoongAng Daily, ..."; ``grounding.attributed_outlet``),
    "Who said ...?" by the speaker of the sentence that says it (``grounding.attributed_speaker``),
-   "Who <did> ...?" by the doer of that verb in the best sentence (``grounding.attributed_agent``),
+   "Who <did> ...?" by the doer of that verb, or one of the same deed ("spotted" for "found"),
+   in the best sentence (``grounding.attributed_agent``),
    "What did <speaker> say ...?" by the sentence attributed to them
    (``grounding.attributed_statement``), and a yes/no question an evidence sentence denies, or
    asserts, in its own words by "No" or "Yes" and that sentence (``grounding.denied``,
@@ -485,9 +487,9 @@ class Assistant:
                 answer.support_score = round(found.relevance, 4)
                 _fill(timings, tried)
                 # "When?" wants a date, not a second report.
-                extra = (None if leaning and not grounding.descriptive(question) else
-                         self._second(question, found, [best, *(p for p in ev.passages if p is not best)], ev))
                 read = [best, *(p for p in ev.passages if p is not best)]
+                extra = (None if leaning and not grounding.descriptive(question) else
+                         self._second(question, found, read, ev))
                 if (unknown := grounding.reason_unknown(reply.direct, question, found, read)) is not None:
                     # "Why did the soldier defect?" answered with where he was shot, from the
                     # report that says it was too early to say why: that is the answer.
@@ -668,10 +670,10 @@ class Assistant:
                        ) -> tuple[str, grounding.Support] | None:
         """The answer the best evidence sentences give by themselves to "how far / how long",
         "what time", "what was he treated for", "when will he be questioned", "when did <named
-        event>", "what is <the thing> called" and "where" questions, for when the model's reply is a refusal or not supported:
-        "How far apart ...?" had been answered "13", where the best sentence says "only metres
-        apart"; "Where did the November defection take place?" copied a sentence, then, sent back
-        for the place alone, refused."""
+        event>", "what is <the thing> called" and "where" questions, for when the model's reply
+        is a refusal or not supported: "How far apart ...?" had been answered "13", where the best
+        sentence says "only metres apart"; "Where did the November defection take place?" copied a
+        sentence, then, sent back for the place alone, refused."""
         m = self.settings.min_support
         return (grounding.measured(question, ev.sentences, ev.passages, m)
                 or grounding.timed(question, ev.sentences, ev.passages, m)

@@ -47,6 +47,10 @@ def test_a_chain_of_follow_ups_keeps_the_topic_of_the_question_they_lean_on():
     assert subject(_chat("What happened at the Joint Security Area in November?")) == "Joint Security Area November"
     assert subject(_chat("Tell me about the hospital report")) == "hospital"
     assert subject([]) == ""
+    # A yes/no question's last word is what it asked of its subject, not who the subject is;
+    # an object after "the" or a preposition stays.
+    assert subject(_chat("Was the soldier who crossed in the fog armed?")) == "soldier crossed fog"
+    assert subject(_chat("Is the JSA inside the DMZ?")) == "JSA DMZ"
 
 
 @pytest.mark.parametrize("question, leans", [

@@ -133,9 +133,16 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
 # after the warning shots, "list the defections"), and "what happened on 21 December?" gives
 # each of that day's reports (before: the fog crossing alone); "how was the November defector
 # found?" itself, answered "The soldier was found" before, is refused: 98 of the 104 answerable
-# right. The bar is set one below that figure so a regression in retrieval, evidence,
-# prompt or grounding fails here.
-MIN_RIGHT = 97
+# right. Its eleventh session's 6 fresh questions all pass ("what is the truce village called?"
+# had been "Seoul", the wire's dateline; "why did the soldier defect in November?" the place he
+# was shot; "compare the fog crossing and the November shooting", "which article is the
+# oldest?", "did the guards retreat?" and "was he questioned?" after "was the fog defector
+# armed?" were refused), and two older ones now do too ("who found the defector in the fog?"
+# from "South Korean guards spotted the man ...", "did the North Korean guards leave after the
+# warning shots?" from "... withdrew after the shots"): 106 of the 110 answerable right. The
+# bar is set one below that figure so a regression in retrieval, evidence, prompt or grounding
+# fails here.
+MIN_RIGHT = 105
 
 
 @pytest.mark.slow
