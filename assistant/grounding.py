@@ -1030,6 +1030,15 @@ _SAME_DEED = (("found", "find", "spot", "discov", "locat", "detect"), ("arrest",
               ("leav", "withdraw", "withdrew", "withdrawn", "retreat"))
 
 
+def _deeds(word: str) -> tuple[str, ...]:
+    """The stems whose doer answers for ``word`` (``_SAME_DEED``), its own stem at least.
+    "founded" shares the stem of "found" but means established: it has only its own."""
+    stem = term(word.lower())
+    if word.lower().startswith("found") and word.lower() != "found":
+        return (stem,)
+    return next((g for g in _SAME_DEED if stem in g), (stem,))
+
+
 def attributed_agent(question: str, ranked: Sequence, passages: Sequence[Passage],
                      min_score: float) -> tuple[str, Support] | None:
     """"Who <did> ...?" answered from the evidence ranking instead of the model: the doer of the
@@ -1054,7 +1063,7 @@ def attributed_agent(question: str, ranked: Sequence, passages: Sequence[Passage
     if m is None or SPEAKER_QUESTION.match(question):
         return None
     verb = term(m.group("verb").lower())
-    deeds = next((g for g in _SAME_DEED if verb in g), (verb,))
+    deeds = _deeds(m.group("verb"))
     # The time asked about is the window's business ("in November"), and a sentence that names
     # the doer often calls the one done to "him": half of the rest will do.
     rest = content_terms(_TIME_WORDS.sub(" ", m.group("rest"))) - _INDEFINITE
@@ -1423,7 +1432,7 @@ def affirmed_of_subject(question: str, ranked: Sequence, passages: Sequence[Pass
         return None
     state = term(m.group(1).lower())
     # "The North Korean guards withdrew after the shots" says they left.
-    states = set(next((g for g in _SAME_DEED if state in g), (state,))) if deed else {state}
+    states = set(_deeds(m.group(1))) if deed else {state}
     q_terms = content_terms(question) - _INDEFINITE
     subject = content_terms(about) - _INDEFINITE
     if state not in q_terms or len(q_terms | subject) < 2:

@@ -796,9 +796,9 @@ def test_who_did_is_answered_by_the_doer_of_a_verb_of_the_same_deed(embedder):
     q = "Who found the defector in the fog?"
     named = grounding.attributed_agent(q, _scored(q, [p], embedder), [p], min_score=0.0)
     assert named is not None and named[0] == "South Korean guards"
-    # "reported" is no deed of the sentence.
-    q = "Who reported the defector in the fog?"
-    assert grounding.attributed_agent(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+    # "reported" is no deed of the sentence, and "founded" (established) is not "found".
+    for q in ("Who reported the defector in the fog?", "Who founded the border guard post in the fog?"):
+        assert grounding.attributed_agent(q, _scored(q, [p], embedder), [p], min_score=0.0) is None, q
 
 
 def test_a_sentence_that_replies_to_who_did_gives_its_doer():
