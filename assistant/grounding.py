@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .evidence import ATTRIBUTION, OUTLET_QUESTION, REFERS_BACK, SUMMARY_LABEL, answer_type, causal, not_a_statement
 from .markers import parse_markers, strip_markers
@@ -221,6 +221,21 @@ _UNCOUNTED = frozenset({"people", "persons", "individuals", "ones", "others", "m
 COUNT_REACH = 4  # words between a number and the noun it counts ("20 warning shots", "4th North Korean soldier")
 
 
+def counted_phrase(question: str) -> str:
+    """The words of a "how many" question that name what it counts, as written ("murders",
+    "people watched"): what ``counted_nouns`` stems."""
+    m = re.search(r"\bhow\s+many\b(.*)", question, re.I)
+    said: list[str] = []
+    for raw in re.findall(r"[^\W\d_][\w'’-]*|\d[\d,.]*", m.group(1) if m else ""):
+        # "US" is a name, not the pronoun.
+        if (raw.lower() in STOPWORDS and not raw.isupper()) or raw[0].isdigit():
+            if not said and raw.lower() == "more":
+                continue
+            break
+        said.append(raw)
+    return " ".join(said)
+
+
 def counted_nouns(question: str) -> frozenset[str]:
     """What a "how many" question counts, as terms: the words after "how many" up to the first
     function word, names left out when a common word is there ({"shot", "warning"} for "How many
@@ -230,39 +245,52 @@ def counted_nouns(question: str) -> frozenset[str]:
 
     Limits: no parts of speech, so a verb that follows with no auxiliary ("defected") counts
     as a word of the thing counted."""
-    m = re.search(r"\bhow\s+many\b(.*)", question, re.I)
-    if not m:
-        return frozenset()
-    said: list[str] = []
-    for raw in re.findall(r"[^\W\d_][\w'’-]*|\d[\d,.]*", m.group(1)):
-        w = raw.lower()
-        # "US" is a name, not the pronoun.
-        if (w in STOPWORDS and not raw.isupper()) or w[0].isdigit():
-            if not said and w == "more":
-                continue
-            break
-        said.append(raw)
+    said = counted_phrase(question).split()
     common = [w for w in said if not w[0].isupper()] or said
     return frozenset(term(w.lower()) for w in common if w.lower() not in _UNCOUNTED)
 
 
-def _count_stated(direct: str, question: str, sentence: str) -> bool:
+# What a number counts, in other words than the question's ("15,973 homicides" for murders,
+# "720,810 potentially impacted cars" for vehicles, "23.6 million viewers" for people who
+# watched): the embedder's cosine between the question's counted words and the words after the
+# number. MiniLM, measured: 0.52-0.62 for those, 0.43 "positions" for jobs; -0.05 "soldier to
+# defect" for times, 0.27 "soldiers" for warning shots, 0.34 "dishes" for hot dogs, 0.42 "homes
+# destroyed" for people killed.
+COUNT_SIMILAR = 0.45
+
+
+def _count_stated(direct: str, question: str, sentence: str,
+                  similar: Callable[[str, str], float] | None = None) -> bool:
     """Whether every number of the reply to "how many <things>?" counts those things in
     ``sentence``: a word of the thing (``counted_nouns``) stands at most ``COUNT_REACH`` words
     after the number ("about 20 warning shots", "the fourth North Korean soldier", "13-star").
     "4" from "the fourth soldier to defect" is no answer to how many times he was shot; "10" of
-    "these 10 dishes" no count of hot dogs.
+    "these 10 dishes" no count of hot dogs. With ``similar`` (a cosine of two phrases), a number
+    whose following words mean the thing counts it too, when they are the closest of the
+    sentence's numbers' to it and at least ``COUNT_SIMILAR`` ("15,973 homicides" for murders).
 
-    Limits: the thing as the question words it (stemmed): "3 troops" does not count soldiers;
-    a count written after its noun ("soldiers numbered 20") is missed."""
+    Limits: a count written after its noun ("soldiers numbered 20") or by a pronoun ("won eight of
+    them") is missed; without ``similar``, the thing as the question words it (stemmed)."""
     nouns = counted_nouns(question)
     numbers = _numbers(direct)
     if not nouns or not numbers or any(t.search(question) for t in _TOLLS):
         return True
     tokens = words(_DATE_IN_TEXT.sub(" ", sentence))
-    counted = {w for i, w in enumerate(tokens)
-               if w[0].isdigit() and nouns & {term(x) for x in tokens[i + 1: i + 1 + COUNT_REACH]}}
-    return numbers <= counted
+    after = {i: tokens[i + 1: i + 1 + COUNT_REACH] for i, w in enumerate(tokens) if w[0].isdigit()}
+    counted = {tokens[i] for i, ws in after.items() if nouns & {term(x) for x in ws}}
+    if numbers <= counted:
+        return True
+    said = counted_phrase(question).split()
+    # The common words: "Stop & Shop stores" is not like "customers to stop by" for its name.
+    phrase = " ".join([w for w in said if not w[0].isupper()] or said)
+    if similar is None or not phrase:
+        return False
+    score: dict[str, float] = {}
+    for i, ws in after.items():
+        if ws:
+            score[tokens[i]] = max(score.get(tokens[i], -1.0), similar(phrase, " ".join(ws)))
+    top = max(score.values(), default=-1.0)
+    return all(n in counted or (score.get(n, -1.0) >= max(COUNT_SIMILAR, top)) for n in numbers)
 
 
 def _measures_stated(direct: str, sentence: str) -> bool:
@@ -272,11 +300,27 @@ def _measures_stated(direct: str, sentence: str) -> bool:
     return not measured or measured <= _numbers(_ORDINAL.sub(" ", sentence))
 
 
-def echoes(direct: str, question: str) -> bool:
+# A rank or office before a name adds nothing to it: "General Prayut Chan-O-cha" for who is acting
+# while Prayut Chan-o-cha is suspended names him again.
+_HONORIFICS = frozenset(term(w) for w in (
+    "general gen president mr mrs ms dr sen senator gov governor rep king queen prince princess pope sir lord lady "
+    "judge justice minister prime secretary chancellor chief coach captain former").split())
+
+
+def echoes(direct: str, question: str, ranks: bool = True) -> bool:
     """Whether a reply only restates the question ("Olivia Rodrigo" for "who joined Olivia
     Rodrigo?", "The new party announced by Elon Musk" for "what is the name of the new party
-    announced by Elon Musk?"): it has words but none, and no number, the question lacks."""
+    announced by Elon Musk?", a name the question abbreviates spelt out before its abbreviation;
+    with ``ranks``, also with a rank before the name, ``_HONORIFICS``): it has words but none,
+    and no number, the question lacks."""
+    # "The National Union of Rail, Maritime and Transport Workers (RMT)" for who leads the RMT:
+    # the name the question writes short, spelt out.
+    for short in re.findall(r"\(([A-Z]{2,6})\)", direct):
+        if re.search(r"\b" + short + r"\b", question):
+            direct = re.sub(r"(?:\b[A-Z][\w'’-]*,?\s+(?:(?:of|and|for|the|&)\s+)*)+\(" + short + r"\)", short, direct)
     target, numbers = content_terms(direct), _numbers(direct)
+    if ranks and target - _HONORIFICS:
+        target -= _HONORIFICS
     return bool(target or numbers) and target <= content_terms(question) and not numbers - _numbers(question)
 
 
@@ -510,7 +554,9 @@ def resume_prefix(direct: str, question: str) -> str | None:
         # "The fog was not defector armed" for "was the fog defector armed?": a "No" in the
         # question's words, which no sentence states as such.
         return "No,"
-    if echoes(direct, question) or unnamed(direct, question):
+    # A name asked about, again with its rank, is no restated question: resumed ("General Prayut
+    # Chan-O-cha:"), the model went on with the rest of the sentence it had copied the name from.
+    if echoes(direct, question, ranks=False) or unnamed(direct, question):
         return continuation_prefix(direct, question)
     if unfinished(direct, question):
         return re.sub(r"\s*\[\d+\]", "", direct).strip().rstrip(" .;:,-–—")
@@ -737,10 +783,12 @@ class Support:
 
 
 def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequence[int] = (),
-            relevance: dict[tuple[str, int], float] | None = None) -> Support | None:
+            relevance: dict[tuple[str, int], float] | None = None,
+            similar: Callable[[str, str], float] | None = None) -> Support | None:
     """The passage sentence that best states ``direct`` as an answer to ``question``; None when
     none does. ``relevance`` maps ``(doc_id, document offset)`` of a sentence to its evidence
-    score; sentences of passages the model cited are preferred on near ties."""
+    score; sentences of passages the model cited are preferred on near ties. ``similar`` (a
+    cosine of two phrases) lets a count be worded otherwise than the question (``_count_stated``)."""
     # "Yes" / "No" is the reply's stance, not a fact a sentence states: a bare "No" once
     # quoted "No further exchange of fire was reported" for "was he armed?". What follows it
     # ("No, he was unarmed") is what must be stated.
@@ -809,7 +857,7 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
             stated_numbers = _amounts(p.text[a:b]) if how_much else _numbers(p.text[a:b])
             if (numbers - stated_numbers or not _measures_stated(direct, p.text[a:b])
                     or (how_much and not _toll_stated(direct, question, p.text[a:b]))
-                    or (how_much and not _count_stated(direct, question, p.text[a:b]))
+                    or (how_much and not _count_stated(direct, question, p.text[a:b], similar))
                     or (negated and not negation_stated(direct, p.text[a:b]))
                     or (affirmed and (negates(target, p.text[a:b]) or said_of_another(target, p.text[a:b])))
                     or (plain_yes and (_DENIAL.search(p.text[a:b]) or done_by_another(question, p.text[a:b])))
@@ -1392,8 +1440,9 @@ def denied_of_subject(question: str, ranked: Sequence, passages: Sequence[Passag
 
 
 # "Was the fog defector questioned?": a yes/no question on a state, its participle last.
-_STATE_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:is|are|was|were|has|have|had)\s+[^?]+?\s+([a-z]+(?:ed|en))\s*\?*\s*$",
-                             re.I)
+# "Has anyone been killed in California's McKinney Fire?": where or when may follow the participle.
+_STATE_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:is|are|was|were|has|have|had)\s+[^?]+?\s+([a-z]+(?:ed|en))"
+                             r"(?:\s+(?:in|at|during|near|after|before|following)\s+[^?]{1,60}?)?\s*\?*\s*$", re.I)
 # "Did the November defector survive?", "Did he have surgery?": a deed asked of with its verb last,
 # or a treatment had. The subject before it is a name, or a determiner and nouns: a last word after
 # a second determiner or a preposition is an object, which a sentence may name for another
@@ -1590,7 +1639,7 @@ def dated(question: str, ranked: Sequence, passages: Sequence[Passage], min_scor
           ) -> tuple[str, Support] | None:
     """"When ...?" / "What date ...?" about something the question names, answered by the date
     in the best evidence sentence (of the five best, scoring ``min_score`` or more) that names it
-    too and holds half of the question's words: "13 November" of "Only weeks earlier, on 13
+    too (or under a headline that does) and holds half of the question's words: "13 November" of "Only weeks earlier, on 13
     November, another soldier was shot ... at Panmunjom" for "What date did the soldier defect at
     Panmunjom?". Tried when the model's date stands in a sentence that never names it: it had
     answered "21 December 2017", the fog crossing's date, from a sentence on the fog crossing.
@@ -1602,7 +1651,9 @@ def dated(question: str, ranked: Sequence, passages: Sequence[Passage], min_scor
         return None
     q_terms = content_terms(question) - {"date", "day"}
     for x in sorted(ranked, key=lambda x: -x.score)[:5]:
-        if (x.score < min_score or unmentioned(question, x.text)
+        # The headline names it too: "The Mosquito Fire ignited Sept. 6 ..." under "Mosquito Fire
+        # in California is now state's biggest" for when California's Mosquito Fire started.
+        if (x.score < min_score or unmentioned(question, f"{x.passage.title or ''}. {x.text}")
                 or len(q_terms & x.terms) < MEASURE_MIN_COVERAGE * len(q_terms)):
             continue
         day = _DATE_IN_TEXT.search(x.text)
@@ -1921,6 +1972,37 @@ def says_nothing_of(question: str, sentence: str) -> bool:
     before it, so it is not held to this."""
     asked = content_terms(re.sub(r"^\W*(?:and\s+)?why\b", "", question, flags=re.I))
     return bool(asked) and not asked & content_terms(sentence)
+
+
+# "the 2017 WTA Finals": a year before a name, the edition of a recurring event.
+_EDITION = re.compile(r"\b(1[89]\d\d|20\d\d)\s+((?:[A-Z][\w'’.&-]*\s+)*[A-Z][\w'’.&-]*)")
+
+
+def other_edition(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` names an event the question asks about by its year only in other
+    years: "Williams won the 2008 WTA Finals by defeating Vera Zvonareva" for "Who was Venus
+    Williams' first opponent at the 2017 WTA Finals?" is about another edition.
+
+    Limits: the year written just before the same capitalised name in both."""
+    for m in _EDITION.finditer(question):
+        name = r"\s+".join(re.escape(w) for w in m.group(2).split())
+        years = set(re.findall(r"\b(1[89]\d\d|20\d\d)\s+" + name + r"\b", sentence))
+        if years and m.group(1) not in years:
+            return True
+    return False
+
+
+def with_referent(sentence: str, text: str, start: int) -> str:
+    """``sentence`` (at offset ``start`` of ``text``) with the sentence before it when it refers
+    back ("Both sides stopped adding new tariffs as part of what's known as the Phase One deal."
+    after "In 2020, a truce was reached between Trump and ... Xi Jinping."): what it says is said
+    of that sentence's subject.
+
+    Limits: one sentence back, and only after the openings ``REFERS_BACK`` knows."""
+    if not REFERS_BACK.match(sentence):
+        return sentence
+    spans = split_sentences(text[:start])
+    return f"{text[spans[-1][0]:spans[-1][1]]} {sentence}" if spans else sentence
 
 
 def restates_why(direct: str, question: str) -> bool:

@@ -186,6 +186,11 @@ class Assistant:
         busy = getattr(self._llm, "busy", None) if self._llm is not None else (lambda: False)
         return cached(texts, alone=busy is not None and not busy())
 
+    def _similar(self, a: str, b: str) -> float:
+        """The embedder's cosine of two short phrases (what a number counts, worded two ways)."""
+        u, v = np.asarray(self._encode_sentences([a, b]), dtype=np.float32)
+        return float(u @ v / ((np.linalg.norm(u) * np.linalg.norm(v)) or 1.0))
+
     def retrieve(self, query: str, filters: Filters = Filters(), top_k: int | None = None) -> list[Passage]:
         """The evidence passages the model would read for ``query``, without loading the model:
         the token budget is estimated at four characters a token."""
@@ -578,7 +583,8 @@ class Assistant:
                                                       [*(ev.passages[n - 1] for n in reply.cited
                                                          if 0 < n <= len(ev.passages)), *ev.passages])
             answer.direct = reply.direct
-            found = grounding.support(reply.direct, question, ev.passages, reply.cited, relevance_of)
+            found = grounding.support(reply.direct, question, ev.passages, reply.cited, relevance_of,
+                                      similar=self._similar)
             if found is not None:
                 answer.support_score = round(found.relevance, 4)
                 answer.support_dense = next((round(x.dense, 4) for x in ev.sentences
@@ -596,11 +602,15 @@ class Assistant:
                 # "What happened to the soldier who crossed in the fog?" answered from "another
                 # soldier was shot ..." in the report on the fog crossing.
                 found = None
+            if found is not None and grounding.other_edition(question, found.sentence):
+                # "the 2017 WTA Finals" answered from "Williams won the 2008 WTA Finals by ...".
+                found = None
             if found is not None and grounding.off_question(reply.direct, question):
                 # "Is it common for soldiers to defect across the DMZ?" answered "The
                 # demilitarised zone": neither yes nor no, nor anything of what was asked.
                 found = None
-            if found is not None and not leaning and grounding.says_nothing_of(question, found.sentence):
+            if found is not None and not leaning and grounding.says_nothing_of(question, grounding.with_referent(
+                    found.sentence, ev.passages[found.n - 1].text, found.start)):
                 # "Where do the two militaries face each other at close range?" answered "China",
                 # from "Most of the North Koreans ... travel first through China.": a sentence
                 # that holds none of the question's words answers something else. (On the dev
@@ -768,7 +778,7 @@ class Assistant:
             return None, own
         reply.direct = grounding.dates_as_written(grounding.settle_stance(reply.direct, question), [best])
         reply = grounding.closest_sentence(reply, question, [best], relevance_of)
-        found = grounding.support(reply.direct, question, [best], reply.cited, relevance_of)
+        found = grounding.support(reply.direct, question, [best], reply.cited, relevance_of, similar=self._similar)
         if found is None or found.relevance < s.min_support:
             return None, own
         return (reply, found), own

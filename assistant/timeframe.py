@@ -61,6 +61,10 @@ class TimeFrame:
     # Named days ("this week", "on Tuesday", "in November", "2025"), not recency ("latest", "new"):
     # only such a window can lie wholly after what an archive holds (``uncovered``).
     named_days: bool = True
+    # The window's own last day before it was cut at the reference (a year's 31 December): a day
+    # still to come that an article names ("The 2024 VMAs are Wednesday, Sept. 11", read in
+    # August) lies in the days asked about (``elsewhen``). Empty: ``end``.
+    last: str = ""
 
     def label(self) -> str:
         if self.start == self.end:
@@ -102,11 +106,13 @@ def resolve(question: str, reference: str | dt.date | None) -> TimeFrame | None:
         if frame is not None:
             start, end = frame
             phrase = m.group("phrase")
-            return TimeFrame(_iso(start), _iso(min(end, ref)), phrase, named_days=phrase.lower() not in _RECENCY)
+            return TimeFrame(_iso(start), _iso(min(end, ref)), phrase, named_days=phrase.lower() not in _RECENCY,
+                             last=_iso(end))
     years = [int(y) for y in _YEAR.findall(question) if int(y) <= ref.year]
     if years:
         year = max(years)
-        return TimeFrame(_iso(dt.date(year, 1, 1)), _iso(min(dt.date(year, 12, 31), ref)), str(year))
+        return TimeFrame(_iso(dt.date(year, 1, 1)), _iso(min(dt.date(year, 12, 31), ref)), str(year),
+                         last=_iso(dt.date(year, 12, 31)))
     return None
 
 
@@ -157,9 +163,10 @@ _DAY_MONTH = (re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MON + r"(?:,?\s+(\
               re.compile(r"\b" + _MON + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?"))
 
 
-def days_named(sentence: str, published: str | None) -> list[dt.date]:
+def days_named(sentence: str, published: str | None, upcoming: bool = False) -> list[dt.date]:
     """The days ``sentence`` names (day and month, the year written or that of ``published``,
-    the year before when that puts the day after publication)."""
+    the year before when that puts the day after publication; with ``upcoming``, that year's
+    day too)."""
     bounds = date_bounds(published)
     out = []
     for k, pattern in enumerate(_DAY_MONTH):
@@ -174,6 +181,8 @@ def days_named(sentence: str, published: str | None) -> list[dt.date]:
             except ValueError:
                 continue
             if year is None and d > bounds[1] + dt.timedelta(days=2):
+                if upcoming:
+                    out.append(d)
                 d = d.replace(year=y - 1)
             out.append(d)
     return out
@@ -185,13 +194,17 @@ def elsewhen(frame: TimeFrame | None, sentence: str, published: str | None) -> b
     December defector leave?" is not answered by "Only weeks earlier, on 13 November, another
     soldier was shot by his own side", though a December analysis says it.
 
+    A day written without its year that falls after publication may be a recollection (last
+    year's) or still to come (this year's: "The 2024 VMAs are Wednesday, Sept. 11", read in
+    August): either counts, and the window runs to its own last day, past the reference.
+
     Limits: only days written with a month name; a sentence naming none is never elsewhen. On
     the dev sets' answers no stating sentence was (their windows are mostly recency or a year)."""
     if frame is None or not frame.named_days:
         return False
-    days = days_named(sentence, published)
+    days = days_named(sentence, published, upcoming=True)
     start = dt.date.fromisoformat(frame.start) - dt.timedelta(days=STALE_SLACK_DAYS)
-    end = dt.date.fromisoformat(frame.end)
+    end = dt.date.fromisoformat(frame.last or frame.end)
     return bool(days) and not any(start <= d <= end for d in days)
 
 

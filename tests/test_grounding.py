@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from assistant import grounding
@@ -642,6 +643,14 @@ def test_a_state_in_an_article_about_the_subject_answers_yes(embedder):
                      ("Was the November defector charged?", hospital),
                      ("Is the fog defector in custody?", fog)):
         assert grounding.affirmed_of_subject(other, _scored(other, [p], embedder), [p], min_score=0.0) is None
+    # Where it happened may follow the state; it must be what the article is about.
+    fire = _passage("A wildfire in Northern California that exploded in size over the weekend has killed at least "
+                    "two people and forced thousands to evacuate.", title="McKinney Fire rages near Yreka, California")
+    q = "Has anyone been killed in California's McKinney Fire?"
+    found = grounding.affirmed_of_subject(q, _scored(q, [fire], embedder), [fire], min_score=0.0)
+    assert found is not None and "has killed at least two people" in found.sentence
+    q = "Has anyone been killed in Oregon's Cedar Creek Fire?"
+    assert grounding.affirmed_of_subject(q, _scored(q, [fire], embedder), [fire], min_score=0.0) is None
 
 
 def test_a_deed_with_its_verb_last_is_answered_yes_by_a_sentence_about_the_subject(embedder):
@@ -727,6 +736,40 @@ def test_a_count_is_stated_only_by_a_number_of_the_things_counted():
     assert grounding.support("10 hot dogs", "How many hot dogs are eaten in the US each summer?", [dishes]) is None
     flag = _passage("The monument said that the 13-star, 13-stripe flag first flew in battle there.")
     assert grounding.support("13 stars", "How many stars were on the first US flag?", [flag]) is not None
+
+
+def _cosine(embedder):
+    def similar(a: str, b: str) -> float:
+        u, v = embedder.encode([a, b])
+        return float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))
+    return similar
+
+
+def test_a_count_worded_otherwise_is_stated_by_a_number_of_things_that_mean_the_same(embedder):
+    similar = _cosine(embedder)
+    for reply, question, text in [
+        ("15,973", "How many murders did Mexico record in the first half of 2018?",
+         "The Interior Department said there were 15,973 homicides in the first six months of the year, compared "
+         "with 13,751 killings in the same period of 2017."),
+        ("720,810", "How many vehicles are covered by Honda's recall?",
+         "Honda announced the recall for certain Accord and Civic models, totaling 720,810 potentially impacted cars."),
+        ("23.6 million", "How many people watched the Oscars?",
+         "The Oscars notched just 23.6 million viewers, according to preliminary Nielsen estimates."),
+    ]:
+        assert grounding.support(reply, question, [_passage(text)]) is None  # the words alone do not say it
+        assert grounding.support(reply, question, [_passage(text)], similar=similar) is not None, question
+    # Still no count of other things: a rank, a count of something else, or the sentence's other number.
+    fourth = _passage("He was the fourth North Korean soldier to defect to the South this year.")
+    assert grounding.support("4", "How many times was the soldier shot?", [fourth], similar=similar) is None
+    dishes = _passage("From fry bread to Sonoran hot dogs, these 10 dishes are essential Arizona eats.")
+    assert grounding.support("10", "How many hot dogs did he eat?", [dishes], similar=similar) is None
+    # A name among the counted words is not what is counted: "customers to stop by" are no stores.
+    gift = _passage("The first 100 customers to stop by with a pack of cigarettes got a Stop & Shop gift card.")
+    assert grounding.support("100", "How many Stop & Shop stores are pulling cigarettes?", [gift],
+                             similar=similar) is None
+    both = _passage("The firm sold 300 cars and 12 boats last year.")
+    assert grounding.support("12", "How many vehicles did the firm sell?", [both], similar=similar) is None
+    assert grounding.support("300", "How many vehicles did the firm sell?", [both], similar=similar) is not None
 
 
 def test_a_negated_reply_needs_the_word_it_negates_denied():
@@ -961,6 +1004,15 @@ def test_when_a_named_event_happened_is_the_date_of_a_sentence_that_names_it(emb
     assert grounding.dated(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
     q = "Who defected at Panmunjom?"
     assert grounding.dated(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+    # A name the headline holds need not be in the sentence too.
+    fire = _passage("California crews continued battling the state's largest wildfire on Thursday. The Mosquito "
+                    "Fire ignited Sept. 6 and ballooned to just over 100 square miles.",
+                    title="Mosquito Fire in California is now state's biggest")
+    q = "When did California's Mosquito Fire start?"
+    day, found = grounding.dated(q, _scored(q, [fire], embedder), [fire], min_score=0.0)
+    assert day == "Sept. 6" and found.sentence.startswith("The Mosquito Fire ignited")
+    q = "When did Oregon's Mosquito Fire start?"
+    assert grounding.dated(q, _scored(q, [fire], embedder), [fire], min_score=0.0) is None
 
 
 def test_where_is_answered_by_the_place_a_top_sentence_names(embedder):
@@ -1068,6 +1120,14 @@ def test_a_why_sentence_holding_none_of_the_questions_words():
     assert not grounding.says_nothing_of("Why?", "Anything at all.")  # nothing asked to compare with
     assert grounding.says_nothing_of("Where do the two militaries face each other at close range?",
                                      "Most of the North Koreans who reach the South each year travel first through China.")
+    # A sentence that refers back is read with the one it refers to.
+    text = ("In 2020, a truce was reached between Trump and Chinese President Xi Jinping. Both sides stopped adding "
+            "new tariffs as part of what's known as the Phase One deal.")
+    q = "What was the 2020 US-China trade truce between Trump and Xi Jinping called?"
+    start = text.index("Both")
+    assert grounding.says_nothing_of(q, text[start:])
+    assert not grounding.says_nothing_of(q, grounding.with_referent(text[start:], text, start))
+    assert grounding.with_referent("The deal held.", text, start) == "The deal held."
 
 
 def test_when_something_is_still_to_come_is_answered_by_its_condition(embedder):
@@ -1103,3 +1163,32 @@ def test_where_someone_was_taken_is_where_the_same_verb_took_them(embedder):
     for other in ("Where was the November defector sent?", "Where was the minister taken?",
                   "Where did the November defector defect?", "Where was the November defector found?"):
         assert grounding.destination(other, _scored(other, [p], embedder), [p], min_score=0.0) is None
+
+
+def test_a_sentence_on_another_years_edition_of_the_event_asked_about():
+    q = "Who was Venus Williams' first opponent at the 2017 WTA Finals in Singapore?"
+    assert grounding.other_edition(q, "Williams won the 2008 WTA Finals by defeating Vera Zvonareva of Russia.")
+    assert not grounding.other_edition(q, "Williams lost to Karolina Pliskova at the 2017 WTA Finals.")
+    assert not grounding.other_edition(q, "Williams opened the WTA Finals against Karolina Pliskova.")
+    assert not grounding.other_edition("When are the 2024 MTV Video Music Awards?",
+                                       "The 40th annual MTV Video Music Awards are Wednesday, Sept. 11.")
+    assert grounding.other_edition("Who hosted the 2024 MTV Video Music Awards?",
+                                   "Nicki Minaj hosted the 2023 MTV Video Music Awards.")
+
+
+def test_a_name_asked_about_given_again_with_its_rank_is_no_answer():
+    q = "Who is acting as Thailand's prime minister while Prayut Chan-o-cha is suspended?"
+    assert grounding.echoes("General Prayut Chan-O-cha", q)
+    assert not grounding.echoes("General Prawit Wongsuwan", q)
+    assert not grounding.echoes("The general", "Who led the coup?")
+    # Not sent back to go on from it: it names someone, though the wrong one.
+    assert grounding.resume_prefix("General Prayut Chan-O-cha", q) is None
+    p = _passage("In Thailand, the national assembly chooses General Prayut Chan-O-Cha as prime minister.")
+    assert grounding.support("General Prayut Chan-O-cha", q, [p]) is None
+
+
+def test_a_name_the_question_abbreviates_spelt_out_is_no_answer():
+    q = "Who leads the RMT rail union in Britain?"
+    assert grounding.echoes("The National Union of Rail, Maritime and Transport Workers (RMT)", q)
+    assert not grounding.echoes("Mick Lynch, head of the National Union of Rail, Maritime and Transport Workers (RMT)", q)
+    assert not grounding.echoes("The National Union of Rail, Maritime and Transport Workers (RMT)", "Who called the strike?")

@@ -906,3 +906,25 @@ def test_an_answer_stated_only_by_a_sentence_without_the_questions_words_is_refu
                {"role": "assistant", "content": "Most of the North Koreans who reach the South travel through China. [1]"}]
     answer = Assistant(settings, llm=Scripted(["China [1]"]), embedder=embedder).ask("And the most?", history=history)
     assert "China" in answer.answer
+
+
+def test_a_count_worded_otherwise_and_an_event_of_another_year(tmp_path, embedder):
+    # "Homicides" count murders (the embedder says so); "the 2008 WTA Finals" are not the 2017 ones.
+    from assistant.settings import Settings
+
+    crime = {"id": "crime", "title": "Violence rises in Mexico", "published": "2018-07-24", "source": "Wire",
+             "url": None, "text": "Homicides in Mexico rose by 16 percent in the first half of 2018. The Interior "
+                                  "Department said there were 15,973 homicides in the first six months of the year."}
+    tennis = {"id": "tennis", "title": "Venus Williams reaches the WTA Finals", "published": "2017-10-24",
+              "source": "Wire", "url": None, "text": "Venus Williams qualified for the WTA Finals in Singapore. "
+                                                     "Williams won the 2008 WTA Finals by defeating Vera Zvonareva."}
+    archive = write_archive(tmp_path / "a", [crime, tennis])
+    settings = Settings(archive=archive, index=tmp_path / "i", cache_dir=tmp_path / "c")
+    build_index(settings, embedder=embedder)
+    answer = Assistant(settings, llm=Scripted(["15,973 [1]"]), embedder=embedder).ask(
+        "How many murders did Mexico record in the first half of 2018?")
+    assert not answer.refused and answer.answer.startswith("15,973")
+    assert all(c.supported for c in answer.citations)
+    answer = Assistant(settings, llm=Scripted(["Vera Zvonareva [1]"]), embedder=embedder).ask(
+        "Who was Venus Williams' first opponent at the 2017 WTA Finals in Singapore?")
+    assert answer.refused

@@ -1,6 +1,8 @@
 """Relative time in questions, resolved against a reference day (2025-07-09 is a Wednesday)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from assistant.timeframe import day_named, days_named, drop_stale, elsewhen, predates, resolve, uncovered
@@ -98,7 +100,6 @@ def test_an_article_from_well_before_the_time_asked_about_predates_it():
 
 
 def test_days_a_sentence_names_take_the_year_of_their_article():
-    import datetime as dt
 
     assert days_named("Only weeks earlier, on 13 November, another soldier was shot.", "2017-12-22") == [
         dt.date(2017, 11, 13)]
@@ -122,3 +123,16 @@ def test_a_sentence_about_other_days_than_those_asked_about():
     assert not elsewhen(frame, "Analysts point to two pressures.", "2017-12-22")
     assert not elsewhen(resolve("What is the latest on defections?", "2017-12-22"), recalled, "2017-12-22")
     assert not elsewhen(None, recalled, "2017-12-22")
+
+
+def test_a_day_still_to_come_in_the_year_asked_about():
+    # Asked in August about "the 2024 VMAs", an article of the day says they are in September:
+    # neither last year's September nor past the question's year.
+    frame = resolve("When are the 2024 MTV Video Music Awards?", "2024-08-16")
+    assert (frame.end, frame.last) == ("2024-08-16", "2024-12-31")
+    upcoming = "The 40th annual MTV Video Music Awards are Wednesday, Sept. 11 at 7 p.m."
+    assert not elsewhen(frame, upcoming, "2024-08-16")
+    assert days_named(upcoming, "2024-08-16") == [dt.date(2023, 9, 11)]
+    assert days_named(upcoming, "2024-08-16", upcoming=True) == [dt.date(2024, 9, 11), dt.date(2023, 9, 11)]
+    # A day of another year is still another day.
+    assert elsewhen(frame, "The show was first held on Sept. 14, 1984.", "2024-08-16")
