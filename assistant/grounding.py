@@ -1639,9 +1639,9 @@ def dated(question: str, ranked: Sequence, passages: Sequence[Passage], min_scor
           ) -> tuple[str, Support] | None:
     """"When ...?" / "What date ...?" about something the question names, answered by the date
     in the best evidence sentence (of the five best, scoring ``min_score`` or more) that names it
-    too (or under a headline that does) and holds half of the question's words: "13 November" of "Only weeks earlier, on 13
-    November, another soldier was shot ... at Panmunjom" for "What date did the soldier defect at
-    Panmunjom?". Tried when the model's date stands in a sentence that never names it: it had
+    too (or under a headline that does) and holds half of the question's words: "13 November" of
+    "Only weeks earlier, on 13 November, another soldier was shot ... at Panmunjom" for "What date
+    did the soldier defect at Panmunjom?". Tried when the model's date stands in a sentence that never names it: it had
     answered "21 December 2017", the fog crossing's date, from a sentence on the fog crossing.
 
     Limits: only for questions with a name (``names.question_names``); a written day and month
