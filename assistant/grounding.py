@@ -1078,6 +1078,11 @@ _SAME_DEED = (("found", "find", "spot", "discov", "locat", "detect"), ("arrest",
               ("leav", "withdraw", "withdrew", "withdrawn", "retreat"))
 
 
+# States that say the same of whom they befell: "Has anyone died in the fire?" is answered by
+# "... has killed at least two people". (Not deeds: who killed is not who died.)
+_SAME_STATE = (("die", "kill", "dead", "death"), ("injur", "injuri", "wound", "hurt"))
+
+
 def _deeds(word: str) -> tuple[str, ...]:
     """The stems whose doer answers for ``word`` (``_SAME_DEED``), its own stem at least.
     "founded" shares the stem of "found" but means established: it has only its own."""
@@ -1481,13 +1486,17 @@ def affirmed_of_subject(question: str, ranked: Sequence, passages: Sequence[Pass
         return None
     state = term(m.group(1).lower())
     # "The North Korean guards withdrew after the shots" says they left.
-    states = set(_deeds(m.group(1))) if deed else {state}
+    states = set(_deeds(m.group(1))) if deed else set(next((g for g in _SAME_STATE if state in g), (state,)))
     q_terms = content_terms(question) - _INDEFINITE
     subject = content_terms(about) - _INDEFINITE
     if state not in q_terms or len(q_terms | subject) < 2:
         return None
     for x in sorted(ranked, key=lambda x: -x.score):
         if x.score < min_score or not states & x.terms or negates(states & x.terms, x.text):
+            continue
+        # "No deaths have been reported" holds a word of dying and says no one died; asked of
+        # anyone, "No one was killed" holds the word itself.
+        if (state not in x.terms or content_terms(question) & _INDEFINITE) and _DENIAL.search(x.text):
             continue
         # "..., leaving some soldiers to decide" is no deed of the guards asked about.
         if deed and not any(term(w.lower()) in states and not w.lower().endswith("ing")

@@ -649,6 +649,15 @@ def test_a_state_in_an_article_about_the_subject_answers_yes(embedder):
     q = "Has anyone been killed in California's McKinney Fire?"
     found = grounding.affirmed_of_subject(q, _scored(q, [fire], embedder), [fire], min_score=0.0)
     assert found is not None and "has killed at least two people" in found.sentence
+    # Dying is what killing did to them; a report of no deaths says no such thing.
+    q = "Has anyone died in California's McKinney Fire?"
+    found = grounding.affirmed_of_subject(q, _scored(q, [fire], embedder), [fire], min_score=0.0)
+    assert found is not None and "has killed at least two people" in found.sentence
+    for calm in ("No deaths have been reported from the McKinney Fire in California.",
+                 "Nobody died in the McKinney Fire in California."):
+        calm = _passage(calm, title="McKinney Fire")
+        for asked in (q, "Has anyone been killed in California's McKinney Fire?"):
+            assert grounding.affirmed_of_subject(asked, _scored(asked, [calm], embedder), [calm], min_score=0.0) is None
     q = "Has anyone been killed in Oregon's Cedar Creek Fire?"
     assert grounding.affirmed_of_subject(q, _scored(q, [fire], embedder), [fire], min_score=0.0) is None
 
