@@ -68,6 +68,19 @@ def question_names(question: str) -> list[str]:
     return out
 
 
+# Names given as examples of what the question asks about: "tariffs on countries like Sri Lanka,
+# Iraq and the Philippines".
+_EXAMPLES = re.compile(r"\b(?:like|such as|including)\s+(?:(?:the\s+)?[A-Z][\w'’.-]*(?:,\s*|\s+(?:and|or)\s+|\s+)?)+")
+
+
+def without_examples(question: str) -> str:
+    """``question`` without the names it gives as examples ("like ...", "such as ...",
+    "including ..."): a sentence about the class ("seven more countries") need not name them.
+
+    Limits: "like" the verb is read as "like" the preposition ("Does Trump like Putin?")."""
+    return _EXAMPLES.sub(" ", question)
+
+
 def unmentioned(question: str, article_text: str) -> list[str]:
     """The names of ``question`` that ``article_text`` (title, outlet and text of one article)
     never mentions."""
@@ -94,13 +107,19 @@ _DATE_DAY = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|d
                        re.I)
 
 
+_NAMED_NUMBER = re.compile(r"[^\W\d_][-‐–]$")
+
+
 def question_numbers(question: str) -> list[str]:
-    """The numbers ``question`` writes in digits, as written, that are neither a year nor the
-    day of a date."""
+    """The numbers ``question`` writes in digits, as written, that are neither a year, nor the
+    day of a date, nor part of a name ("Covid-19": an article writing "Covid-19" never writes
+    "19" alone)."""
     text = _DATE_DAY.sub(" ", _TAG.sub(" ", question))
     out = []
     for m in _NUMBER.finditer(text):
         digits = m.group(1).rstrip(",.")
+        if _NAMED_NUMBER.search(text, 0, m.start()):
+            continue  # "Covid-19", "F-35": part of a name, written with it
         if digits and not _YEAR.match(digits) and digits not in out:
             out.append(digits)
     return out

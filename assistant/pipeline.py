@@ -532,6 +532,8 @@ class Assistant:
             reply.direct = head
         if not refused and (name := grounding.named_subject(reply.direct, question)) is not None:
             reply.direct = name
+        if not refused and (day := grounding.date_in_reply(reply.direct, question)) is not None:
+            reply.direct = day
         prefix = None if refused else grounding.resume_prefix(reply.direct, question)
         if prefix is not None:
             # The model restated the question (a frequent 0.5B habit) or said only "Yes"/"No":
@@ -593,11 +595,23 @@ class Assistant:
             if found is not None and (done := grounding.object_instead(reply.direct, question, found.sentence)):
                 # "What do soldiers far from the capital face?" answered with the soldiers.
                 reply.direct = answer.direct = done
-            if (found is not None and grounding.WHEN_QUESTION.match(question)
-                    and names.unmentioned(question, found.sentence)):
-                # "What date did the soldier defect at Panmunjom?" answered with the date of a
-                # sentence on another crossing: a date belongs to the event its sentence names.
+            if found is not None and grounding.untimed(reply.direct, question):
+                # "When will DART hit the asteroid?" answered "The DART mission is about to
+                # collide with an asteroid": no time, whatever sentence states it.
                 found = None
+            if found is not None and grounding.WHEN_QUESTION.match(question):
+                # "What date did the soldier defect at Panmunjom?" answered with the date of a
+                # sentence on another crossing: a date belongs to the event its sentence names,
+                # or the one before it, or its headline ("... will conclude with 'Hot Rick' on
+                # July 27" under "When do new episodes of 'Rick and Morty' come out?"); names
+                # given as examples are the article's to name ("tariffs on countries like Iraq").
+                dating = ev.passages[found.n - 1]
+                named = grounding.with_referent(found.sentence, dating.text, found.start)
+                if (names.unmentioned(names.without_examples(question), f"{dating.title} {named}")
+                        or any(grounding.is_headline(reply.direct, p.title) for p in ev.passages)):
+                    # A copied headline ("The Mosquito Fire in California is now state's biggest
+                    # wildfire in 2022") dates nothing: the evidence's own date is looked for.
+                    found = None
             if found is not None and self._of_another(question, found, ev.passages[found.n - 1], snap):
                 # "What happened to the soldier who crossed in the fog?" answered from "another
                 # soldier was shot ..." in the report on the fog crossing.

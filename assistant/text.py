@@ -5,7 +5,8 @@ about the topic of a news sentence) and one stemmer (Snowball English, via PySte
 one the BM25 index uses).
 
 Limits: English only; stemming conflates some unrelated words ("new"/"news"); numbers keep
-their digits and commas are dropped ("9,000" -> "9000"); number words and ordinals up to twenty
+their digits and commas are dropped ("9,000" -> "9000"); number words up to ninety-nine
+("seventy-six" hyphenated; "seventy six" reads as "70" and "6") and ordinals up to twentieth
 become digits (so "one" the pronoun reads as "1"; "first" and "second" stay words).
 """
 from __future__ import annotations
@@ -51,6 +52,12 @@ ORDINALS = {w: i for i, w in enumerate(
     "third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth "
     "sixteenth seventeenth eighteenth nineteenth twentieth".split(), start=3)}
 _NUMBER_WORDS.update({w: str(i) for w, i in ORDINALS.items()})
+# Tens and their hyphenated compounds: "Seventy-six people have died" states "76".
+_TENS = {w: 10 * i for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), start=3)}
+_TENS["twenty"] = 20
+_UNITS = "one two three four five six seven eight nine".split()
+_NUMBER_WORDS.update({w: str(n) for w, n in _TENS.items()})
+_NUMBER_WORDS.update({f"{w}-{u}": str(n + i) for w, n in _TENS.items() for i, u in enumerate(_UNITS, start=1)})
 _ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th"})
 # A past participle, as a regular expression: "-ed", "-en", "-wn" ("flown") or a common irregular
 # one ("found", "shot"). Not a tagger: any word ending so passes ("garden"), and an irregular one

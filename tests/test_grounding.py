@@ -494,6 +494,16 @@ def test_a_yes_no_replys_stance_agrees_with_its_clause(reply, settled):
     assert grounding.settle_stance("he survived", "Who survived?") == "he survived"  # not a yes/no question
 
 
+def test_a_reply_restating_a_yes_no_question_in_a_word_or_two_of_its_own_says_yes():
+    q = "Is the defector planning to give away most of his fortune while he is alive?"
+    assert grounding.settle_stance("The defector plans to give away most of his money while he is alive", q) \
+        == "Yes, the defector plans to give away most of his money while he is alive"
+    # Negated, too far from the question, or another question: no stance added.
+    for reply in ("The defector does not plan to give away his money", "The defector plans to write a book about "
+                  "his escape across the border", "Is the defector planning to give away his money"):
+        assert grounding.settle_stance(reply, q) == reply
+
+
 def test_a_restated_yes_no_question_is_a_yes_stated_only_without_a_negation():
     survived = _passage("Another soldier was shot by his own side and survived after being flown to hospital.")
     assert grounding.resume_prefix("he survived", "Did he survive?") is None  # an answer, not an echo
@@ -884,6 +894,39 @@ def test_a_why_answer_without_a_reason_gives_way_to_its_reports_word_that_the_re
     assert grounding.reason_unknown(reply, q, grounding.support(reply, q, [other, shot]), [other, shot]) is None
 
 
+def test_a_count_written_in_words_is_stated():
+    toll = _passage("Seventy-six people have died as their boat capsized while they tried to flee the floods.")
+    assert grounding.support("76", "How many people died when the boat capsized fleeing the floods?", [toll]) \
+        is not None
+    assert grounding.support("67", "How many people died when the boat capsized fleeing the floods?", [toll]) is None
+
+
+def test_the_one_date_of_a_sentence_long_reply_to_a_when_question_is_the_answer():
+    q = "When is the summer solstice in 2025?"
+    assert grounding.date_in_reply("The summer solstice will take place on Friday, June 20, at 10:42 p.m. ET, "
+                                   "according to Space.com [8]", q) == "Friday, June 20"
+    assert grounding.date_in_reply("August 1, in a series of letters to foreign leaders [2]",
+                                   "When do the new tariffs on Iraq kick in?") == "August 1"
+    # Two dates (the question's own aside), none, a short reply, or no "when" question: left alone.
+    assert grounding.date_in_reply("The season began May 25 with the first episode and will conclude on July 27.",
+                                   "When is the season finale?") is None
+    assert grounding.date_in_reply("In June 2025 the longest day of the year falls on Friday, June 20, astronomers "
+                                   "at the observatory say", "When is the solstice in June 2025?") == "Friday, June 20"
+    assert grounding.date_in_reply("The summer solstice is the longest day of the year in the northern half", q) is None
+    assert grounding.date_in_reply("Friday, June 20", q) is None
+    assert grounding.date_in_reply("The summer solstice will take place on Friday, June 20, at 10:42 p.m. ET, "
+                                   "according to Space.com", "Where can I watch the summer solstice?") is None
+
+
+def test_a_reply_to_a_when_question_must_say_something_of_time():
+    q = "When is the spacecraft supposed to smash into the asteroid?"
+    assert grounding.untimed("The DART mission is about to collide with an asteroid Dimorphos [2]", q)
+    for reply in ("Sept. 26", "Monday", "On Monday evening", "In 2022", "Next week", "After ten months in space",
+                  "Within hours of launch"):
+        assert not grounding.untimed(reply, q), reply
+    assert not grounding.untimed("The DART mission", "What is the spacecraft called?")
+
+
 def test_a_copied_headline_that_names_someone_and_restates_the_question_gives_the_name():
     q = "The army has named an interim commander for the truce village. Which of the following officers did it select?"
     assert grounding.named_subject("Colonel Min Park is army pick for truce village interim commander [2]", q) \
@@ -893,6 +936,14 @@ def test_a_copied_headline_that_names_someone_and_restates_the_question_gives_th
                                    "truce village", q) is None
     assert grounding.named_subject("Truce Village is army pick for its new interim commander, a colonel", q) is None
     assert grounding.named_subject("Colonel Min Park", q) is None
+    # A name of the kind a "which <noun>" question asks for, where it is after it.
+    q = "Which market did the two studies point to as the epicenter of the outbreak?"
+    assert grounding.named_subject("The Huanan Seafood Market in Wuhan, China, was most likely the epicenter for "
+                                   "the coronavirus.", q) == "Huanan Seafood Market"
+    assert grounding.named_subject("The big market in Wuhan, China, was most likely the epicenter for the "
+                                   "coronavirus.", q) is None
+    assert grounding.named_subject("The Huanan Seafood Market in Wuhan, China, was closed by the city for good "
+                                   "last winter.", q) is None
     # A description is asked for, not a name.
     assert grounding.named_subject("Colonel Min Park is army pick for truce village interim commander",
                                    "Why did the army name an interim commander for the truce village?") is None

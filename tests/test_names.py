@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.names import foreign as names_foreign, question_names, question_numbers, unmentioned, unmentioned_numbers
+from assistant.names import without_examples
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -52,6 +53,8 @@ def test_a_hyphenated_pair_of_names_is_mentioned_by_either():
     ("On July 4, 1776, where did Congress meet?", []),
     ("What happened on 13 November 2017?", []),
     ("Which two actors are reuniting?", []),
+    # Part of a name: an article writing "Covid-19" never writes "19" alone.
+    ("Which market did the studies point to as the epicenter of Covid-19?", []),
 ])
 def test_the_numbers_a_question_writes(question, numbers):
     assert question_numbers(question) == numbers
@@ -70,3 +73,11 @@ def test_an_article_holding_few_of_the_questions_words_is_foreign():
     assert not names_foreign(q, "Cottage cheese, a once popular diet food, is making a comeback on TikTok.")
     # Quiz words, times and short questions are not held to it.
     assert not names_foreign("Who won in July 2025?", "England beat Spain.")
+
+
+def test_names_given_as_examples_are_left_out():
+    q = "When do the new tariffs on countries like Sri Lanka, Iraq and the Philippines kick in?"
+    assert question_names(without_examples(q)) == []
+    assert question_names(without_examples("When did Trump meet leaders such as Macron or Starmer in Paris?")) \
+        == ["Trump", "Paris"]
+    assert without_examples("When did the soldier cross at Panmunjom?") == "When did the soldier cross at Panmunjom?"

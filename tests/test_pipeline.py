@@ -928,3 +928,13 @@ def test_a_count_worded_otherwise_and_an_event_of_another_year(tmp_path, embedde
     answer = Assistant(settings, llm=Scripted(["Vera Zvonareva [1]"]), embedder=embedder).ask(
         "Who was Venus Williams' first opponent at the 2017 WTA Finals in Singapore?")
     assert answer.refused
+
+
+def test_a_when_question_is_not_answered_with_a_headline_or_a_reply_without_time(assistant):
+    question = "When did the soldier defect at Panmunjom?"
+    for reply in ("North Korean soldier wounded as he defects at Panmunjom [1]",  # the wire's headline
+                  "North Korean soldiers opened fire as the man ran across the line [1]"):
+        assistant._llm = Scripted([reply])
+        answer = assistant.ask(question)
+        assert answer.refused or answer.direct != reply.removesuffix(" [1]"), answer.answer
+        assert answer.refused or re.search(r"\d|day", answer.direct), answer.answer
