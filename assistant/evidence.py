@@ -75,7 +75,9 @@ EMBEDDED = 48
 CHUNK_DISCOUNT = 0.1
 SAME_ARTICLE = 0.15
 # A sentence that opens by pointing back needs the one before it to be understood.
-REFERS_BACK = re.compile(r"^\W*(?:he|she|they|it|its|his|her|their|this|that|these|those|such|both|"
+REFERS_BACK = re.compile(r"^\W*(?:(?:joining|among|with|alongside|besides|like|unlike|behind|beside)\s+"
+                         r"(?:them|him|her|it)\b|"
+                         r"he|she|they|it|its|his|her|their|this|that|these|those|such|both|"
                          r"the (?:first|second|third|former|latter|other|others|same)|"
                          r"(?:another|a second|a third) (?:reason|factor|pressure|cause))\b", re.I)
 
@@ -394,8 +396,8 @@ HEADING_WORDS = 12
 # A line about the page rather than the news: "This page summarizes news on Erin for Tuesday,
 # Aug. 19.", "For the latest news on Hurricane Erin, visit USA TODAY's coverage ...".
 _PAGE_FURNITURE = re.compile(
-    r"^\W*(?:this (?:page|story|article|post|live blog|blog|report)\s+(?:summari[sz]es|has been|was|is|will be|"
-    r"contains|includes)\b|for (?:the )?(?:latest|more|live) (?:news|updates|coverage)\b|(?:sign up|subscribe|click here|"
+    r"^\W*(?:this (?:page|story|article|post|live blog|blog|report)\s+(?:summari[sz]es|reflects|has been|was|is|"
+    r"will be|contains|includes)\b|for (?:the )?(?:latest|more|live) (?:news|updates|coverage)\b|(?:sign up|subscribe|click here|"
     r"read more|follow (?:along|our live|live updates)|download (?:the|our) app|get the latest|watch the video)\b)", re.I)
 # A label a page puts before its summary ("AI-assisted summary Hurricane Erin, a Category 4 ..."):
 # not part of the sentence.

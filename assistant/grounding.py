@@ -56,12 +56,15 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
-from .evidence import ATTRIBUTION, OUTLET_QUESTION, REFERS_BACK, SUMMARY_LABEL, answer_type, causal, not_a_statement
+from .dates import WEAK_SOURCES
+from .evidence import (ATTRIBUTION, OUTLET_QUESTION, REFERS_BACK, SUMMARY_LABEL, about_the_page, answer_type, causal,
+                       not_a_statement)
 from .markers import parse_markers, strip_markers
 from .names import question_names, unmentioned
 from .prompts import after_control, has_control
 from .sentences import split_sentences
 from .text import ORDINALS, PARTICIPLE, STOPWORDS, content_terms, term, words
+from .timeframe import relative_day
 from .types import Passage
 
 _LEAD = re.compile(r"^\s*(?:answer|short answer|final answer)\s*[:\-]\s*", re.I)
@@ -244,9 +247,14 @@ def counted_nouns(question: str) -> frozenset[str]:
     many were arrested?", "How many people were there?").
 
     Limits: no parts of speech, so a verb that follows with no auxiliary ("defected") counts
-    as a word of the thing counted."""
+    as a word of the thing counted; a name followed only by such a verb ("How many Democrats
+    voted ...?") counts with it."""
     said = counted_phrase(question).split()
-    common = [w for w in said if not w[0].isupper()] or said
+    common = [w for w in said if not w[0].isupper()]
+    if common and said[0][0].isupper() and all(w.lower().endswith("ed") for w in common):
+        # "Democrats voted": the name is the thing counted, the verb what it did.
+        common = said
+    common = common or said
     return frozenset(term(w.lower()) for w in common if w.lower() not in _UNCOUNTED)
 
 
@@ -865,7 +873,8 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
             # "13" for how far apart the troops stand is no distance because a dateline reads
             # "SEOUL, 13 November 2017".
             stated_numbers = _amounts(p.text[a:b]) if how_much else _numbers(p.text[a:b])
-            if (numbers - stated_numbers or not _measures_stated(direct, p.text[a:b])
+            # "This page reflects the news from the trial on Wednesday, June 25" dates the page.
+            if (numbers - stated_numbers or not _measures_stated(direct, p.text[a:b]) or about_the_page(p.text, a, b)
                     or (how_much and not _toll_stated(direct, question, p.text[a:b]))
                     or (how_much and not _count_stated(direct, question, p.text[a:b], similar))
                     or (negated and not negation_stated(direct, p.text[a:b]))
@@ -1190,6 +1199,29 @@ def date_in_reply(direct: str, question: str) -> str | None:
     if len({_DATE_IN_TEXT.search(d).group(0).lower().rstrip(".") for d in dates}) != 1:
         return None
     return dates[0]
+
+
+_HOW_MANY = re.compile(r"\bhow\s+many\b", re.I)
+_COUNT_IN_REPLY = re.compile(r"(?<![\w.,$])(\d[\d,]*(?:\.\d+)?)(?![\w,])")
+
+
+def count_in_reply(direct: str, question: str) -> str | None:
+    """The one number of a reply to "How many ...?" that restates the question around it ("18" of
+    "18 Democrats voted with Republicans to pass the Senate crypto bill in June 2025"); None for a
+    reply of three words or fewer, or one with no number or several (the question's own numbers
+    and dates aside). The stating sentence is quoted under it, so what it counts is shown there.
+
+    Why: checked as it is, such a reply needs a sentence holding all its words ("voted", "June"),
+    and was refused although "... found support from 18 Democrats ..." states the count."""
+    text = strip_markers(direct)
+    if not _HOW_MANY.search(question) or len(text.split()) <= 3:
+        return None
+    asked = set(words(question))
+    found = [m for m in _COUNT_IN_REPLY.finditer(_DATE_IN_TEXT.sub(" ", text))
+             if m.group(1).replace(",", "") not in asked and not re.fullmatch(r"(?:19|20)\d\d", m.group(1))]
+    if len(found) != 1:
+        return None
+    return found[0].group(1)
 
 
 # Words that place a reply in time: a date, a day, a season, a span, "after the vote", "now".
@@ -1606,8 +1638,16 @@ def stranded(question: str, ranked: Sequence, passages: Sequence[Passage], min_s
     verb, prep = term(m.group("verb").lower()), m.group("prep").lower()
     subject = content_terms(m.group("subject")) - _INDEFINITE
     pattern = re.compile(r"\b([^\W\d_][\w'’-]*)\s+" + prep + r"\s+(.+)", re.I)
+    return _words_after(pattern, verb, subject, ranked, passages, min_score)
+
+
+def _words_after(pattern: re.Pattern, verb: str, subject: set[str], ranked: Sequence, passages: Sequence[Passage],
+                 min_score: float, articles: dict[str, str] | None = None) -> tuple[str, Support] | None:
+    """The words after ``verb`` (a term; ``pattern``'s first group is the verb as written, its
+    second the rest of the sentence) in the best evidence sentence about ``subject``, up to the
+    next punctuation or clause word (at most ``STRANDED_WORDS``), with the sentence quoted."""
     for x in sorted(ranked, key=lambda x: -x.score):
-        if x.score < min_score:
+        if x.score < min_score or not _told_of(x, subject, articles):
             continue
         for found in pattern.finditer(x.text):
             if term(found.group(1).lower()) != verb:
@@ -1615,12 +1655,40 @@ def stranded(question: str, ranked: Sequence, passages: Sequence[Passage], min_s
             tail = found.group(2)
             end = _PHRASE_END.search(tail)
             phrase = " ".join(tail[:end.start() if end else len(tail)].split()[:STRANDED_WORDS])
-            if not content_terms(phrase) - _PRONOUNS or not _told_of(x, subject):
+            if not content_terms(phrase) - _PRONOUNS:
                 continue
             quoted = _ranked_quote(x, passages)
             if quoted is not None:
                 return phrase, quoted
     return None
+
+
+# "How was the November defector found?": how something was done to someone, which a passive
+# sentence tells in the words after its participle ("He was found wounded on the southern side").
+_MANNER_QUESTION = re.compile(r"^\W*(?:and\s+)?how\s+(?:was|were|is|are|has|have|had)\s+(?P<subject>.+?)\s+"
+                              r"(?:been\s+)?(?P<verb>" + PARTICIPLE + r")\s*\?*\s*$", re.I)
+_PASSIVE_TAIL = re.compile(r"\b(?:was|were|is|are|been|being)\s+(?:[a-z]+ly\s+)?([a-z]+)\s+(\S.*)", re.I)
+
+
+def manner(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
+           articles: dict[str, str] | None = None) -> tuple[str, Support] | None:
+    """"How was <subject> <done>?" answered by the words after the same participle in a passive
+    evidence sentence (scoring ``min_score`` or more) about the subject (``_told_of``): "wounded on
+    the southern side of the area" of "He was found wounded on the southern side of the area and
+    was carried to safety by South Korean troops." for how the November defector was found. Tried
+    when the model's reply is a refusal or not supported: it had answered "The soldier was found"
+    and, asked to go on, added nothing.
+
+    Limits: English passives only ("Guards found him wounded" is missed); the manner runs to the
+    next punctuation or clause word, at most ``STRANDED_WORDS`` words, and may be only who did it
+    ("by South Korean troops")."""
+    m = _MANNER_QUESTION.match(question)
+    if m is None:
+        return None
+    subject = content_terms(m.group("subject")) - _INDEFINITE
+    if not subject:
+        return None
+    return _words_after(_PASSIVE_TAIL, term(m.group("verb").lower()), subject, ranked, passages, min_score, articles)
 
 
 # "When will the November defector be questioned?": a time still to come, which news gives as a
@@ -1705,7 +1773,9 @@ def measured(question: str, ranked: Sequence, passages: Sequence[Passage], min_s
     return None
 
 
-WHEN_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:when\b|(?:on\s+)?(?:what|which)\s+(?:date|day)\b)", re.I)
+# Not "When the footage leaked, had Rockstar announced a date?": a yes/no question after a clause.
+WHEN_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:when\b(?!\s+[^?,]+,\s*(?:had|has|have|is|was|were|are|did|does|do|will|"
+                           r"would|could|can|should)\b)|(?:on\s+)?(?:what|which)\s+(?:date|day)\b)", re.I)
 
 
 def dated(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
@@ -1717,8 +1787,12 @@ def dated(question: str, ranked: Sequence, passages: Sequence[Passage], min_scor
     did the soldier defect at Panmunjom?". Tried when the model's date stands in a sentence that never names it: it had
     answered "21 December 2017", the fog crossing's date, from a sentence on the fog crossing.
 
+    A day the sentence names only by its weekday or as "yesterday" is given with its calendar day
+    (``_relative_date``): "Monday (26 September 2022)" of "On Monday, a NASA spacecraft will
+    deliberately slam into an asteroid called Dimorphos" in a report of Friday 23 September.
+
     Limits: only for questions with a name (``names.question_names``); a written day and month
-    ("13 November", "Nov. 13, 2017"), not a weekday or "last month"."""
+    ("13 November", "Nov. 13, 2017") or a weekday, not "last month"."""
     named = question_names(question)
     if not WHEN_QUESTION.match(question) or not named:
         return None
@@ -1727,12 +1801,44 @@ def dated(question: str, ranked: Sequence, passages: Sequence[Passage], min_scor
         # The headline names it too: "The Mosquito Fire ignited Sept. 6 ..." under "Mosquito Fire
         # in California is now state's biggest" for when California's Mosquito Fire started.
         if (x.score < min_score or unmentioned(question, f"{x.passage.title or ''}. {x.text}")
-                or len(q_terms & x.terms) < MEASURE_MIN_COVERAGE * len(q_terms)):
+                or len(q_terms & x.terms) < MEASURE_MIN_COVERAGE * len(q_terms)
+                or about_the_page(x.passage.text, x.start, x.end)):
             continue
         day = _DATE_IN_TEXT.search(x.text)
-        if day and (quoted := _ranked_quote(x, passages, antecedent=False)) is not None:
-            return day.group(0), quoted
+        said = day.group(0) if day else _relative_date(x.text, x.passage)
+        if said and (quoted := _ranked_quote(x, passages, antecedent=False)) is not None:
+            return said, quoted
     return None
+
+
+def _relative_date(sentence: str, p: Passage, adverbial: bool = True) -> str | None:
+    """"Monday (26 September 2022)" for a sentence that names its day as "On Monday" in an article
+    published on 2022-09-23 (``timeframe.relative_day``); None when it names no such day or the
+    article has no proven day of publication (a pdf's file date proves none). ``adverbial``: as
+    ``timeframe.relative_day``."""
+    found = relative_day(sentence, None if p.date_source in WEAK_SOURCES else p.published, adverbial)
+    if found is None:
+        return None
+    word, day = found
+    return f"{word[0].upper()}{word[1:]} ({day.day} {day:%B} {day.year})"
+
+
+def day_of_reply(direct: str, question: str, sentence: str, p: Passage) -> str | None:
+    """A reply to "When ...?" that gives a day as its article does, relative to publication
+    ("Monday", "On Monday", "yesterday"), with the calendar day added: "Monday (26 September
+    2022)", read from the stating ``sentence`` (its tense says which Monday) and its passage's
+    publication day. None when the reply writes a date already, names no such day, or the
+    sentence does not name the same one.
+
+    Why: "Monday" means nothing a week later; the user reads the answer on another day than
+    the article was written."""
+    if not WHEN_QUESTION.match(question) or _DATE_IN_TEXT.search(direct):
+        return None
+    own = relative_day(direct, "2000-01-03")
+    stated = _relative_date(sentence, p, adverbial=False)
+    if own is None or stated is None or not stated.lower().startswith(own[0].lower()):
+        return None
+    return f"{strip_markers(direct).strip().rstrip('.')} {stated[len(own[0]):].strip()}"
 
 
 WHERE_QUESTION = re.compile(r"^\W*(?:and\s+)?where\b", re.I)

@@ -2,7 +2,9 @@
 
 Limits:
 - Answer normalisation is SQuAD's (lower case, no punctuation, no English articles, single
-  spaces); it is English-centred and knows nothing of synonyms or numbers written as words.
+  spaces), with accents dropped ("González", written either composed or decomposed as news
+  exports do, matches "Gonzalez"); it is English-centred and knows nothing of synonyms or
+  numbers written as words.
 - ``answer_recall`` is a normalised substring test on word boundaries, so a gold answer that is
   paraphrased in the passages counts as missing, and a very short gold ("4") can match by chance.
 - ``parse_choice`` here is the fallback for when ``assistant.prompts.parse_choice`` is missing;
@@ -15,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 import string
+import unicodedata
 from collections import Counter
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -25,8 +28,9 @@ _PUNCT = set(string.punctuation) | set("‘’“”–—…")
 
 
 def normalize_answer(text: str) -> str:
-    """SQuAD normalisation: lower case, drop punctuation and articles, collapse spaces."""
-    text = (text or "").lower()
+    """SQuAD normalisation: lower case, drop punctuation and articles, collapse spaces; accents
+    dropped too."""
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", (text or "").lower()) if not unicodedata.combining(ch))
     text = "".join(" " if ch in _PUNCT else ch for ch in text)
     text = _ARTICLES.sub(" ", text)
     return " ".join(text.split())

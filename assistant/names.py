@@ -52,7 +52,8 @@ def question_names(question: str) -> list[str]:
         run: list[str] = []
         for i, m in enumerate(_TOKEN.finditer(sentence)):
             word = m.group(1)
-            bare = re.sub(r"['’]s$", "", word).strip(".,;:!?")
+            # "Trump's", and the plural "Republicans'" (its apostrophe kept, no article wrote it).
+            bare = re.sub(r"['’]s$|(?<=s)['’]$", "", word).strip(".,;:!?")
             name_word = (i > 0 and bare[:1].isupper() and bare.lower() not in _TIME_NAMES
                          and not _ACRONYM.match(bare) and len(bare) > 1)
             if name_word:

@@ -534,6 +534,8 @@ class Assistant:
             reply.direct = name
         if not refused and (day := grounding.date_in_reply(reply.direct, question)) is not None:
             reply.direct = day
+        if not refused and (count := grounding.count_in_reply(reply.direct, question)) is not None:
+            reply.direct = count
         prefix = None if refused else grounding.resume_prefix(reply.direct, question)
         if prefix is not None:
             # The model restated the question (a frequent 0.5B habit) or said only "Yes"/"No":
@@ -612,6 +614,12 @@ class Assistant:
                     # A copied headline ("The Mosquito Fire in California is now state's biggest
                     # wildfire in 2022") dates nothing: the evidence's own date is looked for.
                     found = None
+            if (found is not None and grounding.WHERE_QUESTION.match(question)
+                    and any(grounding.is_headline(reply.direct, p.title) for p in ev.passages)):
+                # "Where did Bashar Assad flee to?" answered with a headline ("Syria's deepening
+                # sectarian war bleeds across borders"): a headline is no place; the place the
+                # best sentences name is looked for instead ("in Russia").
+                found = None
             if found is not None and self._of_another(question, found, ev.passages[found.n - 1], snap):
                 # "What happened to the soldier who crossed in the fog?" answered from "another
                 # soldier was shot ..." in the report on the fog crossing.
@@ -667,6 +675,9 @@ class Assistant:
             # report on the fog crossing: about someone else.
             yield from self._refuse(answer, t0, prompts.about_something_else(stating.title))
             return
+        if (day := grounding.day_of_reply(reply.direct, question, found.sentence, stating)) is not None:
+            # "Monday" is the article's word for a day the user reads about later.
+            reply.direct = answer.direct = day
         extra = self._second(question, found, ev.passages, ev) if grounding.descriptive(question) else None
         if (unknown := grounding.reason_unknown(reply.direct, question, found, ev.passages)) is not None:
             reply, found, extra = grounding.Reply(unknown.sentence, []), unknown, None
@@ -693,15 +704,16 @@ class Assistant:
     def _from_evidence(self, question: str, ev: evidence.Evidence, snap: _Snapshot,
                        ) -> tuple[str, grounding.Support] | None:
         """The answer the best evidence sentences give by themselves to "how far / how long",
-        "what time", "what was he treated for", "when will he be questioned", "when did <named
-        event>", "what is <the thing> called" and "where" questions, for when the model's reply
-        is a refusal or not supported: "How far apart ...?" had been answered "13", where the best
-        sentence says "only metres apart"; "Where did the November defection take place?" copied a
+        "what time", "what was he treated for", "how was he found", "when will he be
+        questioned", "when did <named event>", "what is <the thing> called" and "where"
+        questions, for when the model's reply is a refusal or not supported: "How far apart
+        ...?" had been answered "13", where the best sentence says "only metres apart"; "Where did the November defection take place?" copied a
         sentence, then, sent back for the place alone, refused."""
         m = self.settings.min_support
         return (grounding.measured(question, ev.sentences, ev.passages, m)
                 or grounding.timed(question, ev.sentences, ev.passages, m)
                 or grounding.stranded(question, ev.sentences, ev.passages, m)
+                or grounding.manner(question, ev.sentences, ev.passages, m, self._articles(snap, ev))
                 or grounding.conditioned(question, ev.sentences, ev.passages, m, self._articles(snap, ev))
                 or grounding.dated(question, ev.sentences, ev.passages, m)
                 or grounding.named_as(question, ev.sentences, ev.passages, m)

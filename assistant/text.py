@@ -79,7 +79,8 @@ def words(text: str) -> list[str]:
     return out
 
 
-_DEMONYM = re.compile(r"(?<=[a-z]{3})(?:ean|ian|can)$")
+# The plural folds too: "Republicans" and "Republican" are one name ("koreans" -> "korea").
+_DEMONYM = re.compile(r"(?<=[a-z]{3})(ea|ia|ca)ns?$")
 
 
 def term(word: str) -> str:
@@ -87,8 +88,7 @@ def term(word: str) -> str:
     the country ("korean" -> "korea", "russian" -> "russia"; "canadian" stays apart) and a
     possessive dropped."""
     word = re.sub(r"['’]s$", "", word)
-    if _DEMONYM.search(word):
-        word = word[:-1]
+    word = _DEMONYM.sub(r"\1", word)
     return stem(word)
 
 

@@ -20,7 +20,9 @@ whose sentence names only days outside the window (``elsewhen``: the article is 
 event it recalls is not).
 
 Limits: English only; explicit dates ("on 13 November 2017") are left to the date filters and
-to retrieval, except where the day itself is asked about (``day_named``); "in November" (also
+to retrieval, except where the day itself is asked about (``day_named``); ``relative_day`` reads
+"on Monday" or "yesterday" in an article's sentence against its day of publication (an answer's
+day); "in November" (also
 "the November defection", "from / during / since / of November"; "the march" and "the may" in
 lower case are words, not months) means the most recent November on or before the reference; a
 week runs Monday to Sunday; a year in a question is taken as the time asked about, also where it
@@ -206,6 +208,63 @@ def elsewhen(frame: TimeFrame | None, sentence: str, published: str | None) -> b
     start = dt.date.fromisoformat(frame.start) - dt.timedelta(days=STALE_SLACK_DAYS)
     end = dt.date.fromisoformat(frame.last or frame.end)
     return bool(days) and not any(start <= d <= end for d in days)
+
+
+# A day news names by its relation to the day of writing: "on Monday", "last Friday",
+# "yesterday". Future words in the sentence ("will", "is set to", "scheduled") point the weekday
+# forward from publication, as news writes the days of the week around it.
+_RELATIVE_DAY = re.compile(r"\b(?:(?P<which>last|next|this|on|by|until)\s+)?(?P<weekday>" + "|".join(_WEEKDAYS)
+                           + r")\b(?!,?\s+(?:\d{1,2}\b|" + _MON + r"))|\b(?P<near>yesterday|today|tonight|tomorrow)\b",
+                           re.I)
+_FUTURE = re.compile(r"\b(?:will|shall|won['’]t|(?:is|are|was|were)\s+(?:set|scheduled|expected|due|slated|poised|"
+                     r"going|supposed)\s+to|scheduled|upcoming|plans?\s+to|planning\s+to)\b|['’]ll\b", re.I)
+_SHIFT = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}
+
+
+def relative_day(sentence: str, published: str | None, adverbial: bool = False) -> tuple[str, dt.date] | None:
+    """The first day ``sentence`` names relative to its article's day of publication
+    (``published``, an ISO day), with the calendar day it is: ("Monday", 2022-09-26) for "On
+    Monday, a NASA spacecraft will deliberately slam into an asteroid" published on Friday
+    2022-09-23; a weekday without future words is the last such day on or before publication
+    ("defected on Monday" in a Tuesday report), with them the next one on or after it; "last" and
+    "next" move a week when the weekday is publication's own; "yesterday", "today", "tomorrow".
+
+    With ``adverbial`` a weekday counts only as the time of what the sentence tells ("on Monday",
+    "by Friday", "last Tuesday"), not as a word about a thing ("a testy Wednesday debate" dates
+    the debate, not the election asked about), "today" not at all ("Today the fire is half
+    contained" says nothing of when it started), and none in a sentence that names two ("became
+    Tropical Storm Debby on Saturday afternoon and is expected to hit …, forecasters said Saturday"
+    dates the storm's forming, not its landfall).
+
+    Why: the answer to "When will DART hit the asteroid?" was in the archive only as "On Monday".
+    Limits: English; None without a publication day (a month or year alone is not enough), and
+    for a weekday written with its date ("Monday, Sept. 26": that date is read instead); the
+    tense is read off the whole sentence, so "said on Monday it will ..." is read forward."""
+    if not published or len(published) < 10:
+        return None
+    try:
+        day = dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+    named = list(_RELATIVE_DAY.finditer(sentence))
+    if adverbial and len(named) > 1:
+        return None
+    m = next((m for m in named
+              if not adverbial or (m.group("near") or "").lower() in ("yesterday", "tomorrow") or m.group("which")),
+             None)
+    if m is None:
+        return None
+    if m.group("near"):
+        word = m.group("near")
+        return word, day + dt.timedelta(days=_SHIFT[word.lower()])
+    which, name = (m.group("which") or "").lower(), m.group("weekday")
+    wanted = _WEEKDAYS.index(name.lower())
+    forward = which == "next" or (which != "last" and bool(_FUTURE.search(sentence)))
+    if forward:
+        step = (wanted - day.weekday()) % 7 or (7 if which == "next" else 0)
+        return name, day + dt.timedelta(days=step)
+    step = (day.weekday() - wanted) % 7 or (7 if which == "last" else 0)
+    return name, day - dt.timedelta(days=step)
 
 
 _DAY_ASKED = (re.compile(r"\b(?:on|of|from|for)\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON

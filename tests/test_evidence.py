@@ -250,9 +250,22 @@ def test_where_on_the_body_a_sentence_places_a_wound(sentence, place):
 
 @pytest.mark.parametrize("text, page", [
     ("This page summarizes news on Erin for Tuesday, Aug. 19.", True),
+    ("This page reflects the news from Sean \"Diddy\" Combs' trial on Wednesday, June 25.", True),
     ("For the latest news on Hurricane Erin, visit USA TODAY's coverage for Wednesday, Aug. 20.", True),
     ("This page of history was written by the storm that hit the coast in 1900.", False),
     ("Hurricane Erin is a Category 4 storm churning offshore.", False),
 ])
 def test_a_line_about_the_page(text, page):
     assert evidence.about_the_page(text, 0, len(text)) is page
+
+
+@pytest.mark.parametrize("sentence, back", [
+    ("Joining them is civil rights activist Amanda Nguyen and filmmaker Kerianne Flynn.", True),
+    ("Among them were two children.", True),
+    ("The first is North Korea's economic situation.", True),
+    ("Joining the crew is filmmaker Kerianne Flynn.", False),
+    ("With more guards on the northern route, the path has become harder.", False),
+])
+def test_a_sentence_that_refers_back_to_the_one_before(sentence, back):
+    # "Joining them ..." names who "them" are only in the sentence before it.
+    assert bool(evidence.REFERS_BACK.match(sentence)) is back

@@ -735,6 +735,7 @@ def test_a_toll_is_stated_only_by_a_number_of_that_toll(reply, sentence, stated)
     ("How many times was the soldier shot?", {"time"}),
     ("How many US presidents have been born on July 4?", {"presid"}),
     ("How many North Korean soldiers defected?", {"soldier", "defect"}),
+    ("How many Democrats voted for the bill?", {"democrat", "vote"}),  # a name, when it is all there is
     ("How many Oscars did she win?", {"oscar"}),
     ("How many more troops will be sent?", {"troop"}),
     ("How many were arrested?", set()),
@@ -1073,6 +1074,58 @@ def test_when_a_named_event_happened_is_the_date_of_a_sentence_that_names_it(emb
     assert day == "Sept. 6" and found.sentence.startswith("The Mosquito Fire ignited")
     q = "When did Oregon's Mosquito Fire start?"
     assert grounding.dated(q, _scored(q, [fire], embedder), [fire], min_score=0.0) is None
+
+
+def test_a_day_named_by_its_weekday_is_given_with_its_calendar_day(embedder):
+    from dataclasses import replace
+
+    # Published on Friday 23 September 2022: "will ... on Monday" is the Monday after.
+    p = replace(_passage("On Monday, a NASA spacecraft will deliberately slam into an asteroid called Dimorphos. "
+                         "The mission, called DART, cost $330 million.",
+                         title="The DART mission is about to collide with an asteroid"), published="2022-09-23")
+    q = "When is NASA's DART spacecraft supposed to smash into the asteroid Dimorphos?"
+    day, found = grounding.dated(q, _scored(q, [p], embedder), [p], min_score=0.0)
+    assert day == "Monday (26 September 2022)" and found.sentence.startswith("On Monday")
+    # The model's own "Monday" gets the same day, read from the sentence that states it.
+    assert grounding.day_of_reply("Monday", q, found.sentence, p) == "Monday (26 September 2022)"
+    assert grounding.day_of_reply("On Monday [1]", q, found.sentence, p) == "On Monday (26 September 2022)"
+    # A reply that writes a date, another weekday than the sentence's, or a question not for a time.
+    assert grounding.day_of_reply("Monday, Sept. 26", q, found.sentence, p) is None
+    assert grounding.day_of_reply("Tuesday", q, found.sentence, p) is None
+    assert grounding.day_of_reply("Monday", "Who built DART?", found.sentence, p) is None
+    # A yes/no question after a "when" clause asks for no date.
+    q = "When the DART mission launched, had NASA said when it would smash into Dimorphos?"
+    assert grounding.dated(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+    # No day of publication (a month alone, or a pdf's file date) gives no calendar day.
+    for vague in (replace(p, published="2022-09"), replace(p, date_source="pdf-creation-date")):
+        assert grounding.day_of_reply("Monday", q, found.sentence, vague) is None
+        assert grounding.dated(q, _scored(q, [vague], embedder), [vague], min_score=0.0) is None
+
+
+def test_how_something_was_done_is_read_after_the_participle_of_a_passive_sentence(embedder):
+    p = _passage("SEOUL, 13 November 2017 - A North Korean soldier defected at the Joint Security Area. He was "
+                 "found wounded on the southern side of the area and was carried to safety by South Korean troops.",
+                 title="North Korean soldier wounded as he defects at Panmunjom")
+    q = "How was the November defector found?"
+    phrase, found = grounding.manner(q, _scored(q, [p], embedder), [p], min_score=0.0)
+    assert phrase == "wounded on the southern side of the area" and "He was found wounded" in found.sentence
+    # Another verb, a subject the article never names, or not a question of how it was done.
+    for q in ("How was the November defector treated?", "How was the Berlin defector found?",
+              "Where was the November defector found?"):
+        assert grounding.manner(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+
+
+def test_a_count_inside_a_restated_question_is_the_answer():
+    q = "How many Democrats voted with Republicans to pass the Senate crypto bill in June 2025?"
+    assert grounding.count_in_reply("18 Democrats voted with Republicans to pass the Senate crypto bill in June "
+                                    "2025 [2]", q) == "18"
+    q = "How many warning shots were fired?"
+    assert grounding.count_in_reply("About 20 warning shots were fired on 21 December 2017", q) == "20"
+    # Short already, two numbers, or an ordinal: left as they are.
+    assert grounding.count_in_reply("about 20 [1]", q) is None
+    assert grounding.count_in_reply("Between 10 and 20 shots were fired", q) is None
+    assert grounding.count_in_reply("He was the 4th soldier to defect this year", "How many soldiers defected?") is None
+    assert grounding.count_in_reply("20 warning shots were fired at the guards", "Who fired the shots?") is None
 
 
 def test_where_is_answered_by_the_place_a_top_sentence_names(embedder):

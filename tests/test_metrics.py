@@ -36,6 +36,14 @@ def test_answer_in_text_needs_whole_words():
     assert not M.answer_in_text([], text)
 
 
+def test_answer_in_text_ignores_accents_and_their_encoding():
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "Esther González leads the Golden Boot race.")
+    assert M.answer_in_text(["Esther González"], decomposed) and M.answer_in_text(["Gonzalez"], decomposed)
+    assert M.answer_in_text(["Bonmatí"], "Aitana Bonmati scored.")
+
+
 def test_source_matching_by_id_url_and_path():
     p = {"doc_id": "news/2025.jsonl#abc", "path": "news/2025.jsonl", "url": "https://www.example.com/a/"}
     assert M.source_matches("news/2025.jsonl#abc", p)

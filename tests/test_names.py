@@ -20,6 +20,8 @@ from assistant.names import without_examples
     ("What is trending on <em>TikTok</em> and Instagram?", ["TikTok", "Instagram"]),
     ("Why is President Trump angry with the NFL’s Washington Commanders?", ["President Trump", "Washington Commanders"]),
     ("And the South?", ["South"]),
+    # A plural possessive keeps no apostrophe: no article writes "Republicans'".
+    ("What did Elon Musk call the Republicans' big tax bill?", ["Elon Musk", "Republicans"]),
 ])
 def test_question_names(question, expected):
     assert question_names(question) == expected
@@ -81,3 +83,9 @@ def test_names_given_as_examples_are_left_out():
     assert question_names(without_examples("When did Trump meet leaders such as Macron or Starmer in Paris?")) \
         == ["Trump", "Paris"]
     assert without_examples("When did the soldier cross at Panmunjom?") == "When did the soldier cross at Panmunjom?"
+
+
+def test_a_plural_of_a_name_is_the_name():
+    # "Republicans" and "Republican", "Koreans" and "Korea" are one name to the check.
+    assert unmentioned("What did the Republicans call the bill?", "The Republican leader called it big.") == []
+    assert unmentioned("Why are the North Koreans leaving?", "Soldiers keep leaving North Korea.") == []

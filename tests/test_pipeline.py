@@ -186,12 +186,16 @@ def test_a_restated_question_whose_continuation_names_nothing_is_refused(assista
     assert llm.prefixes[-1] == "Warning shots were fired because" and answer.refused
 
 
-def test_a_reply_that_stops_at_the_participle_asked_how_goes_on_or_is_refused(assistant):
+def test_a_reply_that_stops_at_the_participle_asked_how_goes_on_or_is_answered_from_the_sentence(assistant):
     question = "How was the wounded defector found?"
     assistant.settings = assistant.settings.with_(focused_first=False)
     assistant._llm = llm = Scripted(["The soldier was found [1]"], [" [1]"])
     answer = assistant.ask(question)
-    assert llm.prefixes[-1] == "The soldier was found" and answer.refused
+    # The model adds nothing: the words after "was found" in the passive sentence say how.
+    assert llm.prefixes[-1] == "The soldier was found" and not answer.refused
+    assert answer.direct == "wounded" and "He was found wounded" in answer.answer
+    assistant._llm = Scripted(["The soldier was found [1]"], [" [1]"])
+    assert assistant.ask("How was the defector treated?").refused  # no sentence says "was treated ..."
     assistant._llm = llm = Scripted(["The soldier was found [1]"], [" wounded, shot in the shoulder and elbow [1]"])
     answer = assistant.ask(question)
     assert not answer.refused and answer.direct.startswith("wounded, shot in the shoulder and elbow")

@@ -139,10 +139,11 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
 # oldest?", "did the guards retreat?" and "was he questioned?" after "was the fog defector
 # armed?" were refused), and two older ones now do too ("who found the defector in the fog?"
 # from "South Korean guards spotted the man ...", "did the North Korean guards leave after the
-# warning shots?" from "... withdrew after the shots"): 106 of the 110 answerable right. The
-# bar is set one below that figure so a regression in retrieval, evidence, prompt or grounding
-# fails here.
-MIN_RIGHT = 105
+# warning shots?" from "... withdrew after the shots"): 106 of the 110 answerable right. Its
+# fourteenth session answered "how was the November defector found?" from the words after "was
+# found" ("wounded by South Korean troops"): 107 of 110. The bar is set one below that figure so
+# a regression in retrieval, evidence, prompt or grounding fails here.
+MIN_RIGHT = 106
 
 
 @pytest.mark.slow

@@ -5,7 +5,8 @@ import datetime as dt
 
 import pytest
 
-from assistant.timeframe import day_named, days_named, drop_stale, elsewhen, predates, resolve, uncovered
+from assistant.timeframe import (day_named, days_named, drop_stale, elsewhen, predates, relative_day, resolve,
+                                 uncovered)
 from assistant.types import Passage
 
 REF = "2025-07-09"
@@ -136,3 +137,37 @@ def test_a_day_still_to_come_in_the_year_asked_about():
     assert days_named(upcoming, "2024-08-16", upcoming=True) == [dt.date(2024, 9, 11), dt.date(2023, 9, 11)]
     # A day of another year is still another day.
     assert elsewhen(frame, "The show was first held on Sept. 14, 1984.", "2024-08-16")
+
+
+@pytest.mark.parametrize("sentence, published, expected", [
+    # Past by default: the last such weekday on or before publication (a Tuesday here).
+    ("A North Korean soldier defected on Monday at the Joint Security Area.", "2017-11-14", ("Monday", "2017-11-13")),
+    ("The soldier crossed on Tuesday morning.", "2017-11-14", ("Tuesday", "2017-11-14")),
+    # Future words point forward (published on a Friday).
+    ("On Monday, a NASA spacecraft will deliberately slam into an asteroid.", "2022-09-23", ("Monday", "2022-09-26")),
+    ("Ernesto is expected to reach Bermuda on Saturday.", "2024-08-15", ("Saturday", "2024-08-17")),
+    ("The vote is set for next Friday.", "2024-08-02", ("Friday", "2024-08-09")),
+    ("It happened last Friday.", "2024-08-02", ("Friday", "2024-07-26")),
+    ("Officials said so yesterday.", "2017-11-14", ("yesterday", "2017-11-13")),
+    ("The results come out tomorrow.", "2017-11-14", ("tomorrow", "2017-11-15")),
+])
+def test_a_relative_day_is_counted_from_publication(sentence, published, expected):
+    word, day = relative_day(sentence, published)
+    assert (word, day.isoformat()) == expected
+
+
+def test_no_relative_day_without_a_day_of_publication_or_with_a_written_date():
+    assert relative_day("It happened on Friday.", "2024-08") is None
+    assert relative_day("It happened on Friday.", None) is None
+    assert relative_day("The VMAs are Wednesday, Sept. 11 at 7 p.m.", "2024-08-01") is None
+    assert relative_day("The council met in March.", "2024-08-01") is None
+    # As the time of what is told: "a testy Wednesday debate" is no date of the election asked about.
+    debate = "The candidates crossed swords during a testy Wednesday debate."
+    assert relative_day(debate, "2025-03-12")[1].isoformat() == "2025-03-12"
+    assert relative_day(debate, "2025-03-12", adverbial=True) is None
+    assert relative_day("The debate was held on Wednesday.", "2025-03-12", adverbial=True)[0] == "Wednesday"
+    assert relative_day("Today the fire is half contained.", "2025-03-12", adverbial=True) is None
+    assert relative_day("The fire started yesterday.", "2025-03-12", adverbial=True)[0] == "yesterday"
+    debby = ("The storm became Tropical Storm Debby on Saturday afternoon and is expected to hit the Big Bend, "
+             "forecasters said Saturday afternoon.")
+    assert relative_day(debby, "2024-08-03", adverbial=True) is None
