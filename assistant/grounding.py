@@ -1477,11 +1477,15 @@ def _named_in(t: str, terms: set[str]) -> bool:
                           and any(len(u) >= SAME_STEM_LETTERS and (u.startswith(t) or t.startswith(u)) for u in terms))
 
 
-def _told_of(x, wanted: set[str], articles: dict[str, str] | None = None) -> bool:
+def _told_of(x, wanted: set[str], articles: dict[str, str] | None = None, quoted: Sequence[str] = ()) -> bool:
     """Whether the article of evidence sentence ``x`` names every term of ``wanted`` in its title
     or in its retrieved chunk up to the end of ``x`` (in its whole text up to there when
     ``articles`` maps its id to that text): who "he" is, in a sentence like "He was unarmed", is
-    told before it."""
+    told before it. A sentence the chat's earlier answers quoted (``quoted``) is about what they
+    were about: "Was he questioned?" after "Was he armed?" is answered by the sentence that said
+    he was unarmed, "… taken into custody by South Korean troops, who were questioning him"."""
+    if quoted and len(x.text.split()) >= 6 and " ".join(x.text.split()) in " ".join(" ".join(quoted).split()):
+        return True
     text = articles.get(x.passage.doc_id) if articles else None
     before = text[:x.doc_start - x.start + x.end] if text is not None else x.passage.text[:x.end]
     told = content_terms(f"{x.passage.title} {before}")
@@ -1559,7 +1563,7 @@ _DEED_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:did|has|have|had)\s+(?:(?:the|a|
 
 
 def affirmed_of_subject(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
-                        about: str = "") -> Support | None:
+                        about: str = "", quoted: Sequence[str] = ()) -> Support | None:
     """The mirror of ``denied_of_subject`` for a question on a state ("Was the fog defector
     questioned?", "Was he arrested?"): an evidence sentence (scoring ``min_score`` or more) that
     holds the question's last word, its participle, without negating or hedging it, while the
@@ -1569,6 +1573,9 @@ def affirmed_of_subject(question: str, ranked: Sequence, passages: Sequence[Pass
 
     "Did the November defector survive?" is read the same way, its verb last ("survived after
     being flown by helicopter to hospital"), and "Did he have surgery?" by its noun.
+
+    A follow-up's sentence may also be one the chat's earlier answers quoted (``quoted``; see
+    ``_told_of``).
 
     Limits: only a participle ending in -ed or -en, or a did-question's verb or had noun, written
     last and in the sentence in a form of the same stem or a verb of the same deed (``_SAME_DEED``:
@@ -1604,7 +1611,7 @@ def affirmed_of_subject(question: str, ranked: Sequence, passages: Sequence[Pass
             continue
         # "questioned" is no hedge of its own ("question\w*" is one for other words).
         rest = " ".join(w for w in re.findall(r"[\w'’-]+|[^\w\s]", x.text) if term(w.lower()) not in states)
-        if _HEDGE.search(rest) or not _told_of(x, (q_terms | subject) - {state}):
+        if _HEDGE.search(rest) or not _told_of(x, (q_terms | subject) - {state}, quoted=quoted):
             continue
         quoted = _ranked_quote(x, passages)
         if quoted is not None:

@@ -453,8 +453,10 @@ class Assistant:
             if named is None and (stated := grounding.denied_of_subject(question, ev.sentences, ev.passages,
                                                                         s.min_support, about=about)) is not None:
                 named = ("No", stated)
+            quoted = conversation.said(history) if leaning else ()
             if named is None and (stated := grounding.affirmed_of_subject(question, ev.sentences, ev.passages,
-                                                                          s.min_support, about=about)) is not None:
+                                                                          s.min_support, about=about,
+                                                                          quoted=quoted)) is not None:
                 named = ("Yes", stated)
         stating = ev.passages[named[1].n - 1] if named else None
         if named is not None and not (timeframe.predates(frame, stating.published)

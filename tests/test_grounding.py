@@ -645,6 +645,15 @@ def test_a_state_in_an_article_about_the_subject_answers_yes(embedder):
     found = grounding.affirmed_of_subject("Was he questioned?", _scored(q, [fog], embedder), [fog], min_score=0.0,
                                           about="crossed border fog")
     assert found is not None
+    # A topic the report words otherwise ("the DMZ" is "the demilitarised zone" there) is left to
+    # the model, unless an earlier answer of the chat quoted the sentence itself.
+    q2 = "Was he questioned?"
+    ranked = _scored(q2, [fog], embedder)
+    assert grounding.affirmed_of_subject(q2, ranked, [fog], min_score=0.0, about="soldier cross DMZ") is None
+    said = ["No, he was unarmed [1]\n\nHe was unarmed and was taken into custody by South Korean troops, who were "
+            "questioning him about why he had left. [1]"]
+    found = grounding.affirmed_of_subject(q2, ranked, [fog], min_score=0.0, about="soldier cross DMZ", quoted=said)
+    assert found is not None and "questioning him" in found.sentence
     hospital = _passage("The soldier shot on 13 November was recovering in hospital. Officials said he would be "
                         "questioned once his health allowed. He was not charged.", title="Defector recovering")
     # Another subject, a hedge ("would be"), a negation, a question not on a state: not answered.

@@ -141,9 +141,10 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
 # from "South Korean guards spotted the man ...", "did the North Korean guards leave after the
 # warning shots?" from "... withdrew after the shots"): 106 of the 110 answerable right. Its
 # fourteenth session answered "how was the November defector found?" from the words after "was
-# found" ("wounded by South Korean troops"): 107 of 110. The bar is set one below that figure so
-# a regression in retrieval, evidence, prompt or grounding fails here.
-MIN_RIGHT = 106
+# found" ("wounded by South Korean troops") and "was he questioned?" after "was he armed?" from
+# the sentence that answer quoted ("... who were questioning him"): 108 of 110. The bar is set one
+# below that figure so a regression in retrieval, evidence, prompt or grounding fails here.
+MIN_RIGHT = 107
 
 
 @pytest.mark.slow
