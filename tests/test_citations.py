@@ -379,3 +379,13 @@ def test_uncited_claims_get_the_supporting_passage():
     text, added = attribute_uncited("Troops fired about 20 warning shots. Aliens landed in Paris.", passages)
     assert added == 1
     assert text == "Troops fired about 20 warning shots. [2] Aliens landed in Paris."
+
+
+def test_a_yes_or_no_before_the_answer_is_no_negation_of_it():
+    from assistant.citations import is_supported
+
+    evidence = "The soldier who crossed earlier in the day was unarmed and was taken into custody by troops."
+    # "No," says which way a yes/no question is answered; "unarmed" says the rest.
+    assert is_supported("No, he was unarmed [1]", evidence)
+    assert not is_supported("No, he was not taken into custody", evidence)
+    assert not is_supported("Yes, he was armed", "He was not armed.")

@@ -15,7 +15,7 @@ from assistant.types import Citation, Passage
 
 from ..markers import _apply_edits, parse_markers
 from ..sentences import split_sentences
-from .support import SUPPORT_THRESHOLD, _analyse, _Analysis, _best_window, _merge, _score, is_claim
+from .support import SUPPORT_THRESHOLD, _analyse, _Analysis, _best_window, _merge, _score, analyse_claim, is_claim
 
 @dataclass
 class CitationCheck:
@@ -131,7 +131,7 @@ def check_answer(
             if 0 <= j < len(sentences) and cited[j] and same_paragraph(i, j)
         ]
         ns, score = [], 0.0
-        claim = _analyse(sentence)
+        claim = analyse_claim(sentence)
         for option in options:
             option_score = _support_by(claim, option)
             if not ns or option_score > score:
@@ -153,7 +153,7 @@ def check_answer(
         for i, sentence in enumerate(sentences):
             if n not in cited[i]:
                 continue
-            s, e, d = _best_window(_analyse(sentence), passage.text, extra[n - 1])
+            s, e, d = _best_window(analyse_claim(sentence), passage.text, extra[n - 1])
             sc = d.score if claims[i] else -1.0
             if choice is None or sc > choice[0] + 1e-9:
                 choice = (sc, s, e, sentence)

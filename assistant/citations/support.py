@@ -320,6 +320,16 @@ def _contradicts(missing_words: list[str], ev: _Analysis) -> bool:
     return False
 
 
+# "No, he was unarmed": the reply's "No" says which way it answers a yes/no question and negates
+# nothing of what follows ("unarmed" says that); "No, he was not armed" keeps its "not".
+_STANCE = re.compile(r"^\s*(?:yes|no)\s*,\s*", re.I)
+
+
+def analyse_claim(text: str) -> _Analysis:
+    """``_analyse`` of an answer sentence, a leading "Yes," / "No," left out."""
+    return _analyse(_STANCE.sub("", text))
+
+
 def is_claim(sentence: str) -> bool:
     """False for sentences with nothing to check: lead-ins ("Here is what the archive says:")
     and refusals ("The archive does not say ...")."""
@@ -361,7 +371,7 @@ def _best_window(
 
 def support_detail(claim: str, evidence: str) -> SupportDetail:
     """The score of the best evidence sentence (or adjacent pair) for ``claim``, with reasons."""
-    return _best_window(_analyse(claim), evidence)[2]
+    return _best_window(analyse_claim(claim), evidence)[2]
 
 
 def support_score(claim: str, evidence: str) -> float:
@@ -379,7 +389,7 @@ def is_supported(claim: str, evidence: str) -> bool:
 def best_support_span(claim: str, passage_text: str) -> tuple[int, int, float]:
     """Offsets in ``passage_text`` of the sentence (or two adjacent sentences) that best supports
     ``claim``, and its score. With no overlap at all, the first sentence."""
-    s, e, detail = _best_window(_analyse(claim), passage_text)
+    s, e, detail = _best_window(analyse_claim(claim), passage_text)
     return s, e, detail.score
 
 
