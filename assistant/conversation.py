@@ -89,6 +89,22 @@ def leans_on_history(question: str) -> bool:
     return not content or (bool(_PERSONAL.search(question)) and len(content) <= 2)
 
 
+def of_anyone(question: str) -> bool:
+    """Whether the question asks about anyone at all with at most one word of its own ("Was
+    anyone killed?", "Did anybody die?"): in a chat it asks about the earlier turn's topic, so it
+    is searched with it. It still reads as a question of its own (``leans_on_history`` is false):
+    the evidence found with the topic answers it as asked.
+
+    Why: after a question on the tsunami in Hawaii, "Was anyone killed?" searched on its own words
+    found "He asked if anyone bothered us, and we said no." and was answered "No"."""
+    content = [w for w in words(question) if w not in STOPWORDS and w not in _QUESTION_WORDS]
+    anyone = [w for w in content if w in _INDEFINITE]
+    return bool(anyone) and len(content) - len(anyone) <= 1
+
+
+_INDEFINITE = {"anyone", "anybody", "someone", "somebody", "everyone", "everybody", "nobody"}
+
+
 # Nouns that name the kind of answer wanted, not what it is about: "What was the date?" after
 # "Tell me about the warning shots." asks the date of the warning shots, like "When?" does.
 _ANSWER_NOUNS = {"date", "dates", "day", "time", "year", "month", "name", "place", "location", "reason", "reasons",

@@ -75,7 +75,11 @@ _DATELINE = re.compile(r"^[A-Z][A-Z .'’/-]{2,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?
 # a capital after it, so a hard-wrapped line of running text (some .txt exports) stays.
 _HEADER_LINE = re.compile(r"^(?:[^\s.!?]+[ \t]+){0,7}[^\s.!?]+[ \t]*\n\s*(?=[A-Z\"“‘'])")
 _PRONOUN_START = re.compile(r"^(he|she|they|it|this|that|these|those|his|her|their|its)\b", re.I)
-_YES_NO = re.compile(r"^\s*(?:yes|no)\b[\s,.;:!-]*", re.I)
+# "No" is a stance word when punctuation, a pronoun or an article follows it, or nothing; before
+# a noun it is a determiner that denies: "No deal" for "Did they reach a deal?", read as "No" +
+# "deal", became "Yes, deal".
+_STANCE_NEXT = r"(?:he|she|it|they|we|i|you|there|the|a|an|this|that|not)\b"
+_YES_NO = re.compile(rf"^\s*(?:yes\b|no\b(?![ \t]+(?!{_STANCE_NEXT})[a-z]))[\s,.;:!-]*", re.I)
 MAX_DIRECT_WORDS = 30
 # Words a sentence needs to be preferred as the quote for stating the reply by itself.
 QUOTE_MIN_WORDS = 6
@@ -653,7 +657,7 @@ _NEGATION_TERMS = {term("not"), term("never")}
 
 
 _DENIAL = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor|without)\b|n['’]t\b", re.I)
-_NEGATED_REPLY = re.compile(r"\b(?:not|never)\b|n['’]t\b", re.I)
+_NEGATED_REPLY = re.compile(rf"\b(?:not|never)\b|n['’]t\b|^\W*no[ \t]+(?!{_STANCE_NEXT})[a-z]", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor|without|cannot|un[a-z]{3,}|non-?[a-z]{3,})\b"
                        r"|n['’]t\b", re.I)
 
@@ -693,7 +697,8 @@ def negated_echo(direct: str, question: str) -> bool:
 # happened" and "what did they do" questions are answered by a description, so a sentence-long
 # reply is fine there.
 _DESCRIPTIVE = re.compile(
-    r"\b(?:why|explain|describe)\b|\bhow\b(?!\s+(?:many|much|old|long|far|often|big|large|tall|high|fast)\b)"
+    r"\b(?:why|explain|describe)\b|\bhow\b(?!\s+(?:many|much|old|long|far|often|big|large|tall|high|fast|strong|"
+    r"powerful|intense|severe)\b)"
     r"|\bwhat\s+(?:happened|happens|is happening|went)\b"
     r"|\bwhat\s+(?:do|does|did|will|would|is|are|was|were)\b.*\b(?:do|doing|done)\b"
     # "What did Taylor Swift announce?", "What did the FDA warn about?": what was announced is a
@@ -1147,6 +1152,10 @@ def attributed_agent(question: str, ranked: Sequence, passages: Sequence[Passage
                          or (REFERS_BACK.match(x.text) and _told_of(x, rest))):
             continue
         name = next((d for d in (_doer(x.text, v) for v in deeds) if d is not None), None)
+        if name == "" and re.match(r"\W*(?:he|she)\b", x.text, re.I):
+            # "He then threw a sub-style sandwich at the officer's chest": the one person the
+            # sentences before name as a doer ("Dunn yelled at the officer") is "he".
+            name = _antecedent_person(x) or ""
         if name == "":
             # "... when he wrote the Star-Spangled Banner": the best sentence names its doer in
             # the sentence before; another sentence's doer ("Nezza wrote in the onscreen text")
@@ -1160,6 +1169,30 @@ def attributed_agent(question: str, ranked: Sequence, passages: Sequence[Passage
         if quoted is not None:
             return name, quoted
     return None
+
+
+# A capitalised name (up to three words) doing something: "Dunn yelled", "Bondi said".
+_NAME_DOING = re.compile(r"\b((?:[A-Z][a-z’'-]+\s+){0,2}[A-Z][a-z’'-]+)\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|said|told|says|wrote)\b")
+ANTECEDENT_SENTENCES = 3
+
+
+def _antecedent_person(x) -> str | None:
+    """Who "he" or "she" opening evidence sentence ``x`` is: the one name the sentences before it
+    (``ANTECEDENT_SENTENCES``, in its chunk) give as the doer of something, as its chunk writes it
+    most fully ("Sean Charles Dunn" for "Dunn yelled at the officer"); None when they name none
+    or several. Limits: a name is capitalised words that the chunk never writes in lower case,
+    followed by a verb ending in -ed or a speech verb; no gender check."""
+    before = x.passage.text[:x.start]
+    recent = " ".join(before[a:b] for a, b in split_sentences(before)[-ANTECEDENT_SENTENCES:])
+    lower = {w for w in re.findall(r"\b[a-z][\w’'-]*", before)}
+    names = {m.group(1).split()[-1]: m.group(1) for m in _NAME_DOING.finditer(recent)
+             if not any(w.lower() in lower or w.lower() in STOPWORDS for w in m.group(1).split())}
+    if len(names) != 1:
+        return None
+    last = next(iter(names))
+    fullest = [m.group(1) for m in re.finditer(rf"\b((?:[A-Z][a-z’'-]+\s+){{0,2}}{re.escape(last)})\b", before)
+               if not any(w.lower() in lower or w.lower() in STOPWORDS for w in m.group(1).split())]
+    return max(fullest, key=len, default=last)
 
 
 def doer_in_reply(direct: str, question: str) -> str | None:
@@ -1222,6 +1255,32 @@ def count_in_reply(direct: str, question: str) -> str | None:
     if len(found) != 1:
         return None
     return found[0].group(1)
+
+
+# "How strong was the earthquake?" asks for a rating on a scale: a magnitude, a hurricane's
+# category, a tornado's EF rating.
+_HOW_STRONG = re.compile(r"\bhow\s+(?:strong|powerful|big|large|intense|severe)\b", re.I)
+_SCALE = re.compile(r"\b(?:(?:a\s+)?magnitude[- ]\d+(?:\.\d+)?|\d+(?:\.\d+)?[- ]magnitude|category[- ]\d|EF-?\d)\b",
+                    re.I)
+
+
+def scale_in_reply(direct: str, question: str) -> str | None:
+    """The one rating of a reply to "How strong / powerful / big ...?" that is a sentence around
+    it: "Magnitude 8.8" of "The magnitude 8.8 earthquake off Russia's Kamchatka Peninsula on July
+    29 brought tsunami waves to Hawaii ..." (the model copied the sentence, which the answer then
+    quotes under the rating). None for a reply of three words or fewer, or one with no rating or
+    two different ones ("a Category 5 storm downgraded to Category 3").
+
+    Limits: magnitudes, categories and EF ratings written in digits, in English."""
+    text = strip_markers(direct)
+    if not _HOW_STRONG.search(question) or len(text.split()) <= 3:
+        return None
+    found = {m.group(0).lower().removeprefix("a ").replace("-", " ") for m in _SCALE.finditer(text)}
+    found = {" ".join(reversed(f.split())) if f.endswith("magnitude") else f for f in found}
+    if len(found) != 1:
+        return None
+    rating = found.pop()
+    return rating[:1].upper() + rating[1:]
 
 
 # Words that place a reply in time: a date, a day, a season, a span, "after the vote", "now".
@@ -1386,6 +1445,11 @@ _CLAUSE_DENIAL = re.compile(r"(?:^|[,;:]\s*|\b(?:and|but|while)\s+)(?:no\s+one|n
 
 
 _INDEFINITE = content_terms("anyone anybody anything someone somebody something any ever")
+_ANYONE = re.compile(r"\b(?:anyone|anybody|someone|somebody|everyone|everybody)\b", re.I)
+_PEOPLE = re.compile(r"\b(?:people|person|persons|residents?|man|men|woman|women|child|children|boys?|girls?|"
+                     r"victims?|passengers?|workers?|soldiers?|troops|civilians?|officers?|police|students?|"
+                     r"patients?|staff|crew|members?|fans?|tourists?|visitors?|he|she|they|him|her|them|"
+                     r"dead|deaths?|died|bodies|fatalit\w+|casualt\w+|injur\w+)\b", re.I)
 
 
 def denied(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
@@ -1601,6 +1665,10 @@ def affirmed_of_subject(question: str, ranked: Sequence, passages: Sequence[Pass
         # anyone, "No one was killed" holds the word itself.
         if (state not in x.terms or content_terms(question) & _INDEFINITE) and _DENIAL.search(x.text):
             continue
+        # "Was anyone killed?" is not answered yes by "... destroyed boats and piers and killed six
+        # cows": asked of anyone, the sentence must tell of people.
+        if _ANYONE.search(question) and not _PEOPLE.search(x.text):
+            continue
         # "..., leaving some soldiers to decide" is no deed of the guards asked about.
         if deed and not any(term(w.lower()) in states and not w.lower().endswith("ing")
                             for w in re.findall(r"[\w'’-]+", x.text)):
@@ -1799,22 +1867,64 @@ def dated(question: str, ranked: Sequence, passages: Sequence[Passage], min_scor
     deliberately slam into an asteroid called Dimorphos" in a report of Friday 23 September.
 
     Limits: only for questions with a name (``names.question_names``); a written day and month
-    ("13 November", "Nov. 13, 2017") or a weekday, not "last month"."""
+    ("13 November", "Nov. 13, 2017") or a weekday, not "last month"; the question's numbers (not
+    its years) written the same way in the sentence."""
     named = question_names(question)
     if not WHEN_QUESTION.match(question) or not named:
         return None
     q_terms = content_terms(question) - {"date", "day"}
+    # "When did Hurricane Erin become a Category 5?" is not dated by "... Erin was 690 miles
+    # southwest of Bermuda ... on Monday": the sentence must hold the question's numbers itself.
+    counts = {n for n in _amounts(question) if not re.fullmatch(r"(?:1[89]|20)\d\d", n)}
     for x in sorted(ranked, key=lambda x: -x.score)[:5]:
         # The headline names it too: "The Mosquito Fire ignited Sept. 6 ..." under "Mosquito Fire
         # in California is now state's biggest" for when California's Mosquito Fire started.
         if (x.score < min_score or unmentioned(question, f"{x.passage.title or ''}. {x.text}")
                 or len(q_terms & x.terms) < MEASURE_MIN_COVERAGE * len(q_terms)
+                or not counts <= _numbers(x.text)
                 or about_the_page(x.passage.text, x.start, x.end)):
             continue
         day = _DATE_IN_TEXT.search(x.text)
         said = day.group(0) if day else _relative_date(x.text, x.passage)
         if said and (quoted := _ranked_quote(x, passages, antecedent=False)) is not None:
             return said, quoted
+    return None
+
+
+_YEAR_OF_EVENT = re.compile(r"\b(?:in|since|on|by|during)\s+((?:1[89]|20)\d\d)\b(?!\s*[-–]\d)", re.I)
+
+
+def dated_quote(question: str, ranked: Sequence, passages: Sequence[Passage], quoted: Sequence[str],
+                ) -> tuple[str, Support] | None:
+    """A follow-up "When?" answered by the one date of the sentence the chat's last answer quoted
+    (``quoted``: the assistant's earlier turns): "In 2022" of "In 2022, to celebrate 13 years since
+    her first win, Swift announced the release of "Midnights."" after "What did Taylor Swift
+    announce?". That sentence is what "when" asks about; asked, the 0.5B model took "2010" from
+    another report ("... her 2010 album").
+
+    Limits: the sentence must be among the evidence sentences (``ranked``, which rank quoted
+    sentences up) and hold exactly one date: a written day and month, a weekday or "yesterday"
+    (given with its calendar day, ``_relative_date``), or a year after "in", "since", "on", "by"
+    or "during"; otherwise the model is asked."""
+    if not WHEN_QUESTION.match(question) or not quoted:
+        return None
+    said = " ".join(" ".join(quoted).split())
+    for x in sorted(ranked, key=lambda x: -x.score):
+        if len(x.text.split()) < 6 or " ".join(x.text.split()) not in said:
+            continue
+        days = {m.group(0).lower().rstrip(".") for m in _DATE_IN_TEXT.finditer(x.text)}
+        if len(days) > 1:
+            return None
+        if days:
+            found = _DATE_IN_TEXT.search(x.text).group(0)
+        elif (relative := _relative_date(x.text, x.passage)) is not None:
+            found = relative
+        elif len(years := {m.group(1) for m in _YEAR_OF_EVENT.finditer(x.text)}) == 1:
+            found = _YEAR_OF_EVENT.search(x.text).group(0)
+        else:
+            return None
+        quote = _ranked_quote(x, passages, antecedent=False)
+        return (found[:1].upper() + found[1:], quote) if quote is not None else None
     return None
 
 
@@ -2144,6 +2254,29 @@ def place_as_doer(direct: str, question: str, sentence: str) -> bool:
                 and not re.search(rf"\b{place}{_IS}", sentence, re.I)):
             return True
     return False
+
+
+_SAYS = r"(?:said|says|say|told|tells|added|adds|wrote|writes|asked|asks|noted|notes|explained|explains)"
+
+
+def speaker_as_doer(direct: str, question: str, sentence: str) -> bool:
+    """Whether a reply to "Who <did> ...?" names only the speaker of its sentence, which tells
+    nothing of the deed: "Pirro" for "Who threw a sandwich at a federal agent?", from '"So there,
+    stick your Subway sandwich somewhere else," Pirro said.' The thrower is named elsewhere; a
+    quote that names someone with "said" and holds no form of the question's verb (nor one of
+    the same deed, ``_SAME_DEED``) answers who spoke, not who did it.
+    Limits: English speech verbs; "who said ...?" questions are left alone."""
+    m = AGENT_QUESTION.match(question)
+    if m is None or SPEAKER_QUESTION.match(question):
+        return False
+    name = strip_markers(direct).strip(" .")
+    if not name or len(name.split()) > AGENT_WORDS:
+        return False
+    deeds = set(_deeds(m.group("verb")))
+    if deeds & {term(w.lower()) for w in re.findall(r"[\w'’-]+", sentence)}:
+        return False
+    who = re.escape(name)
+    return bool(re.search(rf"\b{who}\s+{_SAYS}\b|\b{_SAYS}\s+(?:[\w.'’-]+\s+){{0,6}}?{who}\b", sentence))
 
 
 # Share of a why-reply's content words taken from the question for it to be the question again.

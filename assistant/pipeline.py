@@ -313,9 +313,10 @@ class Assistant:
         query = question
         ev, frame, relevance = self._evidence(snap, question, filters, top_k, choices, counter)
         if (not choices and history and conversation.looks_like_follow_up(question)
-                and (relevance < s.min_relevance or conversation.leans_on_history(question))):
+                and (relevance < s.min_relevance or conversation.leans_on_history(question)
+                     or conversation.of_anyone(question))):
             # A real follow-up: the bare question found nothing, or names nobody ("Did he
-            # survive?"), so search with the topic too.
+            # survive?", "Was anyone killed?"), so search with the topic too.
             query = conversation.standalone(question, history)
             ev, frame, relevance = self._evidence(snap, question, filters, top_k, choices, counter,
                                                   context=conversation.topic(history),
@@ -444,7 +445,10 @@ class Assistant:
                                              self._articles(snap, ev))) is not None:
             named = moved
         elif grounding.yes_no(question):
-            stated = grounding.denied(question, ev.sentences, ev.passages, s.min_support)
+            # "Was anyone hurt?" after the warning shots was searched with their topic: a denial
+            # of its one word among the evidence is about them.
+            stated = grounding.denied(question, ev.sentences, ev.passages, s.min_support,
+                                      min_terms=1 if query != question and conversation.of_anyone(question) else 2)
             named = ("No", stated) if stated is not None else None
             if named is None and (stated := grounding.affirmed(question, ev.sentences, ev.passages,
                                                                s.min_support)) is not None:
@@ -458,6 +462,11 @@ class Assistant:
                                                                           s.min_support, about=about,
                                                                           quoted=quoted)) is not None:
                 named = ("Yes", stated)
+        elif leaning and (dated := grounding.dated_quote(question, ev.sentences, ev.passages,
+                                                          conversation.said(history))) is not None:
+            # "When?" after "What did Taylor Swift announce?": the date of the sentence that
+            # answer quoted.
+            named = dated
         stating = ev.passages[named[1].n - 1] if named else None
         if named is not None and not (timeframe.predates(frame, stating.published)
                                       or self._unmentioned(question, stating, snap)):
@@ -538,6 +547,8 @@ class Assistant:
             reply.direct = day
         if not refused and (count := grounding.count_in_reply(reply.direct, question)) is not None:
             reply.direct = count
+        if not refused and (rating := grounding.scale_in_reply(reply.direct, question)) is not None:
+            reply.direct = rating
         prefix = None if refused else grounding.resume_prefix(reply.direct, question)
         if prefix is not None:
             # The model restated the question (a frequent 0.5B habit) or said only "Yes"/"No":
@@ -628,6 +639,10 @@ class Assistant:
                 found = None
             if found is not None and grounding.other_edition(question, found.sentence):
                 # "the 2017 WTA Finals" answered from "Williams won the 2008 WTA Finals by ...".
+                found = None
+            if found is not None and grounding.speaker_as_doer(reply.direct, question, found.sentence):
+                # "Who threw a sandwich at a federal agent?" answered "Pirro", from '"So there,
+                # stick your Subway sandwich somewhere else," Pirro said.': who spoke, not who threw.
                 found = None
             if found is not None and grounding.off_question(reply.direct, question):
                 # "Is it common for soldiers to defect across the DMZ?" answered "The

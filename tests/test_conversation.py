@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation import (by_whom, counted, for_model, leans_on_history, looks_like_follow_up, said, split_compound,
-                                    standalone, subject, topic)
+from assistant.conversation import (by_whom, counted, for_model, leans_on_history, looks_like_follow_up, of_anyone, said,
+                                    split_compound, standalone, subject, topic)
 
 HISTORY = [{"role": "user", "content": "Why did the North Korean soldier defect?"},
            {"role": "assistant", "content": "Because of fog [1]."}]
@@ -63,6 +63,17 @@ def test_a_chain_of_follow_ups_keeps_the_topic_of_the_question_they_lean_on():
 ])
 def test_questions_that_cannot_stand_alone(question, leans):
     assert leans_on_history(question) is leans
+
+
+@pytest.mark.parametrize("question, anyone", [
+    ("Was anyone killed?", True), ("Did anybody die?", True), ("Was someone arrested?", True),
+    ("Was anyone on the southern side hurt?", False),  # it names whom it asks about
+    ("Who killed the soldier?", False), ("Was the soldier hurt?", False),
+])
+def test_a_question_about_anyone_with_no_topic_of_its_own(question, anyone):
+    assert of_anyone(question) is anyone
+    # It is searched with the earlier turn's topic, yet answered as a question of its own.
+    assert not leans_on_history(question)
 
 
 @pytest.mark.parametrize("question, parts", [

@@ -494,6 +494,19 @@ def test_a_yes_no_replys_stance_agrees_with_its_clause(reply, settled):
     assert grounding.settle_stance("he survived", "Who survived?") == "he survived"  # not a yes/no question
 
 
+def test_no_before_a_noun_denies_rather_than_takes_a_stance():
+    q = "Did they reach a deal?"
+    # Read as "No" + "deal", "No deal" had become "Yes, deal".
+    for reply in ("No deal", "No deal [1]", "No agreement was reached"):
+        assert grounding.settle_stance(reply, q) == reply
+        assert not grounding.affirms(reply, q)
+    assert grounding.settle_stance("No, deal", q) == "Yes, deal"  # the comma makes it a stance word
+    summit = _passage("The Russian president teased the possibility of a nuclear arms control deal. "
+                      '"There is no deal until there is a deal," he said at a press conference.')
+    found = grounding.support("No deal", q, [summit])
+    assert found is not None and found.sentence.startswith('"There is no deal')
+
+
 def test_a_reply_restating_a_yes_no_question_in_a_word_or_two_of_its_own_says_yes():
     q = "Is the defector planning to give away most of his fortune while he is alive?"
     assert grounding.settle_stance("The defector plans to give away most of his money while he is alive", q) \
@@ -959,6 +972,30 @@ def test_a_copied_headline_that_names_someone_and_restates_the_question_gives_th
                                    "Why did the army name an interim commander for the truce village?") is None
 
 
+def test_a_sentence_opening_with_he_names_its_doer_by_the_one_person_before_it(embedder):
+    q = "Who threw a sandwich at a federal agent?"
+    p = _passage("Sean Charles Dunn allegedly approached the federal agent at about 11 p.m. on Aug. 10. "
+                 '"Why are you here?" Dunn yelled at the officer, according to the criminal complaint. '
+                 "He then threw a sub-style sandwich at the federal agent's chest, the complaint said.")
+    named = grounding.attributed_agent(q, _scored(q, [p], embedder), [p], min_score=0.0)
+    assert named is not None and named[0] == "Sean Charles Dunn"
+    assert named[1].sentence.startswith("He then threw")
+    # Two people before it: who "he" is stays the model's to read.
+    p = _passage("Dunn yelled at the officer. Pirro said he would be charged. "
+                 "He then threw a sub-style sandwich at the federal agent's chest.")
+    assert grounding.attributed_agent(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+
+
+def test_the_speaker_of_a_quote_is_no_doer_of_the_deed_asked_about():
+    q = "Who threw a sandwich at a federal agent?"
+    assert grounding.speaker_as_doer("Pirro", q, '"So there, stick your Subway sandwich somewhere else," Pirro said.')
+    assert grounding.speaker_as_doer("Jeanine Pirro [2]", q, '"He thought it was funny," said Jeanine Pirro.')
+    # The sentence tells of the throwing, or the question asks who spoke.
+    assert not grounding.speaker_as_doer("Dunn", q, "Dunn threw the sandwich, the complaint said.")
+    assert not grounding.speaker_as_doer("Pirro", "Who said it was funny?", '"It was funny," Pirro said.')
+    assert not grounding.speaker_as_doer("Pirro", q, "Pirro stood at the podium.")
+
+
 def test_no_doer_from_a_pronoun_or_the_question_itself(embedder):
     # "he wrote": the doer is in the sentence before; the next sentence's doer answers something else.
     q = "Who wrote the Star-Spangled Banner?"
@@ -1135,6 +1172,65 @@ def test_a_count_inside_a_restated_question_is_the_answer():
     assert grounding.count_in_reply("Between 10 and 20 shots were fired", q) is None
     assert grounding.count_in_reply("He was the 4th soldier to defect this year", "How many soldiers defected?") is None
     assert grounding.count_in_reply("20 warning shots were fired at the guards", "Who fired the shots?") is None
+
+
+def test_a_rating_inside_a_copied_sentence_answers_how_strong():
+    q = "How strong was the earthquake in Russia?"
+    assert not grounding.descriptive(q)  # a rating, not a description, is asked for
+    assert grounding.scale_in_reply("The magnitude 8.8 earthquake off Russia's Kamchatka Peninsula on July 29 "
+                                    "brought tsunami waves to Hawaii [1]", q) == "Magnitude 8.8"
+    assert grounding.scale_in_reply("An 8.8-magnitude quake struck off Russia's coast", q) == "Magnitude 8.8"
+    assert grounding.scale_in_reply("Erin was a Category 4 hurricane off the coast", "How powerful was Erin?") \
+        == "Category 4"
+    # Short already, two ratings, none, or not a question of strength.
+    assert grounding.scale_in_reply("8.8 [1]", q) is None
+    assert grounding.scale_in_reply("Erin, a Category 5 storm, was downgraded to a Category 3",
+                                    "How powerful was Erin?") is None
+    assert grounding.scale_in_reply("The quake shook buildings across the Kamchatka Peninsula", q) is None
+    assert grounding.scale_in_reply("The magnitude 8.8 earthquake struck off Russia", "Where did it strike?") is None
+
+
+def test_a_date_for_an_event_with_a_number_comes_from_a_sentence_with_that_number(embedder):
+    from dataclasses import replace
+
+    p = replace(_passage("Erin was 690 miles southwest of Bermuda on Monday. Erin became a Category 5 hurricane "
+                         "on Saturday, Aug. 16, the hurricane center said.", title="Hurricane Erin"),
+                published="2025-08-18")
+    q = "When did Hurricane Erin become a Category 5?"
+    day, found = grounding.dated(q, _scored(q, [p], embedder), [p], min_score=0.0)
+    assert day == "Aug. 16" and found.sentence.startswith("Erin became a Category 5")
+    p = replace(p, text="Erin was 690 miles southwest of Bermuda on Monday.", end=50)
+    assert grounding.dated(q, _scored(q, [p], embedder), [p], min_score=0.0) is None
+
+
+def test_when_after_an_answer_is_the_date_of_the_sentence_it_quoted(embedder):
+    from dataclasses import replace
+
+    midnights = 'In 2022, to celebrate 13 years since her first win, Swift announced the release of "Midnights."'
+    p = replace(_passage(f'Fans bet on a re-recording of her 2010 album. {midnights}', title="Taylor Swift"),
+                published="2023-07-05")
+    said = [f"Swift announced the release of Midnights [1]\n\n{midnights} [1]"]
+    q = "When?"
+    day, found = grounding.dated_quote(q, _scored(q, [p], embedder), [p], said)
+    assert day == "In 2022" and found.sentence == midnights
+    # Nothing quoted, a quote with no date or two, or not a question for a time.
+    assert grounding.dated_quote(q, _scored(q, [p], embedder), [p], []) is None
+    assert grounding.dated_quote("Who?", _scored(q, [p], embedder), [p], said) is None
+    two = "Swift announced it on 5 July and again on 7 July in a video to her fans."
+    p2 = _passage(two, title="Taylor Swift")
+    assert grounding.dated_quote(q, _scored(q, [p2], embedder), [p2], [two]) is None
+
+
+def test_asked_of_anyone_a_yes_needs_a_sentence_about_people(embedder):
+    tsunami = _passage("The tsunami made its way through the Pacific Ocean, causing damage in Hawaii, where the "
+                       "waves destroyed boats and piers and killed six cows.", title="Tsunami in Hawaii")
+    q = "Was anyone killed?"
+    assert grounding.affirmed_of_subject(q, _scored(q, [tsunami], embedder), [tsunami], min_score=0.0,
+                                         about="tsunami Hawaii") is None
+    people = _passage("The tsunami swept through Hilo in Hawaii and killed 61 people.", title="Tsunami in Hawaii")
+    found = grounding.affirmed_of_subject(q, _scored(q, [people], embedder), [people], min_score=0.0,
+                                          about="tsunami Hawaii")
+    assert found is not None and "killed 61 people" in found.sentence
 
 
 def test_where_is_answered_by_the_place_a_top_sentence_names(embedder):

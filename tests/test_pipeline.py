@@ -414,6 +414,27 @@ def test_a_bare_no_is_answered_with_the_sentence_that_denies_it_in_any_passage(t
     assert answer.passages[n - 1].doc_id == "news.jsonl#shots"
 
 
+def test_a_follow_up_about_anyone_is_searched_with_its_topic_and_answered_by_a_denial(tmp_path, embedder):
+    from assistant.settings import Settings
+
+    shots = {"id": "shots", "title": "Guards withdraw after warning shots", "published": "2017-12-21",
+             "source": "Border Desk", "url": None,
+             "text": "South Korean soldiers fired about 20 warning shots at North Korean guards. No further exchange "
+                     "of fire was reported, and no one on the southern side was hurt."}
+    archive = write_archive(tmp_path / "a", [*ARTICLES, shots])
+    settings = Settings(archive=archive, index=tmp_path / "i", cache_dir=tmp_path / "c")
+    build_index(settings, embedder=embedder)
+    # The model names someone hurt elsewhere; the denial among the shots' evidence answers.
+    assistant = Assistant(settings, llm=Scripted(["The soldier was wounded [1]"]), embedder=embedder)
+    history = [{"role": "user", "content": "How many warning shots were fired?"},
+               {"role": "assistant", "content": "20 [1]"}]
+    answer = assistant.ask("Was anyone hurt?", history=history)
+    assert answer.query == "Was anyone hurt? warning shots fired"
+    n = next(c.n for c in answer.citations)
+    assert not answer.refused and answer.answer == (
+        f"No [{n}]\n\nNo further exchange of fire was reported, and no one on the southern side was hurt. [{n}]")
+
+
 def test_a_part_about_days_the_archive_lacks_gives_the_reason(assistant):
     assistant._llm = Scripted(["about 20 [1]"])
     answer = assistant.ask("How many warning shots were fired, and what did the bakery win this week?",
