@@ -522,8 +522,10 @@ def of_another(question: str, sentence: str, before: str) -> bool:
     sentence: all its words are there)."""
     asked = content_terms(question) - _ASKING
     said = content_terms(sentence)
+    # "Is she running for another term?": the question's own other one is the sentence's.
+    own = {term(w.lower()) for m in _ANOTHER.finditer(question) for w in m.group(1).split()}
     for m in _ANOTHER.finditer(sentence):
-        kind = {term(w.lower()) for w in m.group(1).split()} & asked
+        kind = {term(w.lower()) for w in m.group(1).split()} & asked - own
         if kind and (asked - kind - said) & content_terms(before):
             return True
     return False
@@ -667,6 +669,10 @@ _NEGATED_WORD = re.compile(r"(?:\b(?:not|never)|n['’]t)\s+(?:(?:be|been|being|
                            r"([^\W\d_][\w'’-]*)", re.I)
 
 
+# How many words after a negated verb name what it is denied of ("run | for another term").
+NEGATED_OBJECT_WORDS = 3
+
+
 def negation_stated(direct: str, sentence: str) -> bool:
     """Whether ``sentence`` can state the negation in reply ``direct``: it holds a negation, and
     the word the reply negates, as it is ("did not resist" for "not resist") or with a negative
@@ -683,8 +689,15 @@ def negation_stated(direct: str, sentence: str) -> bool:
         return True
     # The word must be what the sentence denies: "did not resist ... his reasons for leaving"
     # does not state "the guards did not leave".
-    return (any(term(x.group(1).lower()) == t for x in _NEGATED_WORD.finditer(sentence))
-            or (bool(_CLAUSE_DENIAL.search(sentence)) and t in content_terms(sentence)))
+    if (any(term(x.group(1).lower()) == t for x in _NEGATED_WORD.finditer(sentence))
+            or (bool(_CLAUSE_DENIAL.search(sentence)) and t in content_terms(sentence))):
+        return True
+    # Or the sentence denies another verb of the same object: "will not seek reelection to another
+    # term" states "will not run for another term".
+    after = content_terms(" ".join(direct[m.end():].split()[:NEGATED_OBJECT_WORDS]))
+    return len(after) >= 2 and any(
+        after <= content_terms(" ".join(sentence[x.end():].split()[:NEGATED_OBJECT_WORDS + 2]))
+        for x in _NEGATED_WORD.finditer(sentence))
 
 
 def negated_echo(direct: str, question: str) -> bool:
@@ -1232,6 +1245,28 @@ def date_in_reply(direct: str, question: str) -> str | None:
     if len({_DATE_IN_TEXT.search(d).group(0).lower().rstrip(".") for d in dates}) != 1:
         return None
     return dates[0]
+
+
+_WHEN_ONLY = re.compile(r"^\W*(?:and\s+)?when\b", re.I)
+
+
+def year_of_date(direct: str, question: str) -> str | None:
+    """"In <year>" for the one dated day a reply to "When ...?" names ("In 2021" of "The Hensels
+    got married on April 8, 2021"), to be checked when no sentence states the whole date; None for
+    other questions (a question for the date or the day wants that), for a reply without such a
+    date or with several, or for the question's own year.
+
+    Why: the 0.5B model fills a day it does not know with one of the prompt's (the question's
+    as-of date): "married on April 8, 2021" stood on no sentence and the whole answer was refused,
+    while "... had a private wedding ceremony in 2021" states its year.
+    Limits: only the year is kept, never the month."""
+    if not _WHEN_ONLY.match(question) or _WHAT_TIME.search(question):
+        return None
+    years = {y for m in _DATE_IN_TEXT.finditer(strip_markers(direct))
+             for y in re.findall(r"\b(?:1[89]|20)\d\d\b", m.group(0))}
+    if len(years) != 1 or (year := years.pop()) in question:
+        return None
+    return f"In {year}"
 
 
 _HOW_MANY = re.compile(r"\bhow\s+many\b", re.I)

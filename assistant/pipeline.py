@@ -602,6 +602,12 @@ class Assistant:
             answer.direct = reply.direct
             found = grounding.support(reply.direct, question, ev.passages, reply.cited, relevance_of,
                                       similar=self._similar)
+            if (found is None and (year := grounding.year_of_date(reply.direct, question)) is not None
+                    and (dated := grounding.support(year, question, ev.passages, reply.cited, relevance_of))
+                    and not (ev.passages[dated.n - 1].published or "").startswith(year[-4:])):
+                # "married on April 8, 2021", the day made up: the year is what a sentence states.
+                # The report's own year says nothing the header did not.
+                found, reply.direct, answer.direct = dated, year, year
             if found is not None:
                 answer.support_score = round(found.relevance, 4)
                 answer.support_dense = next((round(x.dense, 4) for x in ev.sentences

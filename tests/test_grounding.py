@@ -461,6 +461,19 @@ def test_a_negated_reply_needs_a_negation_in_its_sentence():
     assert grounding.support("The soldier did not resist", "Did the soldier resist?", [unarmed]) is not None
 
 
+def test_a_negated_reply_is_stated_by_a_denial_of_another_verb_of_the_same_object():
+    q = "Is Kim Reynolds running for another term as Iowa governor in 2026?"
+    quits = _passage("Iowa Gov. Kim Reynolds announced on social media Friday she will not seek reelection to another "
+                     "term, an unexpected move ahead of a 2026 midterm election year.", title="Reynolds won't run")
+    found = grounding.support("No, Kim Reynolds will not run for another term as Iowa governor in 2026", q, [quits])
+    assert found is not None and "not seek reelection" in found.sentence
+    # The denial must be of the same object: another term, not another thing.
+    other = _passage("Iowa Gov. Kim Reynolds will not seek a federal seat, and another term as governor in 2026 is "
+                     "likely.", title="Reynolds")
+    assert grounding.support("No, Kim Reynolds will not run for another term as Iowa governor in 2026", q,
+                             [other]) is None
+
+
 def test_a_reply_cut_off_inside_the_sentence_it_copies_is_not_shown_as_the_answer():
     sentence = 'The closing of the park was a "difficult decision" because it was not a strategic fit.'
     found = grounding.Support(n=2, start=0, end=len(sentence), sentence=sentence, coverage=1.0, relevance=1.0,
@@ -941,6 +954,17 @@ def test_the_one_date_of_a_sentence_long_reply_to_a_when_question_is_the_answer(
                                    "according to Space.com", "Where can I watch the summer solstice?") is None
 
 
+def test_the_year_of_a_reply_s_one_date_is_what_a_when_question_falls_back_on():
+    q = "When did conjoined twin Abby Hensel get married?"
+    assert grounding.year_of_date("The Hensels got married on April 8, 2021 [7]", q) == "In 2021"
+    assert grounding.year_of_date("Jan. 15, 2025", "When did the lander launch?") == "In 2025"
+    # A date asked for, the question's own year, two years, no day: nothing to fall back on.
+    assert grounding.year_of_date("April 8, 2021", "What date did Abby Hensel get married?") is None
+    assert grounding.year_of_date("April 8, 2021", "When in 2021 did Abby Hensel get married?") is None
+    assert grounding.year_of_date("April 8, 2021 or May 2, 2022", q) is None
+    assert grounding.year_of_date("In 2021", q) is None
+
+
 def test_a_reply_to_a_when_question_must_say_something_of_time():
     q = "When is the spacecraft supposed to smash into the asteroid?"
     assert grounding.untimed("The DART mission is about to collide with an asteroid Dimorphos [2]", q)
@@ -1296,6 +1320,11 @@ def test_a_sentence_on_another_one_answers_nothing_about_the_one_its_article_rep
     assert not grounding.of_another("What happened to the soldier shot in November?", _ANOTHER_SOLDIER, _FOG_LEAD)
     assert not grounding.of_another("What happened at Panmunjom?", _ANOTHER_SOLDIER, _FOG_LEAD)
     assert not grounding.of_another("How was the wounded soldier taken to hospital?", _ANOTHER_SOLDIER, _FOG_LEAD)
+    # The question asks of another one itself: "another term" is the term asked about.
+    assert not grounding.of_another(
+        "Is Kim Reynolds running for another term as Iowa governor in 2026?",
+        "Iowa Gov. Kim Reynolds announced on Friday she will not seek reelection to another term.",
+        "Reynolds won't run again\nDES MOINES, Iowa -")
     # No "another" of the kind asked about.
     assert not grounding.of_another("What happened to the soldier who crossed in the fog?",
                                     "South Korean guards spotted the man and took him into custody.", _FOG_LEAD)

@@ -344,6 +344,25 @@ def test_a_which_newspaper_question_names_the_source_a_report_gives_without_aski
     assert answer.attributed_markers == 1 and answer.model_markers == 0
 
 
+def test_a_when_reply_with_a_made_up_day_is_answered_by_the_year_a_sentence_states(tmp_path, embedder):
+    from assistant.settings import Settings
+
+    earlier = {"id": "earlier", "title": "Defector tells of first crossing attempt", "published": "2017-12-22",
+               "source": "Peninsula Ledger", "url": None,
+               "text": "The soldier who crossed in the fog first tried to defect across the demilitarised zone in "
+                       "2015, he told investigators. Guards turned him back at the river."}
+    archive = write_archive(tmp_path / "a", [*ARTICLES, earlier])
+    settings = Settings(archive=archive, index=tmp_path / "i", cache_dir=tmp_path / "c")
+    build_index(settings, embedder=embedder)
+    # The day is the model's: no sentence says "March 3".
+    assistant = Assistant(settings, llm=Scripted(["He first tried on March 3, 2015 [1]"]), embedder=embedder)
+    answer = assistant.ask("When did the fog defector first try to defect?")
+    assert not answer.refused and answer.answer.startswith("In 2015 [") and "in 2015, he told" in answer.answer
+    # The report's own year says nothing its header does not: refused.
+    assistant = Assistant(settings, llm=Scripted(["He crossed on March 3, 2017 [1]"]), embedder=embedder)
+    assert assistant.ask("When did the fog defector cross the demilitarised zone?").refused
+
+
 def test_who_said_and_what_did_they_say_are_answered_from_the_attribution_without_the_model(tmp_path, embedder):
     from assistant.settings import Settings
 
