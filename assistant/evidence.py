@@ -396,8 +396,8 @@ HEADING_WORDS = 12
 # A line about the page rather than the news: "This page summarizes news on Erin for Tuesday,
 # Aug. 19.", "For the latest news on Hurricane Erin, visit USA TODAY's coverage ...".
 _PAGE_FURNITURE = re.compile(
-    r"^\W*(?:this (?:page|story|article|post|live blog|blog|report)\s+(?:summari[sz]es|reflects|has been|was|is|"
-    r"will be|contains|includes)\b|for (?:the )?(?:latest|more|live) (?:news|updates|coverage)\b|(?:sign up|subscribe|click here|"
+    r"^\W*(?:editor['’]s note\s*:\s*)?(?:this (?:page|story|article|post|live blog|blog|report)\s+"
+    r"(?:summari[sz]es|reflects|has been|was|is|will be|contains|includes)\b|for (?:the )?(?:latest|more|live) (?:news|updates|coverage)\b|(?:sign up|subscribe|click here|"
     r"read more|follow (?:along|our live|live updates)|download (?:the|our) app|get the latest|watch the video)\b)", re.I)
 # A label a page puts before its summary ("AI-assisted summary Hurricane Erin, a Category 4 ..."):
 # not part of the sentence.
@@ -407,10 +407,14 @@ SUMMARY_LABEL = re.compile(r"\s*(?:AI-(?:assisted|generated) summary|Key points|
 
 def about_the_page(context: str, start: int, end: int) -> bool:
     """Whether the sentence ``context[start:end]`` is about the page rather than the news ("This
-    page summarizes news on Erin for Tuesday, Aug. 19.", "For the latest news on Hurricane Erin,
-    visit ..."): no article's lead. Evidence scoring leaves such lines as they are (weighing
-    them down changed which passages a dev-small question read and turned a refusal into a
-    wrong answer)."""
+    page summarizes news on Erin for Tuesday, Aug. 19.", "Editor's Note: This page is a summary
+    of news on Texas floods for Friday, July 11.", "For the latest news on Hurricane Erin,
+    visit ..."): no article's lead, and no support for an answer. Evidence scoring leaves such
+    lines as they are: weighing them down as headlines are (three "Editor's Note" lines took
+    three of the eight passages read for "How many people died in the Texas floods in July?")
+    changed which passages other questions read, for one more right answer on natural-dev4 but
+    one fewer on dev, a wrong answer on dev-small and one on the unanswerable set (an earlier
+    try had also turned a dev-small refusal into a wrong answer)."""
     return bool(_PAGE_FURNITURE.match(context[start:end].strip()))
 
 

@@ -351,7 +351,7 @@ def off_question(direct: str, question: str) -> bool:
 
     Limits: word stems, not meaning: "The guards withdrew" for "Did the guards leave?" is off
     the question too, and is refused with it; the realtimeqa dev sets hold no yes/no question."""
-    if not _YES_NO_QUESTION.match(question) or _YES_NO.match(direct):
+    if not yes_no(question) or _YES_NO.match(direct):
         return False
     asked = content_terms(question)
     said = content_terms(direct)
@@ -360,7 +360,7 @@ def off_question(direct: str, question: str) -> bool:
 
 def yes_no(question: str) -> bool:
     """Whether the question asks yes or no ("Was he armed?", "Did he survive?")."""
-    return bool(_YES_NO_QUESTION.match(question))
+    return bool(_YES_NO_ASKED.match(question))
 
 
 # A restatement is taken for a yes only when short ("he survived", "he was unarmed"): the check
@@ -368,6 +368,10 @@ def yes_no(question: str) -> bool:
 # found its words scattered over sentences that do not say it ("... came close to the line in the
 # area where he had crossed"); it is then an echo, as before.
 AFFIRMED_TERMS = 2
+# A reply negated with "not" / "never" answers a yes/no question "No" when it shares this many of
+# the question's content words.
+DENIED_TERMS = 2
+_NOT = re.compile(r"\b(?:not|never)\b|n['’]t\b", re.I)
 # A longer reply says yes when it holds three quarters of the question's words (three at least)
 # and at most this many of its own.
 RESTATED_NEW_TERMS = 2
@@ -378,7 +382,7 @@ def affirms(direct: str, question: str) -> bool:
     negation ("he survived", or "No, he survived" with the wrong stance word, for "Did he
     survive?"): an answer of yes, not an echo to go on from."""
     clause = _YES_NO.sub("", direct)
-    return (bool(_YES_NO_QUESTION.match(question)) and 0 < len(content_terms(clause)) <= AFFIRMED_TERMS
+    return (bool(yes_no(question)) and 0 < len(content_terms(clause)) <= AFFIRMED_TERMS
             and not _YES_NO_QUESTION.match(clause)  # "Was he armed" asks again
             and not _NEGATED_REPLY.search(clause) and echoes(clause, question))
 
@@ -386,18 +390,25 @@ def affirms(direct: str, question: str) -> bool:
 def settle_stance(direct: str, question: str) -> str:
     """The reply with its stance word agreeing with what it states: "Yes, he survived" for "he
     survived" or "No, he survived" (the 0.5B model's "No" often contradicts its own clause, and
-    the clause is what a sentence is checked to state)."""
+    the clause is what a sentence is checked to state); "No, the date has not been made public"
+    for a denial in the question's words without a stance word."""
     clause = _YES_NO.sub("", direct).strip()
     if not affirms(direct, question):
         q_terms = content_terms(question)
         # "No," with its comma: "No South Korean soldiers returned fire" denies with its "No".
-        if (stance(direct) is None and re.match(r"\W*no\s*[,;:!-]", direct, re.I) and _YES_NO_QUESTION.match(question)
+        if (stance(direct) is None and re.match(r"\W*no\s*[,;:!-]", direct, re.I) and yes_no(question)
                 and not _NEGATION.search(clause)
                 and len(q_terms & content_terms(clause)) >= 0.75 * len(q_terms) > 0):
             # "No, the soldier was taken to hospital by helicopter" for "Was the defector taken to
             # hospital by helicopter?": the clause says yes in other words; the "No" goes.
             return clause[:1].upper() + clause[1:]
-        if not (stance(direct) is None and _YES_NO_QUESTION.match(question) and not _YES_NO.match(direct)
+        if (stance(direct) is None and yes_no(question) and not _YES_NO.match(direct)
+                and _NOT.search(clause) and not _YES_NO_QUESTION.match(clause)
+                and len(q_terms & content_terms(clause)) >= DENIED_TERMS):
+            # "The target date for the launch has not been made public" for "Had Blue Origin
+            # announced a target launch date?": a denial in the question's words says no.
+            return f"No, {_lower_first(clause)}"
+        if not (stance(direct) is None and yes_no(question) and not _YES_NO.match(direct)
                 and not _NEGATION.search(clause) and not _YES_NO_QUESTION.match(clause)
                 and len(q_terms & content_terms(clause)) >= max(3, 0.75 * len(q_terms))
                 and len(content_terms(clause) - q_terms) <= RESTATED_NEW_TERMS):
@@ -405,10 +416,15 @@ def settle_stance(direct: str, question: str) -> str:
         # "Jeff Bezos plans to give away most of his money while he's alive" for "Is Jeff Bezos
         # planning to give away most of his fortune while he's alive?": the question's own
         # proposition, a word or two otherwise, says yes.
+    return f"Yes, {_lower_first(clause)}"
+
+
+def _lower_first(clause: str) -> str:
+    """``clause`` to follow "Yes, " / "No, ": a pronoun or article opening it in lower case."""
     first = clause.split(" ", 1)[0]
     if first.lower() in {"he", "she", "it", "they", "the", "this", "that", "there"}:
-        clause = clause[:1].lower() + clause[1:]
-    return f"Yes, {clause}"
+        return clause[:1].lower() + clause[1:]
+    return clause
 
 
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -502,6 +518,44 @@ def said_of_another(terms: set[str], sentence: str) -> bool:
     return False
 
 
+# A number tied to a name right after it ("61% on Libya", "9 in Travis County"): the number is
+# that name's.
+_NUMBER_OF = re.compile(r"(\d[\d,.]*)\s*(?:%|percent|per\s*cent|million|billion)?\s*"
+                        r"(?:on|for|from|in|against|to|at|of)\s+(?:(?:the|products|goods|imports)\s+(?:from\s+)?)?"
+                        r"((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)")
+NUMBER_REPLY_WORDS = 4  # an amount, not a description that holds one
+_QUESTION_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})")
+
+
+def number_of_another(direct: str, question: str, sentence: str) -> bool:
+    """Whether every number of the reply stands in ``sentence`` tied to a name the question does
+    not ask about, while a name the question asks about stands there too ("61%" for Trump's tariff
+    on Brazil, from "... a high of 61% on Libya and 50% on products from Lesotho ... down to 10%
+    for most trading partners, including the United Kingdom and Brazil"): a list of figures, and
+    the reply took another item's. A number stated anywhere else in the sentence, or tied to a name
+    all of whose words the question holds, is the question's.
+    Limits: the tie is the number (and its unit) right before a preposition and a capitalised name
+    ("10 men escaped from the Orleans Justice Center" ties nothing); a name is a capitalised word
+    of the question not opening it or a sentence of it."""
+    numbers = _numbers(direct)
+    if not numbers or len(direct.split()) > NUMBER_REPLY_WORDS:
+        return False
+    asked = {term(w.lower()) for m in _QUESTION_NAME.finditer(question) for w in m.group(1).split()}
+    if not {t for t in asked if t not in STOPWORDS} & content_terms(sentence):
+        return False
+    q_terms = content_terms(question)
+    for number in numbers:
+        if re.fullmatch(r"(?:19|20)\d\d", number):
+            return False  # a year dates the sentence's events, not an item of a list
+        ties = [m for m in _NUMBER_OF.finditer(sentence) if m.group(1).replace(",", "").rstrip(".") == number
+                and not re.search(_MONTH + r"\s*$", sentence[:m.start()], re.I)]  # "June 26 from ..." is a date
+        if not ties or any(content_terms(m.group(2)) <= q_terms for m in ties):
+            return False
+        if len(re.findall(r"(?<![\w.])" + re.escape(number) + r"(?!\w)", sentence.replace(",", ""))) > len(ties):
+            return False
+    return True
+
+
 # "another soldier was shot ...", "a second defector": someone other than the one just reported.
 _ANOTHER = re.compile(r"\b(?:another|a\s+(?:second|third|different|separate))\s+((?:[\w'’-]+\s+){0,2}?[\w'’-]+)\b",
                       re.I)
@@ -574,7 +628,7 @@ def resume_prefix(direct: str, question: str) -> str | None:
         return f"{said},"
     if affirms(direct, question):
         return None
-    if _YES_NO_QUESTION.match(question) and negated_echo(direct, question):
+    if yes_no(question) and negated_echo(direct, question):
         # "The fog was not defector armed" for "was the fog defector armed?": a "No" in the
         # question's words, which no sentence states as such.
         return "No,"
@@ -655,6 +709,10 @@ def object_instead(direct: str, question: str, sentence: str) -> str | None:
 
 
 _YES_NO_QUESTION = re.compile(r"^\W*(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b", re.I)
+# The same after an opening phrase of its own: "As of June 16, 2025, had Blue Origin announced a
+# date?", "When the footage leaked, had Rockstar announced a date?" (not "Who, in the end, ...").
+_YES_NO_ASKED = re.compile(r"^\W*(?:(?!(?:who|whom|whose|what|which|where|when|why|how)\s*,)[^?]{0,90}?,\s*)?"
+                           r"(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b", re.I)
 _NEGATION_TERMS = {term("not"), term("never")}
 
 
@@ -778,7 +836,9 @@ def too_long(direct: str, question: str) -> bool:
     A sentence that restates the question's words (``RESTATES``) around new ones of the kind
     asked for (a date for "when", ``evidence.answer_type``) answers it: sent back, "The fog
     crossing happened on Thursday, 21 December 2017." came back as a refusal."""
-    if len(direct.split()) < LONG_REPLY_WORDS or descriptive(question) or yes_no(question):
+    # A yes/no question opening with a clause of its own ("When the footage leaked, had Rockstar
+    # announced a date?") is not exempt: its copied sentence was about the clause.
+    if len(direct.split()) < LONG_REPLY_WORDS or descriptive(question) or _YES_NO_QUESTION.match(question):
         # A sentence answers yes or no as well as a few words do ("... and there were no other
         # casualties on the southern side." for "Were there other casualties?"); sent back for a
         # name, place, date or number, it came back as a refusal.
@@ -898,7 +958,8 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
                     or (negated and not negation_stated(direct, p.text[a:b]))
                     or (affirmed and (negates(target, p.text[a:b]) or said_of_another(target, p.text[a:b])))
                     or (plain_yes and (_DENIAL.search(p.text[a:b]) or done_by_another(question, p.text[a:b])))
-                    or acted_on(direct, question, p.text[a:b])):
+                    or acted_on(direct, question, p.text[a:b])
+                    or number_of_another(direct, question, p.text[a:b])):
                 continue
             if coverage < MIN_COVERAGE or not (target & own or numbers or phrase):
                 continue
@@ -1881,6 +1942,53 @@ def measured(question: str, ranked: Sequence, passages: Sequence[Passage], min_s
                 if quoted is not None:
                     return said, quoted
     return None
+
+
+TOLL_SENTENCES = 5  # the best evidence sentences read for a toll
+TOLL_MIN_COVERAGE = 0.5  # share of the question's words (but "how many people") the sentence holds
+_TOLL_FIGURE = re.compile(r"(?:(?:at\s+least|more\s+than|nearly|almost|about|around|over|some|up\s+to)\s+)?"
+                          r"(?<![\w.,$])(\d[\d,]*|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)"
+                          r"(?![\w,.%]*\d)(?!\s*(?:%|percent|million|billion))", re.I)
+# "1 and 3 of every 1,000 children who get measles die": a rate's base counts no one.
+_RATE_BASE = re.compile(r"\b(?:every|per|out\s+of|in)\s*$", re.I)
+
+
+def tolled(question: str, ranked: Sequence, passages: Sequence[Passage], min_score: float,
+           ) -> tuple[str, Support] | None:
+    """"How many people died / were killed / were injured / were arrested ...?" answered by the
+    toll one of the best evidence sentences (``TOLL_SENTENCES``, scoring ``min_score`` or more,
+    holding ``TOLL_MIN_COVERAGE`` of the question's words) states with its qualifier, from the
+    newest report among them (a toll rises as a disaster's reports go on): "at least 119" of
+    "The July 4 flash flooding has claimed the lives of at least 119 people ...". Tried when the
+    model's count is not supported: with eight passages holding flood-watch millions, missing
+    people and three tolls, the 0.5B model answered "13.5 million" (of people under flood
+    watches).
+
+    Limits: a toll in digits or a number word from two to twelve, counted by ``_toll_stated`` (a
+    toll word within ``TOLL_REACH`` words, no other number between), never the base of a rate
+    ("1 and 3 of every 1,000 children who get measles die" states no toll); the newest report
+    wins even when an older one is closer to the question's words."""
+    if not _HOW_MANY.search(question) or not any(t.search(question) for t in _TOLLS):
+        return None
+    q_terms = content_terms(question) - content_terms("how many people")
+    found = []
+    for x in sorted(ranked, key=lambda x: -x.score)[:TOLL_SENTENCES]:
+        if x.score < min_score or len(q_terms & x.terms) < TOLL_MIN_COVERAGE * len(q_terms):
+            continue
+        text = _DATE_IN_TEXT.sub(lambda d: " " * len(d.group()), x.text)
+        for m in _TOLL_FIGURE.finditer(text):
+            number = words(m.group(1))[0]
+            if (re.fullmatch(r"(?:1[89]|20)\d\d", number) or _RATE_BASE.search(text[:m.start(1)])
+                    or not _toll_stated(number, question, x.text)):
+                continue
+            quoted = _ranked_quote(x, passages, antecedent=False)
+            if quoted is not None:
+                found.append((x.passage.published or "", x.score, " ".join(m.group(0).split()), quoted))
+            break
+    if not found:
+        return None
+    _, _, said, quoted = max(found, key=lambda f: (f[0], f[1]))
+    return said, quoted
 
 
 # Not "When the footage leaked, had Rockstar announced a date?": a yes/no question after a clause.

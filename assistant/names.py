@@ -25,6 +25,9 @@ that never writes it, in digits or in words, reports another one (``unmentioned_
 realtimeqa-dev, dev-small and the unanswerable set it refused 7 answers, all wrong, and no right
 one (every question with such a number re-asked).
 
+A US state the article writes only short ("Sen. Jim Banks, R-Ind.", "Carmel, Ind.") is
+mentioned (``_state_abbreviated``).
+
 Limits: English capitalisation; a name the article writes otherwise (a transliteration, a
 nickname, a pronoun throughout) counts as not mentioned; an acronym in the question is never
 checked; a name in lower case in the question ("ebola") is not seen.
@@ -95,6 +98,8 @@ def unmentioned(question: str, article_text: str) -> list[str]:
         initials = "".join(p[0] for p in name.split() if p.lower() not in _LINKS)
         if len(initials) > 1 and initials.upper() in tokens:
             continue  # "European Union" as "EU"
+        if _state_abbreviated(name, article_text):
+            continue  # "Indiana" as "Sen. Jim Banks, R-Ind."
         missing.append(name)
     return missing
 
@@ -160,6 +165,41 @@ def foreign(question: str, article_text: str) -> bool:
     if len(asked) < FOREIGN_MIN_TERMS:
         return False
     return len(asked - content_terms(article_text)) > FOREIGN_SHARE * len(asked)
+
+
+# US news writes a state short after a place or a lawmaker's party ("Carmel, Ind.", "R-Ind.",
+# "D-N.Y."): AP style, and the postal code in a party label ("R-IN").
+_STATES = {
+    "alabama": ("Ala.", "AL"), "arizona": ("Ariz.", "AZ"), "arkansas": ("Ark.", "AR"), "california": ("Calif.", "CA"),
+    "colorado": ("Colo.", "CO"), "connecticut": ("Conn.", "CT"), "delaware": ("Del.", "DE"), "florida": ("Fla.", "FL"),
+    "georgia": ("Ga.", "GA"), "illinois": ("Ill.", "IL"), "indiana": ("Ind.", "IN"), "kansas": ("Kan.", "KS"),
+    "kentucky": ("Ky.", "KY"), "louisiana": ("La.", "LA"), "maryland": ("Md.", "MD"), "massachusetts": ("Mass.", "MA"),
+    "michigan": ("Mich.", "MI"), "minnesota": ("Minn.", "MN"), "mississippi": ("Miss.", "MS"),
+    "missouri": ("Mo.", "MO"),
+    "montana": ("Mont.", "MT"), "nebraska": ("Neb.", "NE"), "nevada": ("Nev.", "NV"), "new hampshire": ("N.H.", "NH"),
+    "new jersey": ("N.J.", "NJ"), "new mexico": ("N.M.", "NM"), "new york": ("N.Y.", "NY"),
+    "north carolina": ("N.C.", "NC"), "north dakota": ("N.D.", "ND"), "oklahoma": ("Okla.", "OK"),
+    "oregon": ("Ore.", "OR"), "pennsylvania": ("Pa.", "PA"), "rhode island": ("R.I.", "RI"),
+    "south carolina": ("S.C.", "SC"), "south dakota": ("S.D.", "SD"), "tennessee": ("Tenn.", "TN"),
+    "vermont": ("Vt.", "VT"), "virginia": ("Va.", "VA"), "washington": ("Wash.", "WA"),
+    "west virginia": ("W.Va.", "WV"), "wisconsin": ("Wis.", "WI"), "wyoming": ("Wyo.", "WY"),
+    "alaska": (None, "AK"), "hawaii": (None, "HI"), "idaho": (None, "ID"), "iowa": (None, "IA"), "maine": (None, "ME"),
+    "ohio": (None, "OH"), "texas": (None, "TX"), "utah": (None, "UT"),
+}
+
+
+def _state_abbreviated(name: str, article_text: str) -> bool:
+    """Whether ``name`` is a US state the article writes only short: its AP abbreviation after a
+    comma or a party letter ("Carmel, Ind.", "R-Ind."), or its postal code in a party label
+    ("R-IN"). Limits: the abbreviation alone ("Ind." at a sentence's end) is not read as the state."""
+    short = _STATES.get(name.lower())
+    if short is None:
+        return False
+    ap, postal = short
+    party = r"\b[RDI][-‐–]"
+    if ap and re.search(r"(?:,\s*|" + party + ")" + re.escape(ap), article_text):
+        return True
+    return bool(re.search(party + postal + r"\b", article_text))
 
 
 _WORDS = re.compile(r"[^\W\d_]+")

@@ -727,13 +727,14 @@ class Assistant:
     def _from_evidence(self, question: str, ev: evidence.Evidence, snap: _Snapshot,
                        ) -> tuple[str, grounding.Support] | None:
         """The answer the best evidence sentences give by themselves to "how far / how long",
-        "what time", "what was he treated for", "how was he found", "when will he be
+        "how many died", "what time", "what was he treated for", "how was he found", "when will he be
         questioned", "when did <named event>", "what is <the thing> called" and "where"
         questions, for when the model's reply is a refusal or not supported: "How far apart
         ...?" had been answered "13", where the best sentence says "only metres apart"; "Where did the November defection take place?" copied a
         sentence, then, sent back for the place alone, refused."""
         m = self.settings.min_support
         return (grounding.measured(question, ev.sentences, ev.passages, m)
+                or grounding.tolled(question, ev.sentences, ev.passages, m)
                 or grounding.timed(question, ev.sentences, ev.passages, m)
                 or grounding.stranded(question, ev.sentences, ev.passages, m)
                 or grounding.manner(question, ev.sentences, ev.passages, m, self._articles(snap, ev))
@@ -762,11 +763,13 @@ class Assistant:
             reply = replace(reply, direct=place)
         if (_WHY.match(answer.question) and 0 < found.n <= len(answer.passages)
                 and (grounding.is_headline(reply.direct, answer.passages[found.n - 1].title)
-                     or grounding.restates_why(reply.direct, answer.question))):
+                     or grounding.restates_why(reply.direct, answer.query or answer.question))):
             # "Why did Trump order the National Guard into Washington?" answered with the headline
             # "Trump orders National Guard into Washington, DC", "Why did the guards approach the
             # line?" with "South Korean guards approached the line": no reason; the sentence
-            # quoted under it is the archive's closest answer, so it is shown alone.
+            # quoted under it is the archive's closest answer, so it is shown alone. A follow-up
+            # "Why?" is weighed against its search query: "The Federal Reserve decided on
+            # interest rates in July" restates the chat's topic, not a reason.
             reply = replace(reply, direct=found.sentence)
         if (_WHY.match(answer.question) and extra is not None
                 and grounding.says_nothing_of(answer.question, found.sentence)

@@ -524,10 +524,21 @@ def test_a_reply_restating_a_yes_no_question_in_a_word_or_two_of_its_own_says_ye
     q = "Is the defector planning to give away most of his fortune while he is alive?"
     assert grounding.settle_stance("The defector plans to give away most of his money while he is alive", q) \
         == "Yes, the defector plans to give away most of his money while he is alive"
-    # Negated, too far from the question, or another question: no stance added.
-    for reply in ("The defector does not plan to give away his money", "The defector plans to write a book about "
-                  "his escape across the border", "Is the defector planning to give away his money"):
+    # Too far from the question, or another question: no stance added.
+    for reply in ("The defector plans to write a book about his escape across the border",
+                  "Is the defector planning to give away his money"):
         assert grounding.settle_stance(reply, q) == reply
+    # Negated in the question's words: no.
+    assert grounding.settle_stance("The defector does not plan to give away his money", q) \
+        == "No, the defector does not plan to give away his money"
+    q = "As of June 16, 2025, had Blue Origin announced a target launch date for its next crewed flight?"
+    assert grounding.settle_stance("The target date for the launch has not been made public", q) \
+        == "No, the target date for the launch has not been made public"
+    assert grounding.settle_stance("He was not armed", "Was anyone killed?") == "He was not armed"
+    assert grounding.yes_no("When the next Grand Theft Auto footage leaked in September 2022, had Rockstar "
+                            "announced when the game would come out?")
+    assert not grounding.yes_no("Who, in the end, was behind it?")
+    assert not grounding.yes_no("In 2025, what did he do?")
 
 
 def test_a_restated_yes_no_question_is_a_yes_stated_only_without_a_negation():
@@ -1439,3 +1450,50 @@ def test_a_name_the_question_abbreviates_spelt_out_is_no_answer():
     assert grounding.echoes("The National Union of Rail, Maritime and Transport Workers (RMT)", q)
     assert not grounding.echoes("Mick Lynch, head of the National Union of Rail, Maritime and Transport Workers (RMT)", q)
     assert not grounding.echoes("The National Union of Rail, Maritime and Transport Workers (RMT)", "Who called the strike?")
+
+
+def test_a_number_another_item_of_a_list_holds_is_not_the_answer():
+    tariffs = ("An eight-page list released by the White House showed tariff rates ranging from a high of 61% on "
+               "Libya and 50% on products from Lesotho, down to 10% for most trading partners, including the "
+               "United Kingdom and Brazil.")
+    q = "What is Trump's tariff on Brazil?"
+    assert grounding.number_of_another("61%", q, tariffs)
+    assert grounding.number_of_another("50%", q, tariffs)
+    assert not grounding.number_of_another("10%", q, tariffs)  # no name right after it: the list's rest
+    assert not grounding.number_of_another("61%", "What is Trump's tariff on Libya?", tariffs)
+    toll = "Officials said 103 people died in Kerr County and 9 in Travis County."
+    assert grounding.number_of_another("9", "How many died in Kerr County?", toll)
+    assert not grounding.number_of_another("103", "How many died in Kerr County?", toll)
+    # A verb between the number and the name, a date, a year and a longer reply tie nothing.
+    assert not grounding.number_of_another("10", "How many inmates escaped from the New Orleans jail?",
+                                           "On May 16, 10 men escaped from the Orleans Justice Center.")
+    assert not grounding.number_of_another("June 26", "When did the fireball cross Georgia?",
+                                           "Reports came in on June 26 from North Florida to North Carolina.")
+    assert not grounding.number_of_another("2021", "When did Hensel marry in Minnesota?",
+                                           "She married in 2021 in Florida.")
+    assert grounding.support("61%", q, [_passage(tariffs, "Tariff list")]) is None
+    assert grounding.support("10%", q, [_passage(tariffs, "Tariff list")]) is not None
+
+
+def test_a_toll_question_is_answered_by_the_newest_reports_toll(embedder):
+    q = "How many people died in the Texas floods in July?"
+    older = replace(_passage("State and local authorities said at least 81 people have died in the Texas floods "
+                             "triggered by unrelenting rain in July.", "Texas floods: toll at 81"),
+                    doc_id="older", published="2025-07-06")
+    newer = replace(_passage("Over 13.5 million people were under flood watches across Texas in July. The July 4 "
+                             "Texas floods have claimed the lives of at least 119 people, a toll that has steadily "
+                             "risen.", "Texas floods: search goes on"), doc_id="newer", published="2025-07-09")
+    passages = [older, newer]
+    said, found = grounding.tolled(q, _scored(q, passages, embedder), passages, min_score=0.0)
+    assert said == "at least 119" and found.sentence.startswith("The July 4 Texas floods have claimed")
+    # Not the millions under a flood watch, and not for a count of anything else.
+    assert grounding.tolled(q, _scored(q, [passages[1]], embedder), [passages[1]], 0.0)[0] == "at least 119"
+    assert grounding.tolled("How many people were under flood watches in Texas?",
+                            _scored(q, passages, embedder), passages, 0.0) is None
+    rate = _passage("Between 1 and 3 of every 1,000 children who get measles die from respiratory complications "
+                    "in the US.", "Measles deaths in the US")
+    q = "How many people have died of measles in the US so far?"
+    assert grounding.tolled(q, _scored(q, [rate], embedder), [rate], 0.0) is None
+    words_toll = _passage("Three people died of measles in the US so far this year, health officials said.",
+                          "Measles deaths in the US")
+    assert grounding.tolled(q, _scored(q, [words_toll], embedder), [words_toll], 0.0)[0] == "Three"

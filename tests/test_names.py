@@ -89,3 +89,13 @@ def test_a_plural_of_a_name_is_the_name():
     # "Republicans" and "Republican", "Koreans" and "Korea" are one name to the check.
     assert unmentioned("What did the Republicans call the bill?", "The Republican leader called it big.") == []
     assert unmentioned("Why are the North Koreans leaving?", "Soldiers keep leaving North Korea.") == []
+
+
+def test_a_us_state_written_short_after_a_lawmakers_party_or_a_town_is_mentioned():
+    q = "Which Indiana senator told a fired worker 'you probably deserved it'?"
+    assert unmentioned(q, "He recorded an interaction with Sen. Jim Banks, R-Ind., telling him ...") == []
+    assert unmentioned("What happened in Oregon?", "The man, 40, of Salem, Ore., said ...") == []
+    assert unmentioned("Which Ohio senator said it?", "Sen. Bernie Moreno, R-OH, said ...") == []
+    # Another state's label, or the abbreviation standing alone, is no mention.
+    assert unmentioned(q, "Sen. Tim Kaine, D-Va., said ...") == ["Indiana"]
+    assert unmentioned("Who won in Indiana?", "He went to Ind. once.") == ["Indiana"]

@@ -235,6 +235,17 @@ def test_a_sentence_answering_a_why_question_is_not_asked_again(assistant):
     assert len(llm.prompts) == 1 and answer.shortened is None
 
 
+def test_a_why_follow_up_answered_with_the_chats_topic_again_shows_the_sentence_instead(assistant):
+    # "Why?" after a question on the JSA crossing: a reply made of the topic's words gives no
+    # reason; the sentence found for it is shown instead, as for a standalone why-question.
+    assistant._llm = Scripted(["A North Korean soldier ran across the Joint Security Area [1]"])
+    history = [{"role": "user", "content": "What did the North Korean soldier do at the Joint Security Area?"},
+               {"role": "assistant", "content": "He ran across it under gunfire [1]"}]
+    answer = assistant.ask("Why?", history=history)
+    assert answer.query != "Why?" and not answer.refused
+    assert answer.direct.startswith("A North Korean soldier ran across the Joint Security Area under gunfire")
+
+
 def test_a_bare_yes_or_no_is_resumed_to_the_fact_it_stands_for(assistant):
     assistant._llm = llm = Scripted(["Yes"], ["he was shot in the shoulder and elbow [1]"])
     history = [{"role": "user", "content": "How did the soldier cross at the Joint Security Area?"},
