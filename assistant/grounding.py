@@ -419,6 +419,35 @@ def settle_stance(direct: str, question: str) -> str:
     return f"Yes, {_lower_first(clause)}"
 
 
+# Words that put what follows in doubt: "Nunn is reconsidering his decision to run for governor"
+# says he may run, not that he runs.
+_WEIGHING = re.compile(r"\b(?:re)?consider(?:s|ing|ed)?\b|\bweigh(?:s|ing|ed)?\b|\bmull(?:s|ing|ed)?\b|"
+                    r"\bexplor(?:es|ing|ed)\b|\bcontemplat(?:es|ing|ed)\b|\bundecided\b|\bwhether\b|"
+                    r"\bpossible\b|\bpossibly\b|\bmight\b", re.I)
+HEDGE_REACH = 8
+
+
+def hedged_yes(direct: str, question: str, sentence: str) -> bool:
+    """Whether a "Yes" to a yes/no question stands on a sentence that only weighs what was asked:
+    "Is Zach Nunn running for governor?" → "Yes", from "Nunn is reconsidering his decision to run
+    for governor in 2026". A hedge word ("reconsidering", "weighing", "whether", "might") the
+    question does not use, with one of the question's words at most ``HEDGE_REACH`` words after
+    it. The sentence is then the answer, without the "Yes".
+
+    Limits: English hedge words only; a hedge about something else in the same sentence ("... is
+    running, though he might drop out later") reads as doubt too."""
+    if not yes_no(question) or not re.match(r"\W*yes\b", direct, re.I):
+        return False
+    asked = content_terms(question)
+    for m in _WEIGHING.finditer(sentence):
+        if content_terms(m.group()) & asked:
+            continue  # "Is he considering a run?" asks about the weighing itself
+        after = sentence[m.end():].split()[:HEDGE_REACH]
+        if content_terms(" ".join(after)) & asked:
+            return True
+    return False
+
+
 def _lower_first(clause: str) -> str:
     """``clause`` to follow "Yes, " / "No, ": a pronoun or article opening it in lower case."""
     first = clause.split(" ", 1)[0]

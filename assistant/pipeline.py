@@ -778,7 +778,9 @@ class Assistant:
             # watchful", with "With more guards, cameras and fences on the northern route, the
             # usual escape path has become harder ..." as the second sentence: that one answers.
             reply, found, extra = grounding.Reply(extra.sentence, []), extra, None
-        if grounding.place_as_doer(reply.direct, answer.question, found.sentence):
+        if (grounding.place_as_doer(reply.direct, answer.question, found.sentence)
+                # "Yes" over "Nunn is reconsidering his decision to run": the sentence answers.
+                or grounding.hedged_yes(reply.direct, answer.question, found.sentence)):
             reply = replace(reply, direct=found.sentence)
         answer.direct = reply.direct
         text = grounding.compose(reply.direct, found)

@@ -541,6 +541,21 @@ def test_a_reply_restating_a_yes_no_question_in_a_word_or_two_of_its_own_says_ye
     assert not grounding.yes_no("In 2025, what did he do?")
 
 
+def test_a_yes_from_a_sentence_that_only_weighs_what_was_asked_is_no_yes():
+    q = "Is the governor running for the Senate?"
+    weighing = "The governor is reconsidering his decision to run for the Senate, an aide said."
+    assert grounding.hedged_yes("Yes", q, weighing)
+    assert grounding.hedged_yes("Yes, he is running", q, weighing.replace("reconsidering", "weighing"))
+    assert grounding.hedged_yes("Yes", q, "Aides say it is unclear whether he will run for the Senate.")
+    # The question asks about the weighing itself, the hedge is about something else, or no yes.
+    assert not grounding.hedged_yes("Yes", "Is the governor considering a run for the Senate?",
+                                    weighing.replace("reconsidering", "considering"))
+    assert not grounding.hedged_yes("Yes", q, "The governor is running for the Senate; "
+                                              "officials said the field might grow in the coming weeks.")
+    assert not grounding.hedged_yes("No", q, weighing)
+    assert not grounding.hedged_yes("Yes", "Who is running for the Senate?", weighing)
+
+
 def test_a_restated_yes_no_question_is_a_yes_stated_only_without_a_negation():
     survived = _passage("Another soldier was shot by his own side and survived after being flown to hospital.")
     assert grounding.resume_prefix("he survived", "Did he survive?") is None  # an answer, not an echo
