@@ -269,3 +269,22 @@ def test_a_line_about_the_page(text, page):
 def test_a_sentence_that_refers_back_to_the_one_before(sentence, back):
     # "Joining them ..." names who "them" are only in the sentence before it.
     assert bool(evidence.REFERS_BACK.match(sentence)) is back
+
+
+def test_an_option_is_supported_by_the_sentence_that_names_it_with_the_questions_rare_words():
+    text = ("Apple is cutting jobs in the division that builds its retail stores, the company said. "
+            "Microsoft will cut 9,000 jobs in its latest round of cost-reduction measures. "
+            "Shares of Sony rose on Tuesday.")
+    doc = _doc("jobs", "Tech layoffs", text, "2025-07-03")
+    options = ["Apple", "Microsoft", "Sony", "IBM"]
+    support = evidence.option_support("Which tech company cut 9,000 jobs as part of cost-reduction measures?",
+                                      options, [_chunk(doc, 0)])
+    assert support.index(max(support)) == 1
+    assert support[1] > support[0] > support[2]  # Apple's sentence holds "jobs" and "company" only
+    assert support[3] == 0.0  # named nowhere
+    assert all(0.0 <= s <= 1.0 for s in support)
+    # Whole words, as the contains metric compares: "Sony" is not in "Sonya", "9" not in "9,000".
+    other = _doc("x", "x", "Sonya Park said 9,000 jobs went.", "2025-07-03")
+    assert evidence.option_support("Who said the jobs went?", ["Sony", "9"], [_chunk(other, 0)]) == [0.0, 0.0]
+    assert evidence.option_support("", options, [_chunk(doc, 0)]) == [0.0] * 4
+

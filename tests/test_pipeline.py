@@ -993,3 +993,30 @@ def test_a_when_question_is_not_answered_with_a_headline_or_a_reply_without_time
         answer = assistant.ask(question)
         assert answer.refused or answer.direct != reply.removesuffix(" [1]"), answer.answer
         assert answer.refused or re.search(r"\d|day", answer.direct), answer.answer
+
+
+class Leaning(Scripted):
+    """Scores letters nearly flat, a little above the rest for ``favoured`` wherever it stands:
+    how the 0.5B model's averaged letter probabilities look on most news quiz questions."""
+
+    def __init__(self, favoured: str, lean: float = 1.15):
+        super().__init__()
+        self.favoured, self.lean = favoured, lean
+
+    def choice_probs(self, messages, n, prefix="Answer:"):
+        options = [line[3:] for line in messages[-1]["content"].splitlines() if re.match(r"^[A-J]\. ", line)]
+        raw = [self.lean if o == self.favoured else 1.0 for o in options]
+        return [r / sum(raw) for r in raw]
+
+
+def test_a_nearly_flat_letter_score_yields_to_the_option_the_passages_state(assistant):
+    question = "How many warning shots did South Korean soldiers fire at the North Korean guards?"
+    choices = ["About 5", "About 20", "About 100", "None"]
+    assistant._llm = Leaning("About 100")
+    answer = assistant.ask(question, choices=choices)
+    assert answer.choice_probs.index(max(answer.choice_probs)) == 2  # the model alone: About 100
+    assert answer.choice_support[1] > 0.5 and answer.choice_support[2] == 0.0
+    assert answer.answer.startswith("Answer: B. About 20\n\n"), answer.answer
+    # A clear letter preference (three times the others') still wins over a sentence that names an option.
+    assistant._llm = Leaning("About 100", lean=3.0)
+    assert assistant.ask(question, choices=choices).answer.startswith("Answer: C. About 100")
