@@ -547,8 +547,9 @@ def option_support(question: str, options: Sequence[str], passages: Sequence[Pas
     """For each multiple-choice option, how well the passages state it as the answer: the
     idf-weighted share of the question's content words in the best passage sentence that names
     the option (whole words, case and punctuation ignored, as the ``contains`` metric compares,
-    but a number kept whole: "9" is not in "9,000"), 0 when no sentence names it. idf is counted over the passages' sentences, so the question's
-    rare words ("9,000", "Taliban") outweigh its common ones ("company", "country").
+    but a number kept whole: "9" is not in "9,000"), 0 when no sentence names it. idf is counted
+    over the passages' sentences, so the question's rare words ("9,000", "Taliban") outweigh its
+    common ones ("company", "country").
 
     Why: the 0.5B model's letter probabilities, averaged over option orders, are nearly flat
     (0.22-0.30 on most realtimeqa-dev questions) and follow the option the passages mention most

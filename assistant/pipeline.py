@@ -94,8 +94,8 @@ MC_CHUNKS = 4
 MC_TOKENS = 900
 # Nats an option gains when a passage sentence names it together with all of the question's
 # words (``evidence.option_support``), against the log of its letter probability. On
-# realtimeqa-dev (150) 68 right without it; 72-75 for any weight from 0.3 to 1.0 (72 with the
-# sentences alone deciding); 0.5 scored best.
+# realtimeqa-dev (150) 68 right without it, 72-75 for any weight from 0.3 to 1.0, 75 at 0.5;
+# on realtimeqa-dev-small (its own index) 35 without it, 33-35 with it.
 OPTION_SUPPORT_WEIGHT = 0.5
 _WHY = re.compile(r"\W*(?:and\s+)?why\b", re.I)
 

@@ -288,3 +288,18 @@ def test_an_option_is_supported_by_the_sentence_that_names_it_with_the_questions
     assert evidence.option_support("Who said the jobs went?", ["Sony", "9"], [_chunk(other, 0)]) == [0.0, 0.0]
     assert evidence.option_support("", options, [_chunk(doc, 0)]) == [0.0] * 4
 
+
+def test_an_option_gets_no_support_from_the_questions_own_words_nor_for_an_odd_one_out():
+    doc = _doc("court", "Backlog", "Judges in England met the minister on Monday. "
+               "Juries could be scrapped to clear the trial backlog, the former official said.", "2025-07-09")
+    question = "A former senior judge says courts in England could clear their trial backlog by scrapping what?"
+    support = evidence.option_support(question, ["Judges", "Juries"], [_chunk(doc, 0)])
+    assert support[1] > support[0] > 0, support
+    # "Judges" gets nothing from echoing "judge": the same support as if the question lacked it.
+    without = evidence.option_support(question.replace("judge ", ""), ["Judges"], [_chunk(doc, 0)])
+    assert without[0] == pytest.approx(support[0])
+    teams = _doc("euro", "Quarter-finals", "Sweden, England and France reached the quarter-finals of the Euros.",
+                 "2025-07-20")
+    assert evidence.option_support("Which of these nations did not make it to the quarter-finals?",
+                                   ["Sweden", "England", "France", "Portugal"], [_chunk(teams, 0)]) == [0.0] * 4
+
