@@ -420,10 +420,14 @@ def settle_stance(direct: str, question: str) -> str:
 
 
 # Words that put what follows in doubt: "Nunn is reconsidering his decision to run for governor"
-# says he may run, not that he runs.
+# says he may run, not that he runs; "A gala mistakenly advertised Taylor Swift tour tickets for
+# 2026" says no tour was announced; "We asked experts what they thought about Trump's rationale
+# for serving a third term" says nothing of whether he can.
 _WEIGHING = re.compile(r"\b(?:re)?consider(?:s|ing|ed)?\b|\bweigh(?:s|ing|ed)?\b|\bmull(?:s|ing|ed)?\b|"
                     r"\bexplor(?:es|ing|ed)\b|\bcontemplat(?:es|ing|ed)\b|\bundecided\b|\bwhether\b|"
-                    r"\bpossible\b|\bpossibly\b|\bmight\b", re.I)
+                    r"\bpossible\b|\bpossibly\b|\bmight\b|\bmistaken(?:ly)?\b|\berroneous(?:ly)?\b|"
+                    r"\bwrongly\b|\bfalsely\b|\bhoax\b|\bspeculat(?:e|es|ed|ing|ion)\b|\bteas(?:e|es|ed|ing)\b|"
+                    r"\basked\b|\bwonder(?:s|ed|ing)?\b|\brationale\b|\bhypothetical(?:ly)?\b", re.I)
 HEDGE_REACH = 8
 
 
@@ -446,6 +450,12 @@ def hedged_yes(direct: str, question: str, sentence: str) -> bool:
         if content_terms(" ".join(after)) & asked:
             return True
     return False
+
+
+def _weighed(sentence: str, asked: set[str]) -> bool:
+    """Whether ``sentence`` holds a word of ``_WEIGHING`` that ``asked`` (the question's content
+    terms) does not: "Did the soldier ask for asylum?" may be affirmed by "he asked for asylum"."""
+    return any(not (content_terms(m.group()) & asked) for m in _WEIGHING.finditer(sentence))
 
 
 def _lower_first(clause: str) -> str:
@@ -1646,7 +1656,8 @@ def affirmed(question: str, ranked: Sequence, passages: Sequence[Passage], min_s
         # "unarmed" denies "armed"; "unusual" in the sentence denies nothing asked.
         if (x.score < min_score or not q_terms <= x.terms or _DENIAL.search(x.text)
                 or any(term(m.group(1).lower()) in q_terms for m in _NEGATIVE_FORM.finditer(x.text))
-                or _HEDGE.search(x.text) or not _in_order(order, [term(w) for w in words(x.text)])):
+                or _HEDGE.search(x.text) or _weighed(x.text, q_terms)
+                or not _in_order(order, [term(w) for w in words(x.text)])):
             continue
         quoted = _ranked_quote(x, passages, antecedent=False)
         if quoted is not None:
@@ -2467,6 +2478,21 @@ def says_nothing_of(question: str, sentence: str) -> bool:
 
 # "the 2017 WTA Finals": a year before a name, the edition of a recurring event.
 _EDITION = re.compile(r"\b(1[89]\d\d|20\d\d)\s+((?:[A-Z][\w'’.&-]*\s+)*[A-Z][\w'’.&-]*)")
+
+
+_COUNT_OF = re.compile(r"\bhow\s+many\s+(?!percent|percentage|per\s+cent)[a-z]", re.I)
+_PERCENT = re.compile(r"\d[\d.,]*\s*(?:%|percent\b|per\s+cent\b)", re.I)
+
+
+def percent_for_count(direct: str, question: str) -> bool:
+    """Whether a reply to "how many <things>?" gives nothing but percentages: "3.9%" (a vote
+    record's increase) for "How many years in a row has it set a sales record?" counts nothing.
+    "How many percentage points ...?" asks for one. A number word counts as a number ("Seven
+    years, up 3.9%" holds a count)."""
+    if not _COUNT_OF.search(question):
+        return False
+    numbers = _numbers(direct)
+    return bool(numbers) and len(_PERCENT.findall(direct)) >= len(numbers)
 
 
 def other_edition(question: str, sentence: str) -> bool:

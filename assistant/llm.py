@@ -7,9 +7,10 @@ by import path, ``"module:Class"``: the test double ``tests/fake_llm.py`` (``fak
 answering extractively from the prompt's ``[n]`` passages, no model needed) is loaded that way.
 
 ``choice_probs`` scores multiple-choice letters from the model's next-token logits instead of
-parsing generated text, and ``stream_chat(prefix=...)`` continues a reply that begins with given
-text (the chosen option); both format prompts with the GGUF's chat template themselves, so a GGUF
-without one falls back to generated letters.
+parsing generated text, ``reply_logprobs`` scores given replies (the options' own words) token by
+token, and ``stream_chat(prefix=...)`` continues a reply that begins with given text (the chosen
+option); all three format prompts with the GGUF's chat template themselves, so a GGUF without one
+falls back to generated letters.
 
 Limits: one ``LlamaCppLLM`` generates one answer at a time (a lock serialises callers; llama.cpp
 contexts are not thread safe). The KV cache keeps the previous prompt, so a prompt sharing a
@@ -71,6 +72,11 @@ class LLM(Protocol):
         """Probability of each of the letters A.. (first ``n``) as the next token of a reply that
         begins with ``prefix``, renormalised over those letters; None when the backend cannot
         score. Optional: callers fall back to parsing a generated answer without it."""
+        ...
+
+    def reply_logprobs(self, messages: list[dict], replies: list[str]) -> list[list[float]] | None:
+        """The log-probability of each token of each of ``replies`` as the start of the
+        assistant's turn after ``messages``; None when the backend cannot score. Optional."""
         ...
 
     def busy(self) -> bool:
@@ -207,6 +213,43 @@ class LlamaCppLLM:
             logits = np.ctypeslib.as_array(llama._ctx.get_logits(), shape=(llama.n_vocab(),))[letters]
             probs = np.exp(logits - logits.max())
             return (probs / probs.sum()).tolist()
+
+    def reply_logprobs(self, messages: list[dict], replies: list[str]) -> list[list[float]] | None:
+        """The prompt is evaluated once (the KV cache keeps a shared prefix, as for
+        ``choice_probs``); each reply's few tokens are then fed one at a time from that point and
+        the log-softmax of the logits before each is read. A reply that would not fit the context
+        is scored on the tokens that fit. Needs the GGUF's chat template; None without one."""
+        if self._formatter is None:
+            return None
+        import numpy as np
+
+        def log_softmax() -> np.ndarray:
+            logits = np.ctypeslib.as_array(llama._ctx.get_logits(), shape=(llama.n_vocab(),)).astype(np.float64)
+            top = logits.max()
+            return logits - top - np.log(np.exp(logits - top).sum())
+
+        with self._lock:
+            tokens, _ = self._prompt_tokens(messages, "")
+            if len(tokens) >= self.n_ctx:
+                raise ContextOverflowError(f"prompt of {len(tokens)} tokens exceeds context window of {self.n_ctx}")
+            llama = self._llm
+            keep = llama.longest_token_prefix(llama.input_ids[: llama.n_tokens].tolist(), tokens)
+            llama.n_tokens = min(keep, len(tokens) - 1)
+            llama.eval(tokens[llama.n_tokens:])
+            end, first = llama.n_tokens, log_softmax()
+            scored = []
+            for reply in replies:
+                pieces = llama.tokenize(reply.encode("utf-8"), add_bos=False, special=False)
+                pieces = pieces[: max(self.n_ctx - end - 1, 1)]
+                logprobs, current = [], first
+                for i, token in enumerate(pieces):
+                    logprobs.append(float(current[token]))
+                    if i + 1 < len(pieces):
+                        llama.eval([token])
+                        current = log_softmax()
+                llama.n_tokens = end  # the next reply starts from the prompt again
+                scored.append(logprobs)
+            return scored
 
     def busy(self) -> bool:
         """Whether a prompt is being evaluated or a reply generated right now."""

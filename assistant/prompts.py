@@ -201,12 +201,16 @@ EXAMPLE = [
 
 
 def build_messages(question: str, passages: list[Passage], as_of: str | None = None,
-                   choices: list[str] | None = None, instruction: str | None = None) -> list[dict]:
+                   choices: list[str] | None = None, instruction: str | None = None,
+                   open_reply: bool = False) -> list[dict]:
     """The chat for one question; ``instruction`` replaces ``ANSWER_INSTRUCTION`` after the
-    question (the worked example keeps it: a shared prefix stays in llama.cpp's KV cache)."""
-    if choices:
+    question (the worked example keeps it: a shared prefix stays in llama.cpp's KV cache).
+    ``open_reply``: a multiple-choice question asked openly, to score its options' words as
+    replies: the multiple-choice system prompt (the passages then share the letter prompts'
+    prefix) and the open-question instruction, no options."""
+    if choices or open_reply:
         return [{"role": "system", "content": SYSTEM_CHOICES},
-                {"role": "user", "content": user_message(question, passages, as_of, choices)}]
+                {"role": "user", "content": user_message(question, passages, as_of, choices or None)}]
     return [{"role": "system", "content": SYSTEM}, *EXAMPLE,
             {"role": "user", "content": user_message(question, passages, as_of, None, instruction)}]
 

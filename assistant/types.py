@@ -194,6 +194,8 @@ class Answer:
     choice_probs: list[float] | None = None
     # How well the passages state each option (``evidence.option_support``), added to its log probability.
     choice_support: list[float] | None = None
+    # Each option's mean token log-probability as the open-question reply, added with a weight.
+    choice_likelihood: list[float] | None = None
     direct: str = ""  # the answer in a few words, as the model wrote it (open questions)
     # The relative time the question named, resolved against as_of or the newest article
     # ({"phrase", "start", "end"}); retrieval preferred articles from those days.

@@ -547,6 +547,7 @@ def test_a_yes_from_a_sentence_that_only_weighs_what_was_asked_is_no_yes():
     assert grounding.hedged_yes("Yes", q, weighing)
     assert grounding.hedged_yes("Yes, he is running", q, weighing.replace("reconsidering", "weighing"))
     assert grounding.hedged_yes("Yes", q, "Aides say it is unclear whether he will run for the Senate.")
+    assert grounding.hedged_yes("Yes", q, "A flyer mistakenly said the governor is running for the Senate.")
     # The question asks about the weighing itself, the hedge is about something else, or no yes.
     assert not grounding.hedged_yes("Yes", "Is the governor considering a run for the Senate?",
                                     weighing.replace("reconsidering", "considering"))
@@ -878,6 +879,19 @@ def test_a_yes_no_question_asserted_in_its_own_words_and_order_is_answered_yes(e
         d = _passage(text)
         q = "Is the Joint Security Area inside the demilitarised zone?"
         assert grounding.affirmed(q, _scored(q, [d], embedder), [d], min_score=0.0) is None
+    # A sentence that reports a mistake about it, or asks about it, affirms nothing; a question
+    # about the asking itself may be affirmed by it.
+    for q, text in (("Is Taylor Swift touring in 2026?",
+                     "A Kentucky Derby gala mistakenly advertised Taylor Swift tour tickets for 2026 in an auction, "
+                     "touring fans said."),
+                    ("Can Trump serve a third term?",
+                     "We asked constitutional law experts what they thought about Trump's rationale for legally "
+                     "serving a third term.")):
+        d = _passage(text)
+        assert grounding.affirmed(q, _scored(q, [d], embedder), [d], min_score=0.0) is None, q
+    asked = _passage("The soldier asked South Korean troops for asylum after he crossed.")
+    q = "Did the soldier ask the troops for asylum?"
+    assert grounding.affirmed(q, _scored(q, [asked], embedder), [asked], min_score=0.0) is not None
     # Two words are too few to tell.
     left = _passage("With more guards on the northern route, the usual path has become harder, leaving some "
                     "soldiers to decide that the direct route is their best chance.")
@@ -1512,3 +1526,13 @@ def test_a_toll_question_is_answered_by_the_newest_reports_toll(embedder):
     words_toll = _passage("Three people died of measles in the US so far this year, health officials said.",
                           "Measles deaths in the US")
     assert grounding.tolled(q, _scored(q, [words_toll], embedder), [words_toll], 0.0)[0] == "Three"
+
+
+def test_a_percentage_counts_nothing_a_how_many_question_asks_for():
+    q = "How many years in a row has Hormel set a sales record?"
+    assert grounding.percent_for_count("3.9%", q)
+    assert grounding.percent_for_count("An increase of 3.9 percent", q)
+    assert not grounding.percent_for_count("Seven years, up 3.9%", q)  # a count as well
+    assert not grounding.percent_for_count("Seven", q)
+    assert not grounding.percent_for_count("2.5%", "How many percentage points did the rate rise?")
+    assert not grounding.percent_for_count("3.9%", "By how much did sales rise?")

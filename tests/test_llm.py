@@ -162,6 +162,21 @@ def test_choice_probs_and_prefilled_reply(llm):
     assert "nine" in text.lower() or "9" in text, text
 
 
+@pytest.mark.slow
+def test_reply_logprobs_score_given_replies_from_the_prompt(real_llm):
+    scored = real_llm.reply_logprobs(MESSAGES, ["Nine days", "Two weeks", ""])
+    assert len(scored) == 3 and scored[2] == []
+    assert len(scored[0]) >= 2 and all(lp <= 0 for reply in scored for lp in reply), scored
+    mean = lambda lp: sum(lp) / len(lp)  # noqa: E731
+    assert mean(scored[0]) > mean(scored[1]) + 1, scored  # the passage says nine days
+    # Each reply is scored from the prompt, whatever was scored before it.
+    assert real_llm.reply_logprobs(MESSAGES, ["Two weeks"])[0] == pytest.approx(scored[1], abs=0.1)
+    # Scoring leaves the KV cache at the prompt: a reply generated next is the one generated before.
+    before = "".join(real_llm.stream_chat(MESSAGES, max_tokens=8))
+    real_llm.reply_logprobs(MESSAGES, ["Nine days", "Two weeks"])
+    assert "".join(real_llm.stream_chat(MESSAGES, max_tokens=8)) == before
+
+
 def test_amx_is_read_from_the_cpu_flags(tmp_path):
     from assistant.llm import amx_cpu
 

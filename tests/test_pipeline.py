@@ -752,6 +752,7 @@ def test_real_model_multiple_choice(real):
 
     assert parse_choice(answer.answer, choices) == 1, answer.answer
     assert answer.choice_probs.index(max(answer.choice_probs)) == 1
+    assert len(answer.choice_likelihood) == 4 and all(x < 0 for x in answer.choice_likelihood)
     assert "warning shots" in answer.answer.split("\n", 1)[-1], answer.answer  # its supporting sentence
 
 
@@ -1020,3 +1021,36 @@ def test_a_nearly_flat_letter_score_yields_to_the_option_the_passages_state(assi
     # A clear letter preference (three times the others') still wins over a sentence that names an option.
     assistant._llm = Leaning("About 100", lean=3.0)
     assert assistant.ask(question, choices=choices).answer.startswith("Answer: C. About 100")
+
+
+class Writing(Leaning):
+    """Nearly flat letters, and each option's words as an open reply scored as given in ``replies``
+    (mean token log-probability); records the prompts it scored them after."""
+
+    def __init__(self, replies: dict[str, float], favoured: str = "", lean: float = 1.0):
+        super().__init__(favoured, lean)
+        self.replies, self.scored_after = replies, []
+
+    def reply_logprobs(self, messages, replies):
+        self.scored_after.append(messages[-1]["content"])
+        return [[self.replies.get(r, -5.0)] * 2 for r in replies]
+
+
+def test_an_option_the_model_would_write_as_its_answer_gains(assistant):
+    question = "Where was the North Korean soldier shot?"
+    choices = ["In the leg", "In the shoulder and elbow", "In the back", "In the head"]
+    llm = assistant._llm = Writing({"In the back": -0.5}, favoured="In the leg", lean=1.1)
+    answer = assistant.ask(question, choices=choices)
+    assert answer.choice_likelihood == [-5.0, -5.0, -0.5, -5.0]
+    # Scored after the chat's own open-question prompt: the passages, the question, no options.
+    assert "Question: Where was the North Korean soldier shot?" in llm.scored_after[0]
+    assert "Choices:" not in llm.scored_after[0] and "<passage" in llm.scored_after[0]
+    assert answer.answer.startswith("Answer: C. In the back"), answer.answer
+    # Options the model writes about as readily leave the pick to the letters and the passages.
+    assistant._llm = Writing({}, favoured="In the leg", lean=1.1)
+    flat = assistant.ask(question, choices=choices)
+    assert flat.choice_likelihood == [-5.0] * 4 and not flat.answer.startswith("Answer: C.")
+    # A backend without reply scores picks as before.
+    assistant._llm = Leaning("In the leg", lean=3.0)
+    plain = assistant.ask(question, choices=choices)
+    assert plain.choice_likelihood is None and plain.answer.startswith("Answer: A. In the leg")
