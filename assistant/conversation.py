@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 
+from . import names
 from .text import PARTICIPLE, STOPWORDS, words
 
 _OPENER = re.compile(r"^\s*(and|but|also|what about|how about|so|then|or)\b", re.I)
@@ -103,6 +104,19 @@ def of_anyone(question: str) -> bool:
 
 
 _INDEFINITE = {"anyone", "anybody", "someone", "somebody", "everyone", "everybody", "nobody"}
+
+
+def unnamed(question: str) -> bool:
+    """Whether a short question names nothing that picks out an event: at most two words of its
+    own, no name and no number ("How many people died?", "What happened next?"). In a chat it
+    asks about the earlier turn's topic, so it is searched with it, however well its own words
+    retrieve.
+
+    Why: after "How strong was the Myanmar earthquake?", "How many people died?" searched on its
+    own words found a list of the largest earthquakes and was answered "1,655", the toll of
+    Chile's in 1960."""
+    content = [w for w in words(question) if w not in STOPWORDS and w not in _QUESTION_WORDS]
+    return len(content) <= 2 and not names.question_names(question) and not re.search(r"\d", question)
 
 
 # Nouns that name the kind of answer wanted, not what it is about: "What was the date?" after

@@ -190,6 +190,17 @@ _TOLLS = tuple(re.compile(p, re.I) for p in (
     r"\b(?:arrest\w*|detain\w*)\b",
 ))
 TOLL_REACH = 8  # words between a number and the word that says what it counts
+# "... in the storm outbreak that killed over 40 people?": a clause with its own number tells
+# which event is meant; the toll it names is not what is counted.
+_TOLD_BY_TOLL = re.compile(r"\b(?:that|which|who)\b[^?]*?\d[^?]*", re.I)
+
+
+def _tolls_asked(question: str) -> list[re.Pattern]:
+    """The kinds of toll (deaths, injuries, arrests) a "how many" question counts."""
+    asked = _TOLD_BY_TOLL.sub(" ", question)
+    return [t for t in _TOLLS if t.search(asked)]
+
+
 _TOKEN = re.compile(r"[\w'’][\w'’,.-]*")
 _BREAKS = {"and", "but", "while", "whereas", "plus"}
 
@@ -202,7 +213,7 @@ def _toll_stated(direct: str, question: str, sentence: str) -> bool:
     word ("Three people have died and 67 have been sickened" states 3 deaths, not 67).
 
     Limits: English words; a question naming two tolls ("killed or injured") accepts either."""
-    asked = [t for t in _TOLLS if t.search(question)]
+    asked = _tolls_asked(question)
     numbers = _numbers(direct)
     if not asked or not numbers:
         return True
@@ -285,7 +296,7 @@ def _count_stated(direct: str, question: str, sentence: str,
     them") is missed; without ``similar``, the thing as the question words it (stemmed)."""
     nouns = counted_nouns(question)
     numbers = _numbers(direct)
-    if not nouns or not numbers or any(t.search(question) for t in _TOLLS):
+    if not nouns or not numbers or _tolls_asked(question):
         return True
     tokens = words(_DATE_IN_TEXT.sub(" ", sentence))
     after = {i: tokens[i + 1: i + 1 + COUNT_REACH] for i, w in enumerate(tokens) if w[0].isdigit()}
@@ -815,6 +826,11 @@ _DESCRIPTIVE = re.compile(
     # clause ("a new album, out in October"), and sent back for a name it came back refused.
     r"|\bwhat\s+(?:do|does|did|has|have|had|will|would)\b[^?]*?\b(?:announc|warn|reveal|decid|propos|promis|"
     r"claim|plan|want|agree|demand|threaten)\w*\b"
+    # "What did Trump say about protesters?": what was said is a clause too ("they will be met
+    # with very big force"); sent back for a few words, the model refused.
+    r"|\bwhat\s+(?:do|does|did|has|have|had|will|would)\b[^?]*?\b(?:say|said|tell|told|think|thought|"
+    r"write|wrote|written|argue|argued|mean|meant|suggest|suggested|predict|predicted|admit|admitted|"
+    r"explain|explained|describe|described|blame|blamed|respond|responded)\b"
     # "What risks do soldiers face ...?", "What effects did the storm have?": the answer is a
     # description, not a name.
     r"|\bwhat\s+(?:kinds?\s+of\s+|sorts?\s+of\s+)?(?:risks?|dangers?|threats?|challenges?|problems?|"
@@ -2008,7 +2024,7 @@ def tolled(question: str, ranked: Sequence, passages: Sequence[Passage], min_sco
     toll word within ``TOLL_REACH`` words, no other number between), never the base of a rate
     ("1 and 3 of every 1,000 children who get measles die" states no toll); the newest report
     wins even when an older one is closer to the question's words."""
-    if not _HOW_MANY.search(question) or not any(t.search(question) for t in _TOLLS):
+    if not _HOW_MANY.search(question) or not _tolls_asked(question):
         return None
     q_terms = content_terms(question) - content_terms("how many people")
     found = []
@@ -2472,8 +2488,10 @@ def says_nothing_of(question: str, sentence: str) -> bool:
     the North Koreans … travel first through China." for "Where do the two militaries face each
     other at close range?"): it answers something else. A follow-up's words lean on the turns
     before it, so it is not held to this."""
-    asked = content_terms(re.sub(r"^\W*(?:and\s+)?why\b", "", question, flags=re.I))
-    return bool(asked) and not asked & content_terms(sentence)
+    # "tree-hugging champion" is named by "Tree Hugging Championships": a compound counts by its parts.
+    parts = lambda text: content_terms(text) | content_terms(text.replace("-", " "))  # noqa: E731
+    asked = parts(re.sub(r"^\W*(?:and\s+)?why\b", "", question, flags=re.I))
+    return bool(asked) and not asked & parts(sentence)
 
 
 # "the 2017 WTA Finals": a year before a name, the edition of a recurring event.
@@ -2493,6 +2511,41 @@ def percent_for_count(direct: str, question: str) -> bool:
         return False
     numbers = _numbers(direct)
     return bool(numbers) and len(_PERCENT.findall(direct)) >= len(numbers)
+
+
+_IN_YEAR = re.compile(r"\b(?:in|during|of)\s+((?:1[89]|20)\d\d)\b")
+
+
+def other_year(direct: str, question: str) -> bool:
+    """Whether a short reply to "When ... in <year>?" dates it in other years only: "2015" for
+    "When did the Johnny Depp v. Amber Heard defamation trial begin in 2022?" (from a photo
+    caption, "Amber Heard and Johnny Depp in 2015."). Limits: the question's year after "in",
+    "during" or "of"; a reply of more than ``LONG_REPLY_WORDS`` words is left alone (it may
+    tell of both years)."""
+    asked = set(_IN_YEAR.findall(question))
+    if not asked or not WHEN_QUESTION.match(question) or len(direct.split()) >= LONG_REPLY_WORDS:
+        return False
+    said = set(re.findall(r"\b(?:1[89]|20)\d\d\b", strip_markers(direct)))
+    return bool(said) and not said & asked
+
+
+# A question about how things stand after a change, and a sentence about how they stood before it.
+_ASKS_NOW = re.compile(r"\b(?:new|now|current(?:ly)?|latest|lowered|raised|changed|increased|decreased|reduced|"
+                       r"extended|updated|revised)\b", re.I)
+_BEFORE_CHANGE = re.compile(r"\b(?:before the (?:change|move|decision|update|shift|switch|new)\b|previously\b|"
+                            r"formerly\b|used to\b|prior to (?:the|this)\b|until (?:now|recently)\b|"
+                            r"the (?:old|previous|former) (?:limit|rule|policy|law|age|price|rate|record)\b)", re.I)
+
+
+def before_change(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` tells how things stood before a change the question asks the outcome
+    of: "The US has lowered the minimum age for new immigration enforcement officers to what?"
+    was answered "37", from "Before the change, ... the agency's age limit was 37". A question
+    that itself asks about the past ("What was the limit before the change?") is left alone.
+
+    Limits: English markers of an earlier state; a sentence giving both states is refused too."""
+    return bool(_ASKS_NOW.search(question) and _BEFORE_CHANGE.search(sentence)
+                and not _BEFORE_CHANGE.search(question) and not re.search(r"\bbefore\b", question, re.I))
 
 
 def other_edition(question: str, sentence: str) -> bool:

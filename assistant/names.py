@@ -17,7 +17,9 @@ letters to words finds a spelled-out form by chance in any long article ("debate
 are not names either. An article mentions a name when it holds any one of its content words
 (``text.content_terms``: stemmed, "Korean" as "Korea"), in its title, outlet or text: "President
 Trump" is mentioned by "Trump", "Trump-Putin" by either name alone; a spelled-out name also by
-its initials ("European Union": "EU").
+its initials ("European Union": "EU"). Words that only say what kind of thing is named
+("Airlines", "Fire", "Court": ``_KIND_WORDS``) count only for a name made of nothing else:
+"Frontier Airlines" needs "Frontier".
 
 A number the question writes in digits ("more than 900 earthquakes", "a 3,500-year-old city",
 "30% tariffs"; not a year, not the day of a date) picks out the event the same way: an article
@@ -85,6 +87,22 @@ def without_examples(question: str) -> str:
     return _EXAMPLES.sub(" ", question)
 
 
+# Words that say what kind of thing a name is ("Frontier Airlines", "Madre Fire", "Lake Tahoe"):
+# any article on another airline, fire or lake holds them. A name with other words is mentioned
+# only by one of those: "Frontier Airlines" was "mentioned" by a report on United's delays.
+_KIND_WORDS = content_terms(
+    "airline airlines airways air airport inc corp corporation company group holdings university "
+    "college school institute party bank hospital county city state states department ministry "
+    "council court supreme district appeals circuit association foundation festival awards award "
+    "games championship championships cup league club team fire fires storm storms tropical "
+    "hurricane typhoon cyclone stadium arena park street avenue river lake mount mountain "
+    "mountains island islands bay beach valley national international museum center centre church "
+    "news times post magazine network studios records motors bridge station tower hall house "
+    "senate congress committee commission agency service services administration office army navy "
+    "force forces police republic kingdom united north south east west new great royal federal "
+    "general show prize war act bill law summit conference project program mission operation")
+
+
 def unmentioned(question: str, article_text: str) -> list[str]:
     """The names of ``question`` that ``article_text`` (title, outlet and text of one article)
     never mentions."""
@@ -93,15 +111,27 @@ def unmentioned(question: str, article_text: str) -> list[str]:
     tokens = set(_WORDS.findall(article_text))
     missing = []
     for name in question_names(question):
-        if (content_terms(name) | content_terms(_HYPHEN.sub(" ", name))) & terms:
+        if _mentioned(name, article_text, terms, tokens):
             continue
-        initials = "".join(p[0] for p in name.split() if p.lower() not in _LINKS)
-        if len(initials) > 1 and initials.upper() in tokens:
-            continue  # "European Union" as "EU"
-        if _state_abbreviated(name, article_text):
-            continue  # "Indiana" as "Sen. Jim Banks, R-Ind."
+        place = _qualified_place(name, question)
+        if (place and _mentioned(place, article_text, terms, tokens)
+                and not any(_mentioned(other.title(), article_text, terms, tokens) for other in _STATES)):
+            # "Millbrook, Alabama": a local report names the town, not its state; one that names
+            # another state ("Oregon's Mosquito Fire" in a report from California) is elsewhere.
+            continue
         missing.append(name)
     return missing
+
+
+def _mentioned(name: str, article_text: str, terms: set[str], tokens: set[str]) -> bool:
+    """Whether the article (its ``terms`` and word ``tokens`` precomputed) mentions ``name``."""
+    own = content_terms(name) | content_terms(_HYPHEN.sub(" ", name))
+    if (own - _KIND_WORDS or own) & terms:
+        return True
+    initials = "".join(p[0] for p in name.split() if p.lower() not in _LINKS)
+    if len(initials) > 1 and initials.upper() in tokens:
+        return True  # "European Union" as "EU"
+    return _state_abbreviated(name, article_text)  # "Indiana" as "Sen. Jim Banks, R-Ind."
 
 
 # A number the question writes in digits ("more than 900 earthquakes", "a 3,500-year-old city",
@@ -186,6 +216,17 @@ _STATES = {
     "alaska": (None, "AK"), "hawaii": (None, "HI"), "idaho": (None, "ID"), "iowa": (None, "IA"), "maine": (None, "ME"),
     "ohio": (None, "OH"), "texas": (None, "TX"), "utah": (None, "UT"),
 }
+
+
+def _qualified_place(state: str, question: str) -> str:
+    """The place the question places in ``state`` when that is a US state ("Millbrook" of
+    "Millbrook, Alabama", "Space Coast" of "Florida's Space Coast"), or ""."""
+    if state.lower() not in _STATES:
+        return ""
+    place = r"((?:[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*)"
+    m = (re.search(place + r",\s+" + re.escape(state) + r"\b", question)
+         or re.search(r"\b" + re.escape(state) + r"['’]s\s+" + place, question))
+    return m.group(1) if m else ""
 
 
 def _state_abbreviated(name: str, article_text: str) -> bool:

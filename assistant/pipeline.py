@@ -326,9 +326,9 @@ class Assistant:
         ev, frame, relevance = self._evidence(snap, question, filters, top_k, choices, counter)
         if (not choices and history and conversation.looks_like_follow_up(question)
                 and (relevance < s.min_relevance or conversation.leans_on_history(question)
-                     or conversation.of_anyone(question))):
+                     or conversation.of_anyone(question) or conversation.unnamed(question))):
             # A real follow-up: the bare question found nothing, or names nobody ("Did he
-            # survive?", "Was anyone killed?"), so search with the topic too.
+            # survive?", "Was anyone killed?", "How many people died?"), so search with the topic too.
             query = conversation.standalone(question, history)
             ev, frame, relevance = self._evidence(snap, question, filters, top_k, choices, counter,
                                                   context=conversation.topic(history),
@@ -660,6 +660,12 @@ class Assistant:
                 found = None
             if found is not None and grounding.percent_for_count(reply.direct, question):
                 # "How many years in a row has it set a sales record?" answered "3.9%".
+                found = None
+            if found is not None and grounding.other_year(reply.direct, question):
+                # "When did the Depp v. Heard trial begin in 2022?" answered "2015".
+                found = None
+            if found is not None and grounding.before_change(question, found.sentence):
+                # "lowered the minimum age ... to what?" answered "37", the limit before the change.
                 found = None
             if found is not None and grounding.speaker_as_doer(reply.direct, question, found.sentence):
                 # "Who threw a sandwich at a federal agent?" answered "Pirro", from '"So there,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.conversation import (by_whom, counted, for_model, leans_on_history, looks_like_follow_up, of_anyone, said,
-                                    split_compound, standalone, subject, topic)
+                                    split_compound, standalone, subject, topic, unnamed)
 
 HISTORY = [{"role": "user", "content": "Why did the North Korean soldier defect?"},
            {"role": "assistant", "content": "Because of fog [1]."}]
@@ -74,6 +74,16 @@ def test_a_question_about_anyone_with_no_topic_of_its_own(question, anyone):
     assert of_anyone(question) is anyone
     # It is searched with the earlier turn's topic, yet answered as a question of its own.
     assert not leans_on_history(question)
+
+
+@pytest.mark.parametrize("question, bare", [
+    ("How many people died?", True), ("What happened next?", True), ("Who won?", True),
+    ("How many people died in Myanmar?", False),  # a name picks out the event
+    ("How many died in the 2011 quake?", False),  # so does a number
+    ("Is it common for soldiers to defect across borders?", False),
+])
+def test_a_short_question_that_names_nothing_is_searched_with_the_topic(question, bare):
+    assert unnamed(question) is bare
 
 
 @pytest.mark.parametrize("question, parts", [

@@ -118,6 +118,10 @@ def test_a_reply_that_announces_its_answer_is_resumed_to_it():
     ("What effects did the storm have on farms?", True),
     ("What conditions do ordinary soldiers face?", True),
     ("What country did the soldier flee?", False),
+    # What someone said is a clause, not a name.
+    ("What did Trump say about protesters at the Army birthday parade?", True),
+    ("What did SpaceX tell the Pentagon about Starlink?", True),
+    ("What did Elon Musk call the tax bill?", False),  # a name for it
 ])
 def test_a_name_asked_to_be_explained_is_a_descriptive_question(question, explained):
     assert grounding.descriptive(question) is explained
@@ -790,6 +794,11 @@ def test_a_toll_is_stated_only_by_a_number_of_that_toll(reply, sentence, stated)
     # Other counts are not held to it.
     assert grounding.support("67", "How many diagnoses has the cluster led to?",
                              [_passage("The cluster has led to 67 Legionnaires' disease diagnoses.")]) is not None
+    # A toll that only tells which event is meant ("the outbreak that killed over 40 people") is
+    # not what is counted.
+    q = "How many EF4 tornadoes were confirmed in the mid-March 2025 storm outbreak that killed over 40 people?"
+    assert grounding.support("3", q, [_passage("Three tornadoes were confirmed as EF4 strength, according to "
+                                               "AccuWeather.")]) is not None
 
 
 @pytest.mark.parametrize("question, nouns", [
@@ -1407,6 +1416,10 @@ def test_a_why_sentence_holding_none_of_the_questions_words():
     assert not grounding.says_nothing_of("Why?", "Anything at all.")  # nothing asked to compare with
     assert grounding.says_nothing_of("Where do the two militaries face each other at close range?",
                                      "Most of the North Koreans who reach the South each year travel first through China.")
+    # A compound is named by its parts.
+    assert not grounding.says_nothing_of("Who was crowned Scotland's first national tree-hugging champion?",
+                                         "Alasdair Firth won the overall title at the inaugural Scottish Tree "
+                                         "Hugging Championships.")
     # A sentence that refers back is read with the one it refers to.
     text = ("In 2020, a truce was reached between Trump and Chinese President Xi Jinping. Both sides stopped adding "
             "new tariffs as part of what's known as the Phase One deal.")
@@ -1536,3 +1549,26 @@ def test_a_percentage_counts_nothing_a_how_many_question_asks_for():
     assert not grounding.percent_for_count("Seven", q)
     assert not grounding.percent_for_count("2.5%", "How many percentage points did the rate rise?")
     assert not grounding.percent_for_count("3.9%", "By how much did sales rise?")
+
+
+def test_the_state_before_a_change_is_no_answer_to_its_outcome():
+    before = ("Before the change, X user @BillHillyFarmer pointed out in Cain's ICE recruitment post that the "
+              "agency's age limit was 37, to which Cain replied, \"Perhaps we'll get that changed\".")
+    assert grounding.before_change("The US has lowered the minimum age for new immigration enforcement officers to what?",
+                                   before)
+    assert grounding.before_change("What is the new age limit?", before)
+    # Asked about the earlier state, or answered by the change itself.
+    assert not grounding.before_change("What was the age limit before the change?", before)
+    assert not grounding.before_change("What is the new age limit?",
+                                       "On Aug. 6, ICE lifted its age limit to allow anyone older than 18 to join.")
+    assert not grounding.before_change("How old was the oldest recruit?", before)
+
+
+def test_a_date_in_other_years_does_not_answer_when_in_a_year():
+    q = "When did the Johnny Depp v. Amber Heard defamation trial begin in 2022?"
+    assert grounding.other_year("2015", q)
+    assert grounding.other_year("June 1, 2015", q)
+    assert not grounding.other_year("April 11, 2022", q)
+    assert not grounding.other_year("April 11", q)  # no year: the sentence decides
+    assert not grounding.other_year("2015", "When was the 2022 Nobel laureate born?")  # an edition, not the time
+    assert not grounding.other_year("2015", "Who won the trial in 2022?")

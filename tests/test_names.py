@@ -38,6 +38,27 @@ def test_a_name_is_mentioned_by_any_of_its_words():
     assert unmentioned("What did the European Union decide?", "The bloc decided to wait.") == ["European Union"]
 
 
+def test_a_name_with_a_word_of_its_own_is_not_mentioned_by_its_kind_alone():
+    q = "Does Frontier Airlines have a customer service phone number?"
+    assert unmentioned(q, "United Airlines says Newark delays won't be fixed soon.") == ["Frontier Airlines"]
+    assert unmentioned(q, "Customers can no longer call Frontier and speak to an agent.") == []
+    assert unmentioned("When did California's Mosquito Fire start?",
+                       "The August Complex Fire started Aug. 17 in California.") == ["Mosquito Fire"]
+    # A name made only of such words is mentioned by any of them, as before.
+    assert unmentioned("What did the Supreme Court decide?", "The court ruled 6-3.") == []
+
+
+def test_a_state_that_only_places_a_named_place_need_not_be_written():
+    q = "Who was the Millbrook, Alabama police chief when shots were fired?"
+    assert unmentioned(q, "Separate shootings in Millbrook leave several wounded.") == []
+    assert unmentioned(q, "Separate shootings in Prattville leave several wounded.") == ["Millbrook", "Alabama"]
+    assert unmentioned("When did a meteor explode near Florida's Space Coast?",
+                       "A meteor trailed across the Space Coast sky.") == []
+    # A report that names another state is about a place of that name there.
+    assert unmentioned("When did Oregon's Mosquito Fire start?", "The Mosquito Fire, Calif., grew.") == ["Oregon"]
+    assert unmentioned("What happened in Alabama?", "Millbrook police said.") == ["Alabama"]
+
+
 def test_a_hyphenated_pair_of_names_is_mentioned_by_either():
     q = "Where was the Trump-Putin summit held?"
     assert unmentioned(q, "Putin met Trump in Helsinki in 2018.") == []
