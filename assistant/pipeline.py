@@ -74,7 +74,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import catalog, conversation, digest, evidence, grounding, markers, names, prompts, timeframe
+from . import candidates, catalog, conversation, digest, evidence, grounding, markers, names, prompts, timeframe
 from .citations import check_answer
 from .dates import date_bounds
 from .embedder import load_embedder
@@ -87,6 +87,18 @@ from .types import Answer, Document, Filters, Passage, Timings
 
 
 DIRECT_TOKENS = 48
+# Evidence sentences (best first, among those the model read) whose answer-shaped spans are
+# scored when the model's own reply is refused (``Assistant._candidate``).
+CANDIDATE_SENTENCES = 8
+# Nats by which the likeliest span must lead the next. Of the 14 spans the pipeline kept without
+# it on natural-dev5, natural-dev6 and natural-heldout5, the 8 right ones led by 0.29-3.08 (all
+# but one by 0.59 or more), the 6 wrong ones by 0.01-0.77 (four by 0.49 or less): at 0.5,
+# 7 right and 2 wrong stay.
+CANDIDATE_MARGIN = 0.5
+# The mean token log-probability the likeliest span needs at least. Of the 14 spans the margin
+# let through on the natural sets, dev and dev-small, the 8 right ones scored -0.34 to -0.74 but
+# one (-1.77), the wrong ones -1.21 to -1.87 but one (-0.12): at -1.0, 7 right and 1 wrong stay.
+CANDIDATE_FLOOR = -1.0
 # Whole chunks a multiple-choice question reads (see ``evidence.whole_chunks``), and the tokens
 # they may fill at least: its accuracy was measured with four chunks in 900 tokens, whatever the
 # open-question budget (``Settings.evidence_tokens``) is.
@@ -628,64 +640,20 @@ class Assistant:
             if found is not None and (done := grounding.object_instead(reply.direct, question, found.sentence)):
                 # "What do soldiers far from the capital face?" answered with the soldiers.
                 reply.direct = answer.direct = done
-            if found is not None and grounding.untimed(reply.direct, question):
-                # "When will DART hit the asteroid?" answered "The DART mission is about to
-                # collide with an asteroid": no time, whatever sentence states it.
-                found = None
-            if found is not None and grounding.WHEN_QUESTION.match(question):
-                # "What date did the soldier defect at Panmunjom?" answered with the date of a
-                # sentence on another crossing: a date belongs to the event its sentence names,
-                # or the one before it, or its headline ("... will conclude with 'Hot Rick' on
-                # July 27" under "When do new episodes of 'Rick and Morty' come out?"); names
-                # given as examples are the article's to name ("tariffs on countries like Iraq").
-                dating = ev.passages[found.n - 1]
-                named = grounding.with_referent(found.sentence, dating.text, found.start)
-                if (names.unmentioned(names.without_examples(question), f"{dating.title} {named}")
-                        or any(grounding.is_headline(reply.direct, p.title) for p in ev.passages)):
-                    # A copied headline ("The Mosquito Fire in California is now state's biggest
-                    # wildfire in 2022") dates nothing: the evidence's own date is looked for.
-                    found = None
-            if (found is not None and grounding.WHERE_QUESTION.match(question)
-                    and any(grounding.is_headline(reply.direct, p.title) for p in ev.passages)):
-                # "Where did Bashar Assad flee to?" answered with a headline ("Syria's deepening
-                # sectarian war bleeds across borders"): a headline is no place; the place the
-                # best sentences name is looked for instead ("in Russia").
-                found = None
-            if found is not None and self._of_another(question, found, ev.passages[found.n - 1], snap):
-                # "What happened to the soldier who crossed in the fog?" answered from "another
-                # soldier was shot ..." in the report on the fog crossing.
-                found = None
-            if found is not None and grounding.other_edition(question, found.sentence):
-                # "the 2017 WTA Finals" answered from "Williams won the 2008 WTA Finals by ...".
-                found = None
-            if found is not None and grounding.percent_for_count(reply.direct, question):
-                # "How many years in a row has it set a sales record?" answered "3.9%".
-                found = None
-            if found is not None and grounding.other_year(reply.direct, question):
-                # "When did the Depp v. Heard trial begin in 2022?" answered "2015".
-                found = None
-            if found is not None and grounding.before_change(question, found.sentence):
-                # "lowered the minimum age ... to what?" answered "37", the limit before the change.
-                found = None
-            if found is not None and grounding.speaker_as_doer(reply.direct, question, found.sentence):
-                # "Who threw a sandwich at a federal agent?" answered "Pirro", from '"So there,
-                # stick your Subway sandwich somewhere else," Pirro said.': who spoke, not who threw.
-                found = None
-            if found is not None and grounding.off_question(reply.direct, question):
-                # "Is it common for soldiers to defect across the DMZ?" answered "The
-                # demilitarised zone": neither yes nor no, nor anything of what was asked.
-                found = None
-            if found is not None and not leaning and grounding.says_nothing_of(question, grounding.with_referent(
-                    found.sentence, ev.passages[found.n - 1].text, found.start)):
-                # "Where do the two militaries face each other at close range?" answered "China",
-                # from "Most of the North Koreans ... travel first through China.": a sentence
-                # that holds none of the question's words answers something else. (On the dev
-                # sets' answers: 3 such, all wrong.)
+            if found is not None and self._rejects(reply.direct, question, found, ev, snap, leaning):
                 found = None
         if (found is None or (found.relevance < s.min_support and not elliptical)) and (
                 fact := self._from_evidence(question, ev, snap)):
             reply, found = grounding.Reply(fact[0], []), fact[1]
             answer.direct, answer.support_score = reply.direct, round(found.relevance, 4)
+        elif ((found is None or found.relevance < s.min_support) and not leaning and not history
+              and (picked := self._candidate(llm, messages, question, ev, snap, relevance_of, timings))):
+            # The model's reply is not what a sentence states (or it said the archive does not
+            # say): the span of the evidence it finds likeliest as its reply, if a sentence states
+            # that as closely as a reply must be stated.
+            reply, found = grounding.Reply(picked[0], []), picked[1]
+            answer.direct, answer.support_score = reply.direct, round(found.relevance, 4)
+            answer.candidate = True
         if found is None or (found.relevance < s.min_support and not elliptical):
             # The model named something no passage states, or only a sentence far from the
             # question states it: not shown as an answer.
@@ -726,6 +694,98 @@ class Assistant:
         if (unknown := grounding.reason_unknown(reply.direct, question, found, ev.passages)) is not None:
             reply, found, extra = grounding.Reply(unknown.sentence, []), unknown, None
         yield from self._grounded(answer, reply, found, snap, t0, extra)
+
+    def _rejects(self, direct: str, question: str, found: grounding.Support, ev: evidence.Evidence,
+                 snap: _Snapshot, leaning: bool) -> bool:
+        """Whether the sentence ``found`` that states ``direct`` does not answer ``question``
+        after all (each check says why); the model's reply and a scored candidate
+        (``_candidate``) both pass these."""
+        if grounding.untimed(direct, question):
+            # "When will DART hit the asteroid?" answered "The DART mission is about to
+            # collide with an asteroid": no time, whatever sentence states it.
+            return True
+        if grounding.WHEN_QUESTION.match(question):
+            # "What date did the soldier defect at Panmunjom?" answered with the date of a
+            # sentence on another crossing: a date belongs to the event its sentence names,
+            # or the one before it, or its headline ("... will conclude with 'Hot Rick' on
+            # July 27" under "When do new episodes of 'Rick and Morty' come out?"); names
+            # given as examples are the article's to name ("tariffs on countries like Iraq").
+            dating = ev.passages[found.n - 1]
+            named = grounding.with_referent(found.sentence, dating.text, found.start)
+            if (names.unmentioned(names.without_examples(question), f"{dating.title} {named}")
+                    or any(grounding.is_headline(direct, p.title) for p in ev.passages)):
+                # A copied headline ("The Mosquito Fire in California is now state's biggest
+                # wildfire in 2022") dates nothing: the evidence's own date is looked for.
+                return True
+        if (grounding.WHERE_QUESTION.match(question)
+                and any(grounding.is_headline(direct, p.title) for p in ev.passages)):
+            # "Where did Bashar Assad flee to?" answered with a headline ("Syria's deepening
+            # sectarian war bleeds across borders"): a headline is no place; the place the
+            # best sentences name is looked for instead ("in Russia").
+            return True
+        if self._of_another(question, found, ev.passages[found.n - 1], snap):
+            # "What happened to the soldier who crossed in the fog?" answered from "another
+            # soldier was shot ..." in the report on the fog crossing.
+            return True
+        if grounding.other_edition(question, found.sentence):
+            # "the 2017 WTA Finals" answered from "Williams won the 2008 WTA Finals by ...".
+            return True
+        if grounding.percent_for_count(direct, question):
+            # "How many years in a row has it set a sales record?" answered "3.9%".
+            return True
+        if grounding.other_year(direct, question):
+            # "When did the Depp v. Heard trial begin in 2022?" answered "2015".
+            return True
+        if grounding.before_change(question, found.sentence):
+            # "lowered the minimum age ... to what?" answered "37", the limit before the change.
+            return True
+        if grounding.speaker_as_doer(direct, question, found.sentence):
+            # "Who threw a sandwich at a federal agent?" answered "Pirro", from '"So there,
+            # stick your Subway sandwich somewhere else," Pirro said.': who spoke, not who threw.
+            return True
+        if grounding.off_question(direct, question):
+            # "Is it common for soldiers to defect across the DMZ?" answered "The
+            # demilitarised zone": neither yes nor no, nor anything of what was asked.
+            return True
+        if not leaning and grounding.says_nothing_of(question, grounding.with_referent(
+                found.sentence, ev.passages[found.n - 1].text, found.start)):
+            # "Where do the two militaries face each other at close range?" answered "China",
+            # from "Most of the North Koreans ... travel first through China.": a sentence
+            # that holds none of the question's words answers something else. (On the dev
+            # sets' answers: 3 such, all wrong.)
+            return True
+        return False
+
+    def _candidate(self, llm, messages: list[dict], question: str, ev: evidence.Evidence, snap: _Snapshot,
+                   relevance_of: dict, timings: Timings) -> tuple[str, grounding.Support] | None:
+        """The likeliest answer-shaped span of the evidence sentences read (``candidates``), by
+        the model's mean log-probability of writing it as its reply to ``messages``, with the
+        sentence that states it; None when it scores under ``CANDIDATE_FLOOR``, does not lead the
+        next span by ``CANDIDATE_MARGIN``, is not stated closely enough, or a check rejects it."""
+        score = getattr(llm, "reply_logprobs", None)
+        if score is None or candidates.kind(question) is None:
+            return None
+        read = [x.text for x in ev.sentences
+                if any(x.passage.doc_id == p.doc_id and p.start <= x.doc_start < p.end for p in ev.passages)]
+        spans = candidates.candidates(question, read[:CANDIDATE_SENTENCES])
+        if not spans:
+            return None
+        start = time.perf_counter()
+        logprobs = score(messages, spans)
+        timings.generation_s += time.perf_counter() - start
+        if logprobs is None:
+            return None
+        ranked = sorted(((sum(lp) / len(lp), span) for span, lp in zip(spans, logprobs) if lp), reverse=True)
+        if len(ranked) < 2 or ranked[0][0] < CANDIDATE_FLOOR or ranked[0][0] - ranked[1][0] < CANDIDATE_MARGIN:
+            # No clear choice: a span the model barely prefers, or would hardly write at all, is
+            # as often wrong as right.
+            return None
+        best = ranked[0][1]
+        found = grounding.support(best, question, ev.passages, (), relevance_of, similar=self._similar)
+        if (found is None or found.relevance < self.settings.min_support
+                or self._rejects(best, question, found, ev, snap, leaning=False)):
+            return None
+        return best, found
 
     def _denied_in(self, question: str, cited: list[int], ev: evidence.Evidence) -> grounding.Support | None:
         """The sentence that denies the question in its own words, one content word being

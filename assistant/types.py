@@ -213,6 +213,9 @@ class Answer:
     # A descriptive question answered from its single best evidence passage
     # (``Settings.focused_first``); ``passages`` then holds that passage alone.
     focused: bool = False
+    # A factoid answer that is the evidence span the model found likeliest as its reply
+    # (``Assistant._candidate``), after its own reply was refused.
+    candidate: bool = False
     # A news question ("what happened last week?") answered with the leads of the newest articles
     # that fit (``digest``), without the model.
     digest: bool = False

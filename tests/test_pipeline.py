@@ -1054,3 +1054,48 @@ def test_an_option_the_model_would_write_as_its_answer_gains(assistant):
     assistant._llm = Leaning("In the leg", lean=3.0)
     plain = assistant.ask(question, choices=choices)
     assert plain.choice_likelihood is None and plain.answer.startswith("Answer: A. In the leg")
+
+
+class Choosing(Scripted):
+    """Writes a fixed (wrong) reply, and scores replies as given in ``likely`` (mean token
+    log-probability; anything else -5)."""
+
+    def __init__(self, reply: str, likely: dict[str, float]):
+        super().__init__([reply])
+        self.likely, self.scored = likely, []
+
+    def reply_logprobs(self, messages, replies):
+        self.scored.append(list(replies))
+        return [[self.likely.get(r, -5.0)] * 2 for r in replies]
+
+
+def test_a_refused_name_gives_way_to_the_span_of_the_evidence_the_model_finds_likeliest(assistant):
+    question = "Who is the baker whose sourdough won the regional bread prize?"
+    # A name no passage states (the 0.5B model mixes names) is refused...
+    assistant._llm = Scripted(["Maria Berg [1]"])
+    assert assistant.ask(question).refused
+    # ...unless, scored over the same prompt, a span the passages hold is the likeliest reply.
+    assistant._llm = llm = Choosing("Maria Berg [1]", {"Anna Berg": -0.3})
+    answer = assistant.ask(question)
+    assert not answer.refused and answer.candidate and answer.direct == "Anna Berg"
+    assert "Anna Berg" in llm.scored[0] and "The baker, Anna Berg, said" in answer.answer
+    # The same when the model said the archive does not say.
+    assistant._llm = Choosing(REFUSAL, {"Anna Berg": -0.3})
+    assert assistant.ask(question).direct == "Anna Berg"
+    # A span barely likelier than the next is no choice: refused.
+    other = next(span for span in llm.scored[0] if span != "Anna Berg")
+    assistant._llm = Choosing(REFUSAL, {"Anna Berg": -0.3, other: -0.6})
+    assert assistant.ask(question).refused
+    # So is one the model would hardly write at all, however far ahead of the rest.
+    assistant._llm = Choosing(REFUSAL, {"Anna Berg": -1.5})
+    assert assistant.ask(question).refused
+
+
+def test_a_likeliest_span_that_no_sentence_close_to_the_question_states_is_still_refused(assistant):
+    question = "Who is the baker whose sourdough won the regional bread prize?"
+    assistant._llm = llm = Choosing("Maria Berg [1]", {"Suwon": -0.1})
+    answer = assistant.ask(question)
+    assert "Suwon" in llm.scored[0] and answer.refused and not answer.candidate
+    # Questions with no answer of one shape ("why") are not scored at all.
+    assistant._llm = llm = Choosing(REFUSAL, {"China": -0.1})
+    assert assistant.ask("Why did the baker's grandmother keep the starter?").refused and llm.scored == []
