@@ -79,6 +79,15 @@ def answer_in_text(golds: str | Sequence[str], text: str) -> bool:
     return False
 
 
+def stance(answer_text: str) -> str | None:
+    """"yes" or "no" when an answer opens with that word (markers and punctuation aside), else None.
+
+    Why: ``answer_in_text`` counts "Yes [1] ... and no money for punitive damages" as containing
+    "no"; a yes/no question is answered by the word the answer opens with."""
+    m = re.match(r"^\W*(yes|no)\b", answer_text, re.I)
+    return m.group(1).lower() if m else None
+
+
 def _norm_ref(ref: str) -> str:
     ref = (ref or "").strip()
     ref = re.sub(r"^https?://(www\.)?", "", ref, flags=re.I)

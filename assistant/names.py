@@ -28,7 +28,9 @@ realtimeqa-dev, dev-small and the unanswerable set it refused 7 answers, all wro
 one (every question with such a number re-asked).
 
 A US state the article writes only short ("Sen. Jim Banks, R-Ind.", "Carmel, Ind.") is
-mentioned (``_state_abbreviated``).
+mentioned (``_state_abbreviated``), and a country's adjective that the stemmer does not fold into
+the country ("Irish" for a report on the "University of Limerick in Ireland") by the country
+(``_DEMONYMS``).
 
 Limits: English capitalisation; a name the article writes otherwise (a transliteration, a
 nickname, a pronoun throughout) counts as not mentioned; an acronym in the question is never
@@ -123,8 +125,28 @@ def unmentioned(question: str, article_text: str) -> list[str]:
     return missing
 
 
+# Country adjectives ``text.term`` does not fold into their country ("Korean" is "Korea" already):
+# "Which Irish university ...?" is asked of a report that only writes "Ireland".
+_DEMONYMS = {
+    "irish": "ireland", "british": "britain", "english": "england", "scottish": "scotland", "welsh": "wales",
+    "french": "france", "german": "germany", "dutch": "netherlands", "swiss": "switzerland",
+    "swedish": "sweden", "danish": "denmark", "finnish": "finland", "norwegian": "norway", "spanish": "spain",
+    "portuguese": "portugal", "greek": "greece", "turkish": "turkey", "chinese": "china", "japanese": "japan",
+    "vietnamese": "vietnam", "thai": "thailand", "filipino": "philippines", "israeli": "israel",
+    "iraqi": "iraq", "iranian": "iran", "pakistani": "pakistan", "afghan": "afghanistan",
+    "egyptian": "egypt", "mexican": "mexico", "canadian": "canada", "cuban": "cuba", "brazilian": "brazil",
+    "peruvian": "peru", "chilean": "chile", "argentine": "argentina", "argentinian": "argentina",
+    "venezuelan": "venezuela", "ukrainian": "ukraine", "polish": "poland", "hungarian": "hungary",
+    "lebanese": "lebanon", "syrian": "syria", "sudanese": "sudan", "kenyan": "kenya", "haitian": "haiti",
+    "taiwanese": "taiwan",
+}
+
+
 def _mentioned(name: str, article_text: str, terms: set[str], tokens: set[str]) -> bool:
     """Whether the article (its ``terms`` and word ``tokens`` precomputed) mentions ``name``."""
+    country = _DEMONYMS.get(name.lower())
+    if country and content_terms(country) & terms:
+        return True
     own = content_terms(name) | content_terms(_HYPHEN.sub(" ", name))
     if (own - _KIND_WORDS or own) & terms:
         return True

@@ -486,6 +486,9 @@ class Assistant:
                                                                           s.min_support, about=about,
                                                                           quoted=quoted)) is not None:
                 named = ("Yes", stated)
+            if named is None and not leaning:
+                # A long question, most of whose words the answering sentence holds.
+                named = grounding.yes_or_no(question, ev.sentences, ev.passages, s.min_support)
         elif leaning and (dated := grounding.dated_quote(question, ev.sentences, ev.passages,
                                                           conversation.said(history))) is not None:
             # "When?" after "What did Taylor Swift announce?": the date of the sentence that
@@ -711,7 +714,7 @@ class Assistant:
             # July 27" under "When do new episodes of 'Rick and Morty' come out?"); names
             # given as examples are the article's to name ("tariffs on countries like Iraq").
             dating = ev.passages[found.n - 1]
-            named = grounding.with_referent(found.sentence, dating.text, found.start)
+            named = grounding.with_referent(found.sentence, dating.text, found.start, definite=True)
             if (names.unmentioned(names.without_examples(question), f"{dating.title} {named}")
                     or any(grounding.is_headline(direct, p.title) for p in ev.passages)):
                 # A copied headline ("The Mosquito Fire in California is now state's biggest

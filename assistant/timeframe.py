@@ -52,6 +52,9 @@ STALE_SLACK_DAYS = 7
 RECENT_LIMIT_DAYS = 180
 MIN_IN_TIME = 3
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+# "asteroid 2023 DW", "comet 2024 G3": a year in a provisional designation names the object, not a
+# time ("On what day in 2046 might asteroid 2023 DW strike Earth?" asks about 2046).
+_DESIGNATION = re.compile(r"\b(?i:asteroids?|comets?|objects?)\s+(?:19|20)\d\d\s+[A-Z]{1,2}\d{0,3}\b")
 _RECENCY = ("recently", "recent", "latest", "newest", "newly", "new")
 
 
@@ -110,7 +113,7 @@ def resolve(question: str, reference: str | dt.date | None) -> TimeFrame | None:
             phrase = m.group("phrase")
             return TimeFrame(_iso(start), _iso(min(end, ref)), phrase, named_days=phrase.lower() not in _RECENCY,
                              last=_iso(end))
-    years = [int(y) for y in _YEAR.findall(question) if int(y) <= ref.year]
+    years = [int(y) for y in _YEAR.findall(_DESIGNATION.sub(" ", question)) if int(y) <= ref.year]
     if years:
         year = max(years)
         return TimeFrame(_iso(dt.date(year, 1, 1)), _iso(min(dt.date(year, 12, 31), ref)), str(year),

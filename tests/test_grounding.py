@@ -1572,3 +1572,70 @@ def test_a_date_in_other_years_does_not_answer_when_in_a_year():
     assert not grounding.other_year("April 11", q)  # no year: the sentence decides
     assert not grounding.other_year("2015", "When was the 2022 Nobel laureate born?")  # an edition, not the time
     assert not grounding.other_year("2015", "Who won the trial in 2022?")
+
+
+def test_a_number_of_them_counts_the_toll_of_the_sentence_before():
+    text = ("At least 1,200 bodies of civilians have been discovered in the region since Russian troops withdrew. "
+            "At least 290 of them were found in Irpin, according to the city's mayor.")
+    q = "How many civilian bodies had been found in Irpin by May 2022?"
+    found = grounding.support("290", q, [_passage(text)])
+    assert found is not None and found.sentence.startswith("At least 290")
+    homes = text.replace("bodies of civilians have been discovered", "homes have been destroyed")
+    assert grounding.support("290", q, [_passage(homes)]) is None  # what "them" counts is no toll
+    assert grounding.support("290", q, [_passage("At least 290 of them were found in Irpin.")]) is None
+
+
+def test_a_vote_count_is_stated_by_a_tally_and_a_head_count_by_a_population():
+    q = "How many senators voted to confirm Amy Coney Barrett to the 7th Circuit in 2017?"
+    assert grounding.support("55", q, [_passage("Barrett was confirmed 55 to 43.")]) is not None
+    assert grounding.support("43", "How many senators voted against her?",
+                             [_passage("She was confirmed 55-43 on Tuesday.")]) is not None
+    assert grounding.support("5", q, [_passage("The hearing ran from 5 to 7 p.m. on Barrett's day.")]) is None
+    q = "How many people live in the Tecate, Mexico area?"
+    assert grounding.support("100,000", q, [_passage("Tecate and its suburbs boast a population of 100,000.")]) \
+        is not None
+    assert grounding.support("12", q, [_passage("Tecate has 12 hotels and a population of 100,000.")]) is None
+
+
+def test_a_subject_named_by_the_is_read_with_the_sentence_before_it():
+    text = ("He talked about what the club will bring to the Delaware Seashore State Park. The long-awaited new "
+            "venue is getting closer to opening, with Friday, May 26 as target date.")
+    start = text.index("The long")
+    assert grounding.with_referent(text[start:], text, start) == text[start:]
+    assert grounding.with_referent(text[start:], text, start, definite=True) == text
+    assert grounding.with_referent("Delaware is small.", "Delaware is small.", 0, definite=True) == "Delaware is small."
+
+
+def test_a_long_yes_no_question_is_answered_by_the_sentence_that_holds_most_of_its_words(embedder):
+    def answer(question, text, title="Iowa politics"):
+        p = _passage(text, title=title)
+        found = grounding.yes_or_no(question, _scored(question, [p], embedder), [p], min_score=0.0)
+        return (found[0], found[1].sentence) if found else None
+
+    q = "Is Rep. Ashley Hinson running for Iowa governor in 2026?"
+    said, sentence = answer(q, "U.S. Rep. Ashley Hinson has ruled out a run for Iowa governor, saying she is "
+                               "instead committed to her work in Washington.")
+    assert said == "No" and sentence.startswith("U.S. Rep. Ashley Hinson has ruled out")
+    assert answer(q, "Rep. Ashley Hinson will not run for Iowa governor, she said.")[0] == "No"
+    # "did not say" denies nothing asked.
+    assert answer(q, "Rep. Ashley Hinson did not say whether she would run for Iowa governor.") is None
+    # Nor does "not ... until": it says when.
+    assert answer("Was the Flag Day law signed by President Harry Truman?",
+                  "The law making it national Flag Day wasn't signed until 1949 by President Harry Truman.",
+                  title="Flag Day") is None
+    q = "Did NASA's DART spacecraft actually change the asteroid's orbit in 2022?"
+    assert answer(q, "The DART spacecraft changed the moonlet asteroid's orbit by 32 minutes.",
+                  title="NASA's DART mission") == ("Yes", "The DART spacecraft changed the moonlet asteroid's orbit "
+                                                          "by 32 minutes.")
+    # Not yes: a hedge, a word of denial, or a sentence that lacks what is asked ("killed").
+    assert answer(q, "The DART spacecraft may have changed the moonlet asteroid's orbit.", title="NASA's DART") is None
+    assert answer("Has anyone been killed in California's McKinney Fire?",
+                  "The McKinney Fire burns near Yreka, California, on Saturday.", title="McKinney Fire") is None
+    # Too few of the question's words, or a negated question: left to the model.
+    assert answer("Did Trump's pause on federal grants and loans apply to Social Security benefits?",
+                  "Leavitt said it was not a blanket pause.") is None
+    assert answer("Wasn't Ashley Hinson running for Iowa governor?",
+                  "U.S. Rep. Ashley Hinson has ruled out a run for Iowa governor.") is None
+    which = "Which lawmaker, Ashley Hinson or Zach Nunn, has ruled out a run for Iowa governor?"
+    assert grounding.yes_no(which)  # read as yes/no elsewhere, but it asks who
+    assert answer(which, "U.S. Rep. Ashley Hinson has ruled out a run for Iowa governor.") is None

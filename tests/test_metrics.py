@@ -139,3 +139,11 @@ def test_aggregate_absent_inputs_are_none():
                 "refusal_rate", "refusal_precision", "tokens_per_s"):
         assert m[key] is None, key
     assert M.aggregate([])["n"] == 0
+
+
+def test_a_yes_no_answer_is_the_word_it_opens_with():
+    from assistant.metrics import stance
+    assert stance("Yes [1]\n\nThe jury awarded Heard $2 million and no money for punitive damages. [1]") == "yes"
+    assert stance("No, Cardi B didn't perform [8]") == "no"
+    assert stance("Nothing was said [2]") is None
+    assert stance("The archive does not say.") is None

@@ -120,3 +120,10 @@ def test_a_us_state_written_short_after_a_lawmakers_party_or_a_town_is_mentioned
     # Another state's label, or the abbreviation standing alone, is no mention.
     assert unmentioned(q, "Sen. Tim Kaine, D-Va., said ...") == ["Indiana"]
     assert unmentioned("Who won in Indiana?", "He went to Ind. once.") == ["Indiana"]
+
+
+def test_a_country_adjective_is_mentioned_by_the_country():
+    q = "Which Irish university was behind the 2022 study on walks after meals?"
+    assert unmentioned(q, "Blood sugar: a study by the University of Limerick in Ireland found ...") == []
+    assert unmentioned(q, "Blood sugar: a study by the University of Leeds found ...") == ["Irish"]
+    assert unmentioned("Which French city hosted the 2024 Olympics?", "Paris, France, hosted the Olympics.") == []

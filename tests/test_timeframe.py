@@ -60,6 +60,9 @@ def test_a_year_is_the_window_when_no_relative_time_is_named():
     # A relative phrase is narrower than the year; a later year is the future, not a window.
     assert resolve("England beat which nation on Sunday to win the 2025 women's Euros?", REF).phrase == "on Sunday"
     assert resolve("Which politician decided against running for governor in 2026?", REF) is None
+    # The year of an asteroid's designation names the rock, not a time.
+    assert resolve("On what day in 2046 might asteroid 2023 DW strike Earth?", "2023-03-09") is None
+    assert resolve("How close did asteroid 2024 YR4 come in 2024?", REF).phrase == "2024"
 
 
 def _passage(doc_id: str, published: str | None) -> Passage:
