@@ -252,12 +252,17 @@ _UNCOUNTED = frozenset({"people", "persons", "individuals", "ones", "others", "m
 COUNT_REACH = 4  # words between a number and the noun it counts ("20 warning shots", "4th North Korean soldier")
 
 
+_RANK = re.compile(r"^\s*(?:No\.|number|top)[\s-]*\d+\b", re.I)
+
+
 def counted_phrase(question: str) -> str:
     """The words of a "how many" question that name what it counts, as written ("murders",
     "people watched"): what ``counted_nouns`` stems."""
     m = re.search(r"\bhow\s+many\b(.*)", question, re.I)
     said: list[str] = []
-    for raw in re.findall(r"[^\W\d_][\w'’-]*|\d[\d,.]*", m.group(1) if m else ""):
+    # "How many No. 1 albums": the rank is no word of what is counted.
+    counted = _RANK.sub(" ", m.group(1)) if m else ""
+    for raw in re.findall(r"[^\W\d_][\w'’-]*|\d[\d,.]*", counted):
         # "US" is a name, not the pronoun.
         if (raw.lower() in STOPWORDS and not raw.isupper()) or raw[0].isdigit():
             if not said and raw.lower() == "more":

@@ -30,7 +30,8 @@ one (every question with such a number re-asked).
 A US state the article writes only short ("Sen. Jim Banks, R-Ind.", "Carmel, Ind.") is
 mentioned (``_state_abbreviated``), and a country's adjective that the stemmer does not fold into
 the country ("Irish" for a report on the "University of Limerick in Ireland") by the country
-(``_DEMONYMS``).
+(``_DEMONYMS``); "America" by "US", "U.S." or "United States". A title or place abbreviated
+before a name ("St. Louis", "Sen. Jim Banks") belongs to the name (``_ABBREVIATIONS``).
 
 Limits: English capitalisation; a name the article writes otherwise (a transliteration, a
 nickname, a pronoun throughout) counts as not mentioned; an acronym in the question is never
@@ -45,8 +46,13 @@ from .text import content_terms, words
 
 _TIME_NAMES = frozenset(m.lower() for m in [*calendar.month_name[1:], *calendar.day_name])
 _TAG = re.compile(r"<[^>]+>")
+# Abbreviations written before a name ("St. Louis", "Mt. Rainier", "Sen. Jim Banks"): their
+# period ends neither a sentence nor the name, and alone they name nothing (``_KIND_WORDS``).
+_ABBREVIATIONS = ("St", "Mt", "Ft", "Dr", "Mr", "Mrs", "Ms", "Gen", "Sen", "Rep", "Gov", "Lt", "Col",
+                  "Sgt", "Capt", "Prof", "Rev", "Pres")
 # A sentence ends at . ! ? before a space and an opening quote or capital.
-_SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z])")
+_SENTENCE = re.compile("".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS)
+                       + r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z])")
 _TOKEN = re.compile(r"[\"'“‘(]*([^\s\"'“”‘’()]+(?:['’][^\s\"“”()]*)?)[\"'”’),.;:!?]*")
 # "SUVs", "CEOs": common nouns; "DMZ", "ICE": often spelled out by the article instead.
 _ACRONYM = re.compile(r"^[A-Z]{2,}s?$")
@@ -67,7 +73,9 @@ def question_names(question: str) -> list[str]:
                 run.append(bare)
             # A run ends at a lower-case word, at punctuation after the word and at a possessive
             # ("England's Euro semi-final" names two things).
-            if not name_word or m.group(0).rstrip()[-1:] in ",.;:!?\"”’)" or bare != word.strip(".,;:!?"):
+            abbreviated = name_word and m.group(0).rstrip() == bare + "." and bare in _ABBREVIATIONS
+            if (not name_word or (m.group(0).rstrip()[-1:] in ",.;:!?\"”’)" and not abbreviated)
+                    or bare != word.strip(".,;:!?")):
                 if run and content_terms(" ".join(run)):
                     out.append(" ".join(run))
                 run = []
@@ -102,7 +110,8 @@ _KIND_WORDS = content_terms(
     "news times post magazine network studios records motors bridge station tower hall house "
     "senate congress committee commission agency service services administration office army navy "
     "force forces police republic kingdom united north south east west new great royal federal "
-    "general show prize war act bill law summit conference project program mission operation")
+    "general show prize war act bill law summit conference project program mission operation "
+    "saint fort " + " ".join(_ABBREVIATIONS))
 
 
 def unmentioned(question: str, article_text: str) -> list[str]:
@@ -142,11 +151,18 @@ _DEMONYMS = {
 }
 
 
+# The United States by its other names: "America", "United States", "U.S.", "USA".
+_US = frozenset({"america", "united states", "u.s", "usa"})
+_US_SHORT = re.compile(r"\bU\.S\.|\b(?:US|USA|America|United States)\b")
+
+
 def _mentioned(name: str, article_text: str, terms: set[str], tokens: set[str]) -> bool:
     """Whether the article (its ``terms`` and word ``tokens`` precomputed) mentions ``name``."""
     country = _DEMONYMS.get(name.lower())
     if country and content_terms(country) & terms:
         return True
+    if name.lower() in _US and _US_SHORT.search(article_text):
+        return True  # "America's 250th" in a report on the "US 250th anniversary"
     own = content_terms(name) | content_terms(_HYPHEN.sub(" ", name))
     if (own - _KIND_WORDS or own) & terms:
         return True

@@ -33,7 +33,7 @@ METRIC_ROWS = [
     ("attributed_rate", "answers whose citation the checker attributed", "pct"),
     ("citation_support", "citation support", "pct"),
     ("sent_back_rate", "replies sent back for the fact (a copied sentence)", "pct"),
-    ("focused_rate", "answers from the best passage alone (descriptive questions)", "pct"),
+    ("focused_rate", "answers from the best passage alone", "pct"),
     ("refusal_rate", "refusal rate", "pct"),
     ("false_refusal_rate", "refusals of answerable questions", "pct"),
     ("refusal_precision", "refusal precision", "pct"),

@@ -210,8 +210,9 @@ class Answer:
     # A sentence-long first reply to a factoid question, replaced by the model's shorter second
     # reply (``grounding.too_long``); None when the first reply was kept.
     shortened: str | None = None
-    # A descriptive question answered from its single best evidence passage
-    # (``Settings.focused_first``); ``passages`` then holds that passage alone.
+    # Answered from the single best evidence passage (a descriptive question:
+    # ``Settings.focused_first``; a factoid: ``Settings.focused_factoid``); ``passages`` then
+    # holds that passage alone.
     focused: bool = False
     # A factoid answer that is the evidence span the model found likeliest as its reply
     # (``Assistant._candidate``), after its own reply was refused.

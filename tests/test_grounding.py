@@ -801,6 +801,13 @@ def test_a_toll_is_stated_only_by_a_number_of_that_toll(reply, sentence, stated)
                                                "AccuWeather.")]) is not None
 
 
+def test_a_count_of_ranked_things_is_stated_by_a_number_of_those_things():
+    # "No. 1 albums" counts albums: the rank is not what is counted.
+    q = "How many No. 1 albums on Billboard's chart did Taylor Swift have when she passed Jay-Z?"
+    assert grounding.support("15", q, [_passage("Billboard put the singer ahead of Jay-Z for most No. 1s (15 "
+                                                "chart topping albums to his 14).")]) is not None
+
+
 @pytest.mark.parametrize("question, nouns", [
     ("How many warning shots were fired?", {"warn", "shot"}),
     ("How many times was the soldier shot?", {"time"}),
@@ -809,6 +816,9 @@ def test_a_toll_is_stated_only_by_a_number_of_that_toll(reply, sentence, stated)
     ("How many Democrats voted for the bill?", {"democrat", "vote"}),  # a name, when it is all there is
     ("How many Oscars did she win?", {"oscar"}),
     ("How many more troops will be sent?", {"troop"}),
+    # A rank before the noun is no word of what is counted.
+    ("How many No. 1 albums did Taylor Swift have?", {"album"}),
+    ("How many top-10 hits did she have?", {"hit"}),
     ("How many were arrested?", set()),
     ("How many people were there?", set()),
 ])
@@ -1428,6 +1438,14 @@ def test_a_why_sentence_holding_none_of_the_questions_words():
     assert grounding.says_nothing_of(q, text[start:])
     assert not grounding.says_nothing_of(q, grounding.with_referent(text[start:], text, start))
     assert grounding.with_referent("The deal held.", text, start) == "The deal held."
+    # A subject that refers back with "the <noun>" is of the sentence before, read so where a
+    # place is named (pipeline: ``definite=True``).
+    text = ("A pack of orcas hunting and killing an adult blue whale has been recorded for the first time. "
+            "The stalking episode took place in March 2019 at Bremer Bay, Western Australia.")
+    start = text.index("The stalking")
+    q = "Where were killer whales first recorded killing an adult blue whale?"
+    assert grounding.says_nothing_of(q, grounding.with_referent(text[start:], text, start))
+    assert not grounding.says_nothing_of(q, grounding.with_referent(text[start:], text, start, definite=True))
 
 
 def test_when_something_is_still_to_come_is_answered_by_its_condition(embedder):

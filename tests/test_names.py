@@ -22,6 +22,9 @@ from assistant.names import without_examples
     ("And the South?", ["South"]),
     # A plural possessive keeps no apostrophe: no article writes "Republicans'".
     ("What did Elon Musk call the Republicans' big tax bill?", ["Elon Musk", "Republicans"]),
+    # An abbreviated title or place word belongs to the name: its period ends no sentence.
+    ("When are the Boeing workers in St. Louis going on strike?", ["Boeing", "St Louis"]),
+    ("What did Sen. Jim Banks say about Gov. Mike DeWine?", ["Sen Jim Banks", "Gov Mike DeWine"]),
 ])
 def test_question_names(question, expected):
     assert question_names(question) == expected
@@ -127,3 +130,19 @@ def test_a_country_adjective_is_mentioned_by_the_country():
     assert unmentioned(q, "Blood sugar: a study by the University of Limerick in Ireland found ...") == []
     assert unmentioned(q, "Blood sugar: a study by the University of Leeds found ...") == ["Irish"]
     assert unmentioned("Which French city hosted the 2024 Olympics?", "Paris, France, hosted the Olympics.") == []
+
+
+def test_an_abbreviation_alone_does_not_mention_a_name():
+    q = "When are the Boeing workers in St. Louis going on strike?"
+    assert unmentioned(q, "Boeing workers in the St. Louis area are set to strike.") == []
+    assert unmentioned(q, "Boeing workers near St. Paul are set to strike.") == ["St Louis"]
+    assert unmentioned("What did Sen. Jim Banks say?", "Sen. Tim Kaine said no.") == ["Sen Jim Banks"]
+
+
+def test_america_is_mentioned_by_the_united_states_other_names():
+    q = "When did Lebanon County dedicate its Liberty Tree for America's 250th?"
+    assert unmentioned(q, "Liberty Tree planted in Lebanon County to mark US 250th anniversary") == []
+    assert unmentioned(q, "Lebanon County marks the 250th anniversary of the U.S. with a Liberty Tree") == []
+    assert unmentioned(q, "Liberty Tree planted in Lebanon County to mark 250th anniversary") == ["America"]
+    # "US" the pronoun is no mention: its capitals are.
+    assert unmentioned(q, "Lebanon County's Liberty Tree: join us for the 250th") == ["America"]

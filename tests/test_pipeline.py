@@ -56,10 +56,11 @@ class PositionBiased(Scripted):
 @pytest.fixture
 def assistant(built, embedder):
     # Strongest evidence first, so the scripted replies can name passage [1]; the default order
-    # (strongest last) has its own test. Descriptive questions read every passage at once here;
-    # asking the best passage first has its own tests (``focused``).
+    # (strongest last) has its own test. Every question reads every passage at once here; asking
+    # the best passage first has its own tests (``focused``).
     settings, _ = built
-    return Assistant(settings.with_(best_evidence_last=False, focused_first=False), embedder=embedder)
+    return Assistant(settings.with_(best_evidence_last=False, focused_first=False, focused_factoid=False),
+                     embedder=embedder)
 
 
 @pytest.fixture
@@ -105,10 +106,59 @@ def test_a_best_passage_from_well_before_the_time_asked_about_is_not_answered_al
     assert answer.refused and answer.answer.startswith("The archive does not say: what it has on this is from 2017-12-28")
 
 
-def test_a_factoid_question_reads_every_passage_at_once(focused):
+def test_a_factoid_question_is_answered_from_its_best_passage_alone(focused):
     focused._llm = llm = Scripted(["about 20 [1]"])
     answer = focused.ask("How many warning shots were fired?")
-    assert len(llm.prompts) == 1 and _passages_in(llm.prompts[0]) > 1 and not answer.focused
+    assert len(llm.prompts) == 1 and _passages_in(llm.prompts[0]) == 1
+    assert llm.prompts[0].endswith(ANSWER_INSTRUCTION)
+    assert answer.focused and not answer.refused and len(answer.passages) == 1
+    assert answer.passages[0].doc_id == "news.jsonl#fog" and answer.answer.startswith("About 20 [1]")
+    assert answer.citations[0].supported and "warning shots" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("first", ["The archive does not say.", "Seven tanks [1]"])
+def test_a_factoid_its_best_passage_does_not_answer_reads_every_passage(focused, first):
+    # A refusal, or a reply no sentence of that passage states: nothing of it is shown, and
+    # every passage is read as before (the model's reply there checked as usual).
+    focused._llm = llm = Scripted([first], ["about 20"])
+    answer = focused.ask("How many warning shots were fired?")
+    assert len(llm.prompts) == 2 and _passages_in(llm.prompts[0]) == 1 and _passages_in(llm.prompts[1]) > 1
+    assert not answer.focused and not answer.refused and len(answer.passages) > 1
+    assert answer.answer.startswith("About 20 [") and "Seven" not in answer.answer
+    assert answer.timings.completion_tokens == 8 and answer.timings.prompt_tokens == 246  # both attempts
+
+
+class Hesitant(Scripted):
+    """Scores a refusal's opening word as likely as ``refusal`` (a log-probability) after any prompt."""
+
+    def __init__(self, refusal: float, *replies):
+        super().__init__(*replies)
+        self.refusal, self.scored = refusal, []
+
+    def reply_logprobs(self, messages, replies):
+        self.scored.append(replies)
+        return [[self.refusal] for _ in replies]
+
+
+@pytest.mark.parametrize("refusal, alone", [(-6.0, True), (-1.5, False)])
+def test_a_best_passage_reply_the_model_was_unsure_of_reads_every_passage(focused, refusal, alone):
+    # "The archive does not say" nearly as likely as the reply: the other passages are read too.
+    focused._llm = llm = Hesitant(refusal, ["about 20 [1]"], ["about 20"])
+    answer = focused.ask("How many warning shots were fired?")
+    assert llm.scored == [["The"]] and answer.focused is alone and not answer.refused
+    assert len(llm.prompts) == (1 if alone else 2)
+
+
+def test_a_best_passage_reply_that_only_repeats_the_question_reads_every_passage(focused):
+    focused._llm = llm = Scripted(["North Korean soldiers [1]"], ["about 20"])
+    answer = focused.ask("How many North Korean soldiers were fired at?")
+    assert len(llm.prompts) == 2 and _passages_in(llm.prompts[1]) > 1 and not answer.focused
+
+
+def test_a_yes_no_question_is_not_asked_of_its_best_passage_first(focused):
+    focused._llm = llm = Scripted(["No [1]"])
+    focused.ask("Did the soldier carry a weapon across the border?")
+    assert _passages_in(llm.prompts[0]) > 1
 
 
 def test_strongest_evidence_comes_last_by_default(built, embedder):
@@ -539,7 +589,8 @@ def test_evidence_from_before_the_year_asked_about_is_dropped(tmp_path, embedder
     from assistant.settings import Settings
 
     archive = write_archive(tmp_path / "a", EUROS)
-    settings = Settings(archive=archive, index=tmp_path / "i", cache_dir=tmp_path / "c")
+    # Every passage read at once: the prompt shows what the evidence holds.
+    settings = Settings(archive=archive, index=tmp_path / "i", cache_dir=tmp_path / "c", focused_factoid=False)
     build_index(settings, embedder=embedder)
     llm = Scripted(["Spain [1]"])
     answer = Assistant(settings, llm=llm, embedder=embedder).ask(question, filters=Filters(as_of="2025-08-01"))
@@ -731,7 +782,9 @@ class FirstReplyCopied:
 @pytest.mark.slow
 def test_real_model_never_shows_a_copied_sentence_sent_back(real, real_llm):
     copied = "South Korean troops later fired warning shots at North Korean guards who approached the border line [1]"
-    real._llm = FirstReplyCopied(real_llm, copied)
+    # Every passage read at once: the copied reply is the one to all of them.
+    real = Assistant(real.settings.with_(focused_factoid=False), llm=FirstReplyCopied(real_llm, copied),
+                     embedder=real.embedder)
     answer = real.ask("How many warning shots were fired?")
     assert answer.shortened == copied and real._llm.calls == 2
     # The copied sentence is never shown as the answer (it was before: a passage states it). Sent
