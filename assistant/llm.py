@@ -74,9 +74,12 @@ class LLM(Protocol):
         score. Optional: callers fall back to parsing a generated answer without it."""
         ...
 
-    def reply_logprobs(self, messages: list[dict], replies: list[str]) -> list[list[float]] | None:
+    def reply_logprobs(self, messages: list[dict], replies: list[str],
+                       stats: GenerationStats | None = None) -> list[list[float]] | None:
         """The log-probability of each token of each of ``replies`` as the start of the
-        assistant's turn after ``messages``; None when the backend cannot score. Optional."""
+        assistant's turn after ``messages``; None when the backend cannot score. Optional.
+        ``stats``, when given, gets the prompt's tokens and evaluation time (as ``stream_chat``
+        fills them; nothing is generated)."""
         ...
 
     def busy(self) -> bool:
@@ -214,11 +217,13 @@ class LlamaCppLLM:
             probs = np.exp(logits - logits.max())
             return (probs / probs.sum()).tolist()
 
-    def reply_logprobs(self, messages: list[dict], replies: list[str]) -> list[list[float]] | None:
+    def reply_logprobs(self, messages: list[dict], replies: list[str],
+                       stats: GenerationStats | None = None) -> list[list[float]] | None:
         """The prompt is evaluated once (the KV cache keeps a shared prefix, as for
         ``choice_probs``); each reply's few tokens are then fed one at a time from that point and
         the log-softmax of the logits before each is read. A reply that would not fit the context
-        is scored on the tokens that fit. Needs the GGUF's chat template; None without one."""
+        is scored on the tokens that fit. Needs the GGUF's chat template; None without one.
+        ``stats``: the prompt's tokens and its evaluation time, as ``stream_chat`` reports them."""
         if self._formatter is None:
             return None
         import numpy as np
@@ -235,8 +240,12 @@ class LlamaCppLLM:
             llama = self._llm
             keep = llama.longest_token_prefix(llama.input_ids[: llama.n_tokens].tolist(), tokens)
             llama.n_tokens = min(keep, len(tokens) - 1)
+            started = time.perf_counter()
             llama.eval(tokens[llama.n_tokens:])
             end, first = llama.n_tokens, log_softmax()
+            if stats is not None:
+                took = time.perf_counter() - started
+                stats.update(GenerationStats(prompt_tokens=len(tokens), prompt_eval_s=took, first_token_s=took))
             scored = []
             for reply in replies:
                 pieces = llama.tokenize(reply.encode("utf-8"), add_bos=False, special=False)

@@ -565,15 +565,23 @@ class Assistant:
             sentence; ``narrow``: the best passage alone is read, and a reply that fails is
             refused without looking for an answer of the evidence's own (all is read next)."""
             pieces: list[str] = []
-            # A few words are asked for; the cap stops a degenerate reply ("1000000...") early.
-            for piece in llm.stream_chat(messages, max_tokens=min(s.max_answer_tokens, DIRECT_TOKENS),
-                                         temperature=s.temperature, stop=["\n"], stats=stats):
-                pieces.append(piece)
+            # From the best passage alone, a model close to refusing is not asked to write its reply
+            # at all (``_hesitant``); scoring evaluates the prompt, which the reply then reuses.
+            scoring = GenerationStats()
+            hesitant = narrow and self._hesitant(llm, messages, scoring)
+            if not hesitant:
+                # A few words are asked for; the cap stops a degenerate reply ("1000000...") early.
+                for piece in llm.stream_chat(messages, max_tokens=min(s.max_answer_tokens, DIRECT_TOKENS),
+                                             temperature=s.temperature, stop=["\n"], stats=stats):
+                    pieces.append(piece)
+            stats.prompt_tokens = max(stats.prompt_tokens, scoring.prompt_tokens)
+            stats.prompt_eval_s += scoring.prompt_eval_s
+            stats.first_token_s += scoring.first_token_s
             raw = "".join(pieces).strip()
             # A refusal is final only when the evidence gives no answer of its own (``_from_evidence``).
-            refused = prompts.is_refusal(raw)
+            refused = hesitant or prompts.is_refusal(raw)
             reply = grounding.parse_reply("" if refused else raw)
-            if narrow and not refused and self._unsure(llm, messages, reply.direct, question):
+            if narrow and not refused and self._restates(reply.direct, question):
                 refused = True
             if (not refused and reply.direct.strip(" .!").lower() == "no"
                     and (stated := self._denied_in(question, reply.cited, ev)) is not None
@@ -738,10 +746,11 @@ class Assistant:
         Why: with eight passages in front of it the 0.5B model often names a fact of the wrong one
         ("Alexandra Popp" for England's extra-time winner against Germany, "Arizona" for where
         Intel's 2022 plant is built); from the best passage alone, when sure of its reply there
-        (``_unsure``), it named "Chloe Kelly" and "Ohio". Asked of that passage with no such
+        (``_hesitant``), it named "Chloe Kelly" and "Ohio". Asked of that passage with no such
         gate, it answered whatever the passage held: on the eleven natural sets 29 answers turned
         right, 33 right ones turned wrong, and 17 refusals turned wrong (README Quality).
-        Costs a prompt of ~150-250 tokens (under a second here) more when the reply does not stand."""
+        Costs a prompt of ~150-250 tokens (under a second here) more when the reply does not stand;
+        a model close to refusing there writes no reply (``_hesitant`` is asked first)."""
         best = ev.passages[-1] if self.settings.best_evidence_last else ev.passages[0]
         one = replace(answer, passages=[best], timings=replace(timings))
         own = GenerationStats()
@@ -755,17 +764,21 @@ class Assistant:
         return None
 
     @staticmethod
-    def _unsure(llm, messages: list[dict], direct: str, question: str) -> bool:
-        """Whether a reply from the best passage alone is too unsure to stand without the other
-        passages: it only repeats the question's words ("Shinzo Abe" for "Who is the suspect
-        arrested for shooting Shinzo Abe?"), or the model's log-probability of opening a refusal
-        instead was above ``NARROW_REFUSAL_CEILING`` (a backend that cannot score: not unsure)."""
-        said = grounding.content_terms(markers.strip_markers(direct))
-        if said and not said - grounding.content_terms(question):
-            return True
+    def _hesitant(llm, messages: list[dict], stats: GenerationStats) -> bool:
+        """Whether the model, asked of the best passage alone, was close to refusing there: its
+        log-probability of opening a refusal ("The") above ``NARROW_REFUSAL_CEILING`` (a backend
+        that cannot score: not hesitant). Its reply would not stand, so it is not generated."""
         score = getattr(llm, "reply_logprobs", None)
-        scored = score(messages, [REFUSAL_OPENING]) if score is not None else None
+        scored = score(messages, [REFUSAL_OPENING], stats=stats) if score is not None else None
         return bool(scored and scored[0]) and scored[0][0] > NARROW_REFUSAL_CEILING
+
+    @staticmethod
+    def _restates(direct: str, question: str) -> bool:
+        """Whether a reply from the best passage alone only repeats the question's words ("Shinzo
+        Abe" for "Who is the suspect arrested for shooting Shinzo Abe?"): too unsure to stand
+        without the other passages."""
+        said = grounding.content_terms(markers.strip_markers(direct))
+        return bool(said) and not said - grounding.content_terms(question)
 
     def _rejects(self, direct: str, question: str, found: grounding.Support, ev: evidence.Evidence,
                  snap: _Snapshot, leaning: bool) -> bool:

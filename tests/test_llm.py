@@ -6,7 +6,7 @@ import time
 import pytest
 
 from assistant.gguf import ModelError
-from assistant.llm import REFUSAL, LlamaCppLLM, load_llm
+from assistant.llm import REFUSAL, GenerationStats, LlamaCppLLM, load_llm
 from assistant.settings import Settings
 from fake_llm import FakeLLM
 
@@ -175,6 +175,13 @@ def test_reply_logprobs_score_given_replies_from_the_prompt(real_llm):
     before = "".join(real_llm.stream_chat(MESSAGES, max_tokens=8))
     real_llm.reply_logprobs(MESSAGES, ["Nine days", "Two weeks"])
     assert "".join(real_llm.stream_chat(MESSAGES, max_tokens=8)) == before
+    # Asked for them, the prompt's size and evaluation time, as a reply's stats report them
+    # (the prompt is the same after the reply above: its last token is evaluated again).
+    stats, written = GenerationStats(), GenerationStats()
+    "".join(real_llm.stream_chat(MESSAGES, max_tokens=8, stats=written))
+    real_llm.reply_logprobs(MESSAGES, ["Nine days"], stats=stats)
+    assert stats.prompt_tokens == written.prompt_tokens and 0 < stats.prompt_eval_s == stats.first_token_s
+    assert stats.completion_tokens == 0
 
 
 def test_amx_is_read_from_the_cpu_flags(tmp_path):

@@ -135,18 +135,32 @@ class Hesitant(Scripted):
         super().__init__(*replies)
         self.refusal, self.scored = refusal, []
 
-    def reply_logprobs(self, messages, replies):
+    def reply_logprobs(self, messages, replies, stats=None):
         self.scored.append(replies)
+        if stats is not None:
+            stats.prompt_tokens, stats.prompt_eval_s, stats.first_token_s = 100, 0.5, 0.5
         return [[self.refusal] for _ in replies]
 
 
-@pytest.mark.parametrize("refusal, alone", [(-6.0, True), (-1.5, False)])
-def test_a_best_passage_reply_the_model_was_unsure_of_reads_every_passage(focused, refusal, alone):
-    # "The archive does not say" nearly as likely as the reply: the other passages are read too.
-    focused._llm = llm = Hesitant(refusal, ["about 20 [1]"], ["about 20"])
+def test_a_best_passage_reply_the_model_was_sure_of_stands(focused):
+    focused._llm = llm = Hesitant(-6.0, ["about 20 [1]"], ["About 100"])
     answer = focused.ask("How many warning shots were fired?")
-    assert llm.scored == [["The"]] and answer.focused is alone and not answer.refused
-    assert len(llm.prompts) == (1 if alone else 2)
+    assert llm.scored == [["The"]] and answer.focused and not answer.refused
+    assert len(llm.prompts) == 1 and answer.direct == "about 20"
+    # The scoring pass evaluated the prompt; the reply reused it.
+    assert answer.timings.prompt_eval_s >= 0.5 and answer.timings.first_token_s >= 0.5
+
+
+def test_a_model_unsure_of_the_best_passage_writes_nothing_there_and_reads_every_passage(focused):
+    # "The archive does not say" nearly as likely as any reply: no reply is generated from the
+    # best passage; the one prompt the model writes for holds every passage.
+    focused._llm = llm = Hesitant(-1.5, ["about 20 [1]"], ["About 100"])
+    answer = focused.ask("How many warning shots were fired?")
+    assert llm.scored == [["The"]] and not answer.focused and not answer.refused
+    assert len(llm.prompts) == 1 and _passages_in(llm.prompts[0]) > 1
+    assert answer.direct == "about 20" and len(answer.passages) > 1
+    # The scoring pass is part of the wait for the answer.
+    assert answer.timings.prompt_eval_s >= 0.5 and answer.timings.first_token_s >= 0.5
 
 
 def test_a_best_passage_reply_that_only_repeats_the_question_reads_every_passage(focused):
