@@ -28,6 +28,10 @@ os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
 
 BUNDLED_NAME = "all-MiniLM-L6-v2"
 SMALL_BATCH = 64
+# Evidence sentences run from a 5-word dateline to a 60-word quote, and a batch is padded to its
+# longest: 49 of them in batches of 16 took 0.37 s on two cores against 0.68 s in one batch of 64,
+# the vectors equal to 2e-7 (benchmarks/bench_evidence_embedding.py).
+SENTENCE_BATCH = 16
 # Vectors ``encode_cached`` keeps (384 floats each for MiniLM: ~30 MB).
 CACHED_VECTORS = 20_000
 # Held around every tokenizer call and forward pass, in every Embedder of the process.
@@ -237,7 +241,7 @@ class Embedder:
             known = {t: self._vectors[t] for t in texts if t in self._vectors}
         missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
-            known.update(zip(missing, self.encode(missing, alone=alone)))
+            known.update(zip(missing, self.encode(missing, batch_size=SENTENCE_BATCH, alone=alone)))
         with self._vectors_lock:
             for t in dict.fromkeys(texts):
                 self._vectors[t] = known[t]

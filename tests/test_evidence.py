@@ -107,6 +107,23 @@ def test_cached_sentence_vectors_match_fresh_ones_and_stay_bounded(embedder, mon
     assert len(embedder._vectors) == 2
 
 
+def test_evidence_sentences_are_embedded_in_small_batches_with_the_same_vectors(embedder, monkeypatch):
+    # A batch is padded to its longest text: a dateline and a long quote in one batch of 64 cost
+    # the quote's length 64 times over (benchmarks/bench_evidence_embedding.py).
+    import numpy as np
+
+    from assistant.embedder import SENTENCE_BATCH
+
+    texts = [f"Sentence {i} about the border." + " The guards fired warning shots at dawn." * (i % 7)
+             for i in range(40)]
+    whole = embedder.encode(texts, batch_size=64)
+    sizes = []
+    real = embedder.model.encode
+    monkeypatch.setattr(embedder.model, "encode", lambda t, **kw: sizes.append(kw["batch_size"]) or real(t, **kw))
+    assert np.allclose(embedder.encode_cached(texts), whole, atol=1e-5)
+    assert sizes == [SENTENCE_BATCH] and SENTENCE_BATCH < len(texts)
+
+
 def test_a_sentence_that_refers_back_brings_what_it_refers_to(embedder):
     # The retrieved chunk starts at "The first is ...": what "the first" is (a pressure) lies in
     # the sentence before, outside the chunk, and must be read with it.
