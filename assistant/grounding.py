@@ -791,8 +791,10 @@ def object_instead(direct: str, question: str, sentence: str) -> str | None:
 
 _YES_NO_QUESTION = re.compile(r"^\W*(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b", re.I)
 # The same after an opening phrase of its own: "As of June 16, 2025, had Blue Origin announced a
-# date?", "When the footage leaked, had Rockstar announced a date?" (not "Who, in the end, ...").
-_YES_NO_ASKED = re.compile(r"^\W*(?:(?!(?:who|whom|whose|what|which|where|when|why|how)\s*,)[^?]{0,90}?,\s*)?"
+# date?", "When the footage leaked, had Rockstar announced a date?" (not "Who, in the end, ...",
+# nor "How big, in square feet, is ...?": a question word and at most one more before the comma).
+_YES_NO_ASKED = re.compile(r"^\W*(?:(?!(?:who|whom|whose|what|which|where|when|why|how)(?:\s+[\w'’-]+)?\s*,)"
+                           r"[^?]{0,90}?,\s*)?"
                            r"(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b", re.I)
 _NEGATION_TERMS = {term("not"), term("never")}
 
@@ -1906,7 +1908,9 @@ def yes_or_no(question: str, ranked: Sequence, passages: Sequence[Passage], min_
 
     Why: the 0.5B model cannot tell yes from no: over the natural sets' yes/no questions its
     log-probability of "Yes" against "No" was the same for both answers (given the evidence, or
-    given only the best sentence), and it answered 10 of their 46 right, 6 wrong.
+    given only the best sentence), and it answered 10 of their 46 right, 6 wrong. (Calibrated
+    against its lean with no passage, its scores do tell them apart a little; that is tried after
+    this, ``pipeline.Assistant._stance``.)
 
     Limits: word overlap, not meaning: a contrary fact without such a word ("avoiding a strike"
     is found, "Ohio beat Michigan" for "Did Michigan win?" is not) is left unanswered, and a
@@ -1943,6 +1947,15 @@ def yes_or_no(question: str, ranked: Sequence, passages: Sequence[Passage], min_
             quoted = _ranked_quote(x, passages, antecedent=False)
             if quoted is not None:
                 return "Yes", quoted
+    return None
+
+
+def best_in(passage: Passage, ranked: Sequence, passages: Sequence[Passage]) -> Support | None:
+    """The best-ranked evidence sentence inside ``passage`` (``ranked``: best first), quoted from
+    ``passages``; None when it holds none."""
+    for x in ranked:
+        if x.passage.doc_id == passage.doc_id and passage.start <= x.doc_start < passage.end:
+            return _ranked_quote(x, passages, antecedent=False)
     return None
 
 

@@ -109,6 +109,15 @@ CANDIDATE_FLOOR = -1.0
 # -4, chosen on three of them first, gave 11 more right and 7 more wrong).
 NARROW_REFUSAL_CEILING = -5.0
 REFUSAL_OPENING = prompts.REFUSAL.split()[0]
+# A yes/no question no sentence settles by its words is settled by the model's scores when they
+# lean far enough (``Assistant._stance``): its log-probability of "Yes" over "No" given the best
+# passage, less the same given no passage (the 0.5B model leans to "No" whatever it reads). Set
+# on yesno-dev (30 questions; a wrong answer counted as two right ones lost): 14 right, 1 wrong,
+# 15 left to the rest of the pipeline. With it the two yes/no sets went 9 -> 26 of 60 right
+# (15 -> 16 wrong), the natural sets' 49 yes/no questions 20 -> 28 right (4 -> 8 wrong).
+STANCE_WORDS = ("Yes", "No")
+STANCE_YES_ABOVE = 0.65
+STANCE_NO_BELOW = 0.35
 # Whole chunks a multiple-choice question reads (see ``evidence.whole_chunks``), and the tokens
 # they may fill at least: its accuracy was measured with four chunks in 900 tokens, whatever the
 # open-question budget (``Settings.evidence_tokens``) is.
@@ -466,6 +475,7 @@ class Assistant:
             return
         relevance_of = {(x.passage.doc_id, x.doc_start): x.score for x in ev.sentences}
         named = None
+        weighed = None  # the stance's scoring, when a yes/no question was weighed (``_stance``)
         if evidence.OUTLET_QUESTION.search(question):
             named = grounding.attributed_outlet(question, ev.sentences, ev.passages, s.min_support)
         elif grounding.SPEAKER_QUESTION.match(question):
@@ -499,6 +509,10 @@ class Assistant:
             if named is None and not leaning:
                 # A long question, most of whose words the answering sentence holds.
                 named = grounding.yes_or_no(question, ev.sentences, ev.passages, s.min_support)
+            if named is None and not leaning and s.scored_stance:
+                named, weighed = self._stance(llm, question, ev, filters)
+                if named is not None:
+                    _fill(timings, weighed)
         elif leaning and (dated := grounding.dated_quote(question, ev.sentences, ev.passages,
                                                           conversation.said(history))) is not None:
             # "When?" after "What did Taylor Swift announce?": the date of the sentence that
@@ -517,7 +531,7 @@ class Assistant:
             answer.support_score = round(named[1].relevance, 4)
             yield from self._grounded(answer, grounding.Reply(named[0], []), named[1], snap, t0)
             return
-        tried = None
+        tried = weighed
         # Such a follow-up is asked of the best passage first too: among eight, the 0.5B model
         # answered "When?" from whichever date it saw.
         if (s.focused_first and len(ev.passages) > 1
@@ -762,6 +776,49 @@ class Assistant:
         items[-1].focused = True
         yield from items
         return None
+
+    def _stance(self, llm, question: str, ev: evidence.Evidence, filters: Filters,
+                ) -> tuple[tuple[str, grounding.Support] | None, GenerationStats | None]:
+        """"Yes" or "No" to a yes/no question by the model's scores, with the best passage's
+        best-scored sentence as what states it; None (left to the model's reply) when the scores
+        lean neither way far enough (``STANCE_YES_ABOVE``, ``STANCE_NO_BELOW``) or the backend
+        cannot score. Also the scoring's timings (None when nothing was scored).
+
+        Why: asked to reply, the 0.5B model opens "No, <the question restated>" whether the
+        passages say yes or no; its scores of "Yes" against "No" given the best passage, with its
+        lean given no passage taken off (contextual calibration: Zhao et al. 2021), separate the
+        two (ROC area 0.71 on yesno-dev and yesno-heldout, 0.59 on the natural sets' yes/no
+        questions; uncalibrated 0.70 and 0.48), so only a clear lean is taken.
+
+        Limits: two prompts (the best passage, ~250 tokens, and none, ~60) before any reply; the
+        quoted sentence is the passage's best match for the question, not a sentence the model
+        pointed at, so a "No" from a contrary fact quotes that fact only when it is the best
+        match; English words."""
+        score = getattr(llm, "reply_logprobs", None)
+        best = ev.passages[-1] if self.settings.best_evidence_last else ev.passages[0]
+        quoted = grounding.best_in(best, ev.sentences, ev.passages)
+        if score is None or quoted is None:
+            return None, None
+        weighed = GenerationStats()
+
+        def lean(passages: list[Passage]) -> float | None:
+            own = GenerationStats()
+            got = score(prompts.build_messages(question, passages, as_of=filters.as_of,
+                                               instruction=prompts.YES_NO_INSTRUCTION), list(STANCE_WORDS), stats=own)
+            weighed.prompt_tokens = max(weighed.prompt_tokens, own.prompt_tokens)
+            weighed.prompt_eval_s += own.prompt_eval_s
+            weighed.first_token_s += own.first_token_s
+            return got[0][0] - got[1][0] if got and all(got) else None
+
+        given, blank = lean([best]), lean([])
+        if given is None or blank is None:
+            return None, weighed
+        shift = given - blank
+        if shift > STANCE_YES_ABOVE:
+            return ("Yes", quoted), weighed
+        if shift < STANCE_NO_BELOW:
+            return ("No", quoted), weighed
+        return None, weighed
 
     @staticmethod
     def _hesitant(llm, messages: list[dict], stats: GenerationStats) -> bool:

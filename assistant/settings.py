@@ -60,6 +60,9 @@ class Settings:
     # (``pipeline.Assistant._narrow``; on the eleven natural sets 280 -> 294 of 440 right, 58 -> 56
     # wrong, a second prompt for the three quarters whose reply does not stand).
     focused_factoid: bool = True
+    # A yes/no question no evidence sentence settles by its words is settled by the model's
+    # calibrated scores of "Yes" and "No" when they lean clearly (``pipeline.Assistant._stance``).
+    scored_stance: bool = True
     # A descriptive answer quotes a second sentence: the best-ranked evidence sentence that neither
     # repeats the first nor falls below ``min_support`` (``grounding.second``; see README Quality).
     second_sentence: bool = True

@@ -543,6 +543,9 @@ def test_a_reply_restating_a_yes_no_question_in_a_word_or_two_of_its_own_says_ye
                             "announced when the game would come out?")
     assert not grounding.yes_no("Who, in the end, was behind it?")
     assert not grounding.yes_no("In 2025, what did he do?")
+    # A question word with one more before the comma still asks for a fact, not a yes ("Yes" was
+    # the scored stance's answer to this one).
+    assert not grounding.yes_no("How big, in square feet, is the HyperX Esports Arena in Las Vegas?")
 
 
 def test_a_yes_from_a_sentence_that_only_weighs_what_was_asked_is_no_yes():
@@ -1655,5 +1658,5 @@ def test_a_long_yes_no_question_is_answered_by_the_sentence_that_holds_most_of_i
     assert answer("Wasn't Ashley Hinson running for Iowa governor?",
                   "U.S. Rep. Ashley Hinson has ruled out a run for Iowa governor.") is None
     which = "Which lawmaker, Ashley Hinson or Zach Nunn, has ruled out a run for Iowa governor?"
-    assert grounding.yes_no(which)  # read as yes/no elsewhere, but it asks who
+    assert not grounding.yes_no(which)  # a question word and one more before the comma: it asks who
     assert answer(which, "U.S. Rep. Ashley Hinson has ruled out a run for Iowa governor.") is None

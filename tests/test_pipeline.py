@@ -9,7 +9,8 @@ import pytest
 
 from assistant.indexer import build_index
 from assistant.pipeline import Assistant
-from assistant.prompts import ANSWER_INSTRUCTION, DESCRIPTIVE_INSTRUCTION, REFUSAL, SHORTEN_INSTRUCTION
+from assistant.prompts import (ANSWER_INSTRUCTION, DESCRIPTIVE_INSTRUCTION, REFUSAL, SHORTEN_INSTRUCTION,
+                               YES_NO_INSTRUCTION)
 from assistant.types import Answer, Filters
 
 from conftest import ARTICLES, write_archive
@@ -729,6 +730,19 @@ def test_real_model_gives_cited_answer(real):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("question, stance, stated", [
+    ("Did the soldier cross the border in clear weather?", "No", "thick fog"),
+    ("Did the soldier cross the border under cover of fog?", "Yes", "thick fog"),
+])
+def test_real_model_settles_yes_no_questions_by_its_calibrated_scores(real, question, stance, stated):
+    answer = real.ask(question)
+    assert answer.direct == stance and not answer.refused, answer.answer
+    # Scored (the prompts were read) and no reply written.
+    assert answer.timings.prompt_tokens > 0 and answer.timings.completion_tokens == 0
+    assert stated in answer.answer and answer.citations and all(c.supported for c in answer.citations)
+
+
+@pytest.mark.slow
 def test_real_model_refuses_off_archive(real):
     answer = real.ask("What is the capital of France?")
     assert answer.refused and answer.answer == REFUSAL
@@ -1166,3 +1180,53 @@ def test_a_likeliest_span_that_no_sentence_close_to_the_question_states_is_still
     # Questions with no answer of one shape ("why") are not scored at all.
     assistant._llm = llm = Choosing(REFUSAL, {"China": -0.1})
     assert assistant.ask("Why did the baker's grandmother keep the starter?").refused and llm.scored == []
+
+
+class Weighing(Scripted):
+    """Scores "Yes" and "No" like the 0.5B model: leaning to "No" after any prompt, and by
+    ``lean`` nats more to "Yes" after one that holds a passage."""
+
+    def __init__(self, lean: float, *replies):
+        super().__init__(*replies)
+        self.lean, self.scored = lean, []
+
+    def reply_logprobs(self, messages, replies, stats=None):
+        content = messages[-1]["content"]
+        self.scored.append((_passages_in(content), content.endswith(YES_NO_INSTRUCTION), replies))
+        if stats is not None:
+            stats.prompt_tokens, stats.prompt_eval_s, stats.first_token_s = 100, 0.5, 0.5
+        return [[-1.5 + (self.lean if _passages_in(content) else 0.0)], [-0.5]]
+
+
+# The fog report says "thick fog"; no sentence holds the question's words with a denial or
+# enough of them for a yes.
+WEATHER = "Did the soldier cross the border in clear weather?"
+
+
+@pytest.mark.parametrize("lean, stance", [(2.0, "Yes"), (-1.0, "No")])
+def test_a_yes_no_question_is_settled_by_the_models_scores_against_its_lean(focused, lean, stance):
+    focused._llm = llm = Weighing(lean, ["No, the soldier did not cross in clear weather [1]"])
+    answer = focused.ask(WEATHER)
+    # The best passage, then no passage at all: the model's lean without evidence is taken off.
+    assert llm.scored == [(1, True, ["Yes", "No"]), (0, True, ["Yes", "No"])]
+    assert not llm.prompts and not answer.refused  # no reply written
+    assert answer.direct == stance and answer.answer.startswith(f"{stance} [")
+    assert answer.citations and all(c.supported and c.doc_id == "news.jsonl#fog" for c in answer.citations)
+    assert "thick fog" in answer.answer
+    assert answer.timings.prompt_eval_s == pytest.approx(1.0) and answer.timings.prompt_tokens == 100
+
+
+def test_a_yes_no_question_the_scores_barely_lean_on_is_left_to_the_models_reply(focused):
+    # Given the passage "Yes" gains 0.5 nats on "No" (under ``STANCE_YES_ABOVE``): the reply decides.
+    focused._llm = llm = Weighing(0.5, ["The archive does not say."])
+    answer = focused.ask(WEATHER)
+    assert len(llm.scored) == 2 and len(llm.prompts) == 1 and answer.refused
+    assert answer.timings.prompt_eval_s >= 1.0  # the scoring is part of the wait
+
+
+def test_scored_stance_can_be_turned_off(built, embedder):
+    settings, _ = built
+    assistant = Assistant(settings.with_(scored_stance=False), embedder=embedder)
+    assistant._llm = llm = Weighing(2.0, ["The archive does not say."])
+    answer = assistant.ask(WEATHER)
+    assert not llm.scored and len(llm.prompts) == 1 and answer.refused
