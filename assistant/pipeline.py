@@ -111,10 +111,11 @@ NARROW_REFUSAL_CEILING = -5.0
 REFUSAL_OPENING = prompts.REFUSAL.split()[0]
 # A yes/no question no sentence settles by its words is settled by the model's scores when they
 # lean far enough (``Assistant._stance``): its log-probability of "Yes" over "No" given the best
-# passage, less the same given no passage (the 0.5B model leans to "No" whatever it reads). Set
-# on yesno-dev (30 questions; a wrong answer counted as two right ones lost): 14 right, 1 wrong,
-# 15 left to the rest of the pipeline. With it the two yes/no sets went 9 -> 26 of 60 right
-# (15 -> 16 wrong), the natural sets' 49 yes/no questions 20 -> 28 right (4 -> 8 wrong).
+# evidence sentence, less the same given no passage (the 0.5B model leans to "No" whatever it
+# reads). Set on yesno-dev (30 questions; a wrong answer counted as two right ones lost): 14
+# right, 1 wrong, 15 left to the rest of the pipeline. With it, by the answer's opening word, the
+# two yes/no sets went 9 -> 29 of 60 right (15 -> 11 wrong) and the natural sets' 46 yes/no
+# questions 19 -> 25 right (4 -> 9 wrong).
 STANCE_WORDS = ("Yes", "No")
 STANCE_YES_ABOVE = 0.65
 STANCE_NO_BELOW = 0.35
@@ -779,21 +780,22 @@ class Assistant:
 
     def _stance(self, llm, question: str, ev: evidence.Evidence, filters: Filters,
                 ) -> tuple[tuple[str, grounding.Support] | None, GenerationStats | None]:
-        """"Yes" or "No" to a yes/no question by the model's scores, with the best passage's
-        best-scored sentence as what states it; None (left to the model's reply) when the scores
-        lean neither way far enough (``STANCE_YES_ABOVE``, ``STANCE_NO_BELOW``) or the backend
-        cannot score. Also the scoring's timings (None when nothing was scored).
+        """"Yes" or "No" to a yes/no question by the model's scores of its best evidence sentence
+        (the best passage's best-ranked one), which is then quoted; None (left to the model's
+        reply) when the scores lean neither way far enough (``STANCE_YES_ABOVE``,
+        ``STANCE_NO_BELOW``) or the backend cannot score. Also the scoring's timings (None when
+        nothing was scored).
 
         Why: asked to reply, the 0.5B model opens "No, <the question restated>" whether the
-        passages say yes or no; its scores of "Yes" against "No" given the best passage, with its
+        passages say yes or no; its scores of "Yes" against "No" given that sentence, with its
         lean given no passage taken off (contextual calibration: Zhao et al. 2021), separate the
-        two (ROC area 0.71 on yesno-dev and yesno-heldout, 0.59 on the natural sets' yes/no
-        questions; uncalibrated 0.70 and 0.48), so only a clear lean is taken.
+        two (ROC area 0.74 on yesno-dev and yesno-heldout, 0.63 on the natural sets' yes/no
+        questions; uncalibrated 0.72 and 0.50; from the whole best passage 0.71 and 0.59), so only
+        a clear lean is taken.
 
-        Limits: two prompts (the best passage, ~250 tokens, and none, ~60) before any reply; the
-        quoted sentence is the passage's best match for the question, not a sentence the model
-        pointed at, so a "No" from a contrary fact quotes that fact only when it is the best
-        match; English words."""
+        Limits: two short prompts (the sentence, ~100 tokens, and none, ~60) before any reply; one
+        sentence is weighed, so an answer that needs its neighbour, or another passage, is left
+        to chance or to the reply; English words."""
         score = getattr(llm, "reply_logprobs", None)
         best = ev.passages[-1] if self.settings.best_evidence_last else ev.passages[0]
         quoted = grounding.best_in(best, ev.sentences, ev.passages)
@@ -810,7 +812,9 @@ class Assistant:
             weighed.first_token_s += own.first_token_s
             return got[0][0] - got[1][0] if got and all(got) else None
 
-        given, blank = lean([best]), lean([])
+        # The sentence alone, under its article's title and date: what the answer quotes is what
+        # was weighed.
+        given, blank = lean([replace(best, text=quoted.sentence)]), lean([])
         if given is None or blank is None:
             return None, weighed
         shift = given - blank

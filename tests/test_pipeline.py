@@ -731,8 +731,8 @@ def test_real_model_gives_cited_answer(real):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("question, stance, stated", [
-    ("Did the soldier cross the border in clear weather?", "No", "thick fog"),
     ("Did the soldier cross the border under cover of fog?", "Yes", "thick fog"),
+    ("Did the bakery win a national prize?", "No", "regional prize"),
 ])
 def test_real_model_settles_yes_no_questions_by_its_calibrated_scores(real, question, stance, stated):
     answer = real.ask(question)
@@ -1188,11 +1188,12 @@ class Weighing(Scripted):
 
     def __init__(self, lean: float, *replies):
         super().__init__(*replies)
-        self.lean, self.scored = lean, []
+        self.lean, self.scored, self.read = lean, [], []
 
     def reply_logprobs(self, messages, replies, stats=None):
         content = messages[-1]["content"]
         self.scored.append((_passages_in(content), content.endswith(YES_NO_INSTRUCTION), replies))
+        self.read.append(content)
         if stats is not None:
             stats.prompt_tokens, stats.prompt_eval_s, stats.first_token_s = 100, 0.5, 0.5
         return [[-1.5 + (self.lean if _passages_in(content) else 0.0)], [-0.5]]
@@ -1207,8 +1208,9 @@ WEATHER = "Did the soldier cross the border in clear weather?"
 def test_a_yes_no_question_is_settled_by_the_models_scores_against_its_lean(focused, lean, stance):
     focused._llm = llm = Weighing(lean, ["No, the soldier did not cross in clear weather [1]"])
     answer = focused.ask(WEATHER)
-    # The best passage, then no passage at all: the model's lean without evidence is taken off.
+    # The best sentence, then no passage at all: the model's lean without evidence is taken off.
     assert llm.scored == [(1, True, ["Yes", "No"]), (0, True, ["Yes", "No"])]
+    assert "thick fog" in llm.read[0] and "warning shots" not in llm.read[0]  # not its neighbour
     assert not llm.prompts and not answer.refused  # no reply written
     assert answer.direct == stance and answer.answer.startswith(f"{stance} [")
     assert answer.citations and all(c.supported and c.doc_id == "news.jsonl#fog" for c in answer.citations)
