@@ -1219,7 +1219,7 @@ def test_a_yes_no_question_is_settled_by_the_models_scores_against_its_lean(focu
 
 
 def test_a_yes_no_question_the_scores_barely_lean_on_is_left_to_the_models_reply(focused):
-    # Given the passage "Yes" gains 0.5 nats on "No" (under ``STANCE_YES_ABOVE``): the reply decides.
+    # Given the sentence "Yes" gains 0.5 nats on "No" (under ``STANCE_YES_ABOVE``): the reply decides.
     focused._llm = llm = Weighing(0.5, ["The archive does not say."])
     answer = focused.ask(WEATHER)
     assert len(llm.scored) == 2 and len(llm.prompts) == 1 and answer.refused
