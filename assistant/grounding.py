@@ -433,7 +433,10 @@ def settle_stance(direct: str, question: str) -> str:
     """The reply with its stance word agreeing with what it states: "Yes, he survived" for "he
     survived" or "No, he survived" (the 0.5B model's "No" often contradicts its own clause, and
     the clause is what a sentence is checked to state); "No, the date has not been made public"
-    for a denial in the question's words without a stance word."""
+    for a denial in the question's words without a stance word. A reply naming one of the options
+    a question offers ("In thick fog" for "... in fog or in clear weather?") is left as it is."""
+    if stance(direct) is None and offers_choice(question):
+        return direct
     clause = _YES_NO.sub("", direct).strip()
     if not affirms(direct, question):
         q_terms = content_terms(question)
@@ -1948,6 +1951,17 @@ def yes_or_no(question: str, ranked: Sequence, passages: Sequence[Passage], min_
             if quoted is not None:
                 return "Yes", quoted
     return None
+
+
+# "Was he shot in the shoulder or in the leg?" asks which, not whether: "Yes" answers neither.
+# "Was anyone hurt or killed?" reads either way and is taken for the same ("or not" is no option).
+_OFFERS_CHOICE = re.compile(r"\bor\b(?!\s+not\b)", re.I)
+
+
+def offers_choice(question: str) -> bool:
+    """Whether a yes/no question offers options to choose from ("... in fog or in clear
+    weather?"): a stance word alone would not answer it."""
+    return yes_no(question) and bool(_OFFERS_CHOICE.search(question))
 
 
 def best_in(passage: Passage, ranked: Sequence, passages: Sequence[Passage]) -> Support | None:

@@ -510,7 +510,7 @@ class Assistant:
             if named is None and not leaning:
                 # A long question, most of whose words the answering sentence holds.
                 named = grounding.yes_or_no(question, ev.sentences, ev.passages, s.min_support)
-            if named is None and not leaning and s.scored_stance:
+            if named is None and not leaning and s.scored_stance and not grounding.offers_choice(question):
                 named, weighed = self._stance(llm, question, ev, filters)
                 if named is not None:
                     _fill(timings, weighed)

@@ -546,6 +546,13 @@ def test_a_reply_restating_a_yes_no_question_in_a_word_or_two_of_its_own_says_ye
     # A question word with one more before the comma still asks for a fact, not a yes ("Yes" was
     # the scored stance's answer to this one).
     assert not grounding.yes_no("How big, in square feet, is the HyperX Esports Arena in Las Vegas?")
+    assert grounding.offers_choice("Was the November defector shot in the shoulder or in the leg?")
+    assert not grounding.offers_choice("Was the November defector shot in the shoulder, or not?")
+    assert not grounding.offers_choice("Was the November defector shot in the shoulder?")
+    assert not grounding.offers_choice("Who shot him, North or South?")  # no yes/no question
+    # A reply naming one option takes no stance word ("Yes, in thick fog" answered neither).
+    q = "Did the soldier cross the border in thick fog or in clear weather?"
+    assert grounding.settle_stance("In thick fog", q) == "In thick fog"
 
 
 def test_a_yes_from_a_sentence_that_only_weighs_what_was_asked_is_no_yes():

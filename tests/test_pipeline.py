@@ -1226,6 +1226,14 @@ def test_a_yes_no_question_the_scores_barely_lean_on_is_left_to_the_models_reply
     assert answer.timings.prompt_eval_s >= 1.0  # the scoring is part of the wait
 
 
+def test_a_yes_no_question_offering_options_is_not_settled_by_a_stance(focused):
+    # "Yes" would answer neither option; the model's reply names one.
+    focused._llm = llm = Weighing(2.0, ["In thick fog [1]"])
+    answer = focused.ask("Did the soldier cross the border in thick fog or in clear weather?")
+    assert not llm.scored and len(llm.prompts) == 1
+    assert not answer.refused and answer.direct.lower().startswith("in thick fog")
+
+
 def test_scored_stance_can_be_turned_off(built, embedder):
     settings, _ = built
     assistant = Assistant(settings.with_(scored_stance=False), embedder=embedder)
