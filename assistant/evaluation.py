@@ -56,6 +56,9 @@ class Question:
     expected_sources: list[str] = field(default_factory=list)
     answerable: bool = True
     line: int = 0  # where it was read, for messages
+    # The id of the question this one follows in a chat ("When did it happen?" after the question
+    # that named the event): it is asked with that turn, and the turns before it, as history.
+    follows: str | None = None
 
     @property
     def multiple_choice(self) -> bool:
@@ -157,6 +160,7 @@ def parse_question(raw: Mapping[str, Any], line: int = 0) -> Question:
             dt.date.fromisoformat(as_of)
         except ValueError:
             raise ValueError(f"as_of must be YYYY-MM-DD, not {as_of!r}") from None
+    follows = str(raw.get("follows") or "").strip() or None
     index = raw.get("answer_index")
     if index is not None and index != "":
         if isinstance(index, bool) or not str(index).strip().lstrip("-").isdigit():
@@ -190,6 +194,7 @@ def parse_question(raw: Mapping[str, Any], line: int = 0) -> Question:
         expected_sources=expected,
         answerable=answerable,
         line=line,
+        follows=follows,
     )
 
 
@@ -229,6 +234,10 @@ def load_questions(path: Path) -> tuple[list[Question], list[str]]:
             continue
         if q.id in seen:
             problems.append(f"line {number}: duplicate id {q.id!r} (first on line {seen[q.id]})")
+            continue
+        if q.follows is not None and q.follows not in seen:
+            # A chat is asked in order: the turn it follows must come first.
+            problems.append(f"line {number}: follows {q.follows!r}, which is not an earlier question")
             continue
         seen[q.id] = number
         questions.append(q)
@@ -366,6 +375,7 @@ def _record(q: Question, mode: str, result: dict, scores: dict, top_k: int | Non
         "answer_index": q.answer_index,
         "expected_sources": q.expected_sources,
         "answerable": q.answerable,
+        "follows": q.follows,
         "top_k": top_k,
         "result": result,
         "scores": scores,
@@ -429,6 +439,22 @@ def run_eval(
     def current_scores() -> list[dict]:
         return [records[q.id]["scores"] for q in selected if q.id in records]
 
+    by_id = {q.id: q for q in questions}
+
+    def history(q: Question) -> list[dict]:
+        """The chat before a follow-up: each earlier turn's question and the answer it got in this
+        run (or the run resumed)."""
+        turns: list[dict] = []
+        while q.follows is not None:
+            before = by_id.get(q.follows)
+            rec = records.get(q.follows)
+            if before is None or rec is None:
+                raise LookupError(f"follows {q.follows!r}, which has no answer in this run")
+            turns[:0] = [{"role": "user", "content": before.question},
+                         {"role": "assistant", "content": rec["result"].get("answer") or ""}]
+            q = before
+        return turns
+
     with answers_path.open("a", encoding="utf-8") as fh:
         try:
             for q in todo:
@@ -440,7 +466,8 @@ def run_eval(
                                                       top_k=top_k)
                         result = {"passages": [p.to_dict() for p in passages]}
                     else:
-                        answer = assistant.ask(q.question, filters=Filters(as_of=q.as_of), top_k=top_k, choices=choices)
+                        answer = assistant.ask(q.question, history=history(q), filters=Filters(as_of=q.as_of),
+                                               top_k=top_k, choices=choices)
                         result = answer.to_dict()
                 except Exception as exc:  # one bad question must not end a long run
                     errors.append(f"{q.id}: {type(exc).__name__}: {exc}")

@@ -176,8 +176,20 @@ _DATE_IN_TEXT = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"(?:,?\s+
                            + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4}\b)?|\b" + _MONTH + r"\s+\d{4}\b", re.I)
 
 
-def _amounts(sentence: str) -> set[str]:
-    """The numbers of ``sentence`` outside its dates: what can state a "how many / how far" reply."""
+# A news age after a name ("Prosecutors had asked the judge to sentence Kelly, 55, to more than
+# 25 years"): AP style, and no amount of anything but years of life.
+_AGE_APPOSITION = re.compile(r"\b([A-Z][\w.'’-]*),\s+1?\d{1,2},(?!\d)")
+_AGE_ASKED = re.compile(r"\bhow\s+old\b|\bages?\b|\baged\b", re.I)
+
+
+def _amounts(sentence: str, question: str | None = None) -> set[str]:
+    """The numbers of ``sentence`` outside its dates: what can state a "how many / how far" reply;
+    given the ``question`` it answers, a person's age ("Kelly, 55,") only when that asks an age.
+
+    Limits: the age after a capitalised word with a comma on both sides; a count listed so
+    ("Ohio, 55, and Kentucky, 70") is read as an age too."""
+    if question is not None and not _AGE_ASKED.search(question):
+        sentence = _AGE_APPOSITION.sub(r"\1, ,", sentence)
     return _numbers(_DATE_IN_TEXT.sub(" ", sentence))
 
 
@@ -1041,7 +1053,7 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
             coverage, alone = _coverage(target, added, stated), _coverage(target, added, own)
             # "13" for how far apart the troops stand is no distance because a dateline reads
             # "SEOUL, 13 November 2017".
-            stated_numbers = _amounts(p.text[a:b]) if how_much else _numbers(p.text[a:b])
+            stated_numbers = _amounts(p.text[a:b], question) if how_much else _numbers(p.text[a:b])
             # "This page reflects the news from the trial on Wednesday, June 25" dates the page.
             if (numbers - stated_numbers or not _measures_stated(direct, p.text[a:b]) or about_the_page(p.text, a, b)
                     or (how_much and not _toll_stated(direct, question, p.text[a:b],
@@ -2768,8 +2780,19 @@ def compose(direct: str, found: Support) -> str:
 
 
 def _begins(sentence: str, direct: str) -> bool:
-    """Whether ``direct`` is the sentence's opening copied and cut off (the reply ran out of
-    tokens mid-word: '... was a "diff'), which is not shown as an answer of its own."""
+    """Whether ``direct`` is a run of the sentence's words copied and cut off (the reply ran out
+    of tokens: '... was a "diff'), which is not shown as an answer of its own. The copy may start
+    past the sentence's first words ("Analysts say ... the most heavily guarded border in the",
+    of "But analysts say ... in the region is taking a far greater risk ...", was shown above the
+    whole sentence) when it visibly stops short: mid-word, or on a word that cannot end a phrase
+    ("the", "in"). A phrase lifted whole from inside the sentence ("in the shoulder and the
+    elbow") is an answer."""
     said, full = words(direct), words(sentence)
-    return (len(said) >= QUOTE_MIN_WORDS and len(said) < len(full) and said[:-1] == full[:len(said) - 1]
-            and full[len(said) - 1].startswith(said[-1]))
+    if len(said) < QUOTE_MIN_WORDS or len(said) >= len(full):
+        return False
+    for i in range(len(full) - len(said) + 1):
+        last = full[i + len(said) - 1]
+        if said[:-1] == full[i:i + len(said) - 1] and last.startswith(said[-1]) and (
+                i == 0 or last != said[-1] or said[-1] in STOPWORDS):
+            return True
+    return False

@@ -355,10 +355,14 @@ class Assistant:
         counter = self.llm  # the model's own tokenizer sizes the evidence
 
         query = question
-        ev, frame, relevance = self._evidence(snap, question, filters, top_k, choices, counter)
-        if (not choices and history and conversation.looks_like_follow_up(question)
-                and (relevance < s.min_relevance or conversation.leans_on_history(question)
-                     or conversation.of_anyone(question) or conversation.unnamed(question))):
+        # A question that names nothing of its own and points back ("Where was the show held?") is
+        # searched with the topic straight away: its own words find other stories' shows.
+        back = bool(not choices and history and conversation.refers_back(question))
+        if not back:
+            ev, frame, relevance = self._evidence(snap, question, filters, top_k, choices, counter)
+        if back or (not choices and history and conversation.looks_like_follow_up(question)
+                    and (relevance < s.min_relevance or conversation.leans_on_history(question)
+                         or conversation.of_anyone(question) or conversation.unnamed(question))):
             # A real follow-up: the bare question found nothing, or names nobody ("Did he
             # survive?", "Was anyone killed?", "How many people died?"), so search with the topic too.
             query = conversation.standalone(question, history)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation import (by_whom, counted, for_model, leans_on_history, looks_like_follow_up, of_anyone, said,
-                                    split_compound, standalone, subject, topic, unnamed)
+from assistant.conversation import (by_whom, counted, for_model, leans_on_history, looks_like_follow_up, of_anyone,
+                                    refers_back, said, split_compound, standalone, subject, topic, unnamed)
 
 HISTORY = [{"role": "user", "content": "Why did the North Korean soldier defect?"},
            {"role": "assistant", "content": "Because of fog [1]."}]
@@ -84,6 +84,20 @@ def test_a_question_about_anyone_with_no_topic_of_its_own(question, anyone):
 ])
 def test_a_short_question_that_names_nothing_is_searched_with_the_topic(question, bare):
     assert unnamed(question) is bare
+
+
+@pytest.mark.parametrize("question, back", [
+    ("Where was the show held?", True),  # "the show": the one asked about before
+    ("Why does the president think he turned against it?", True),
+    ("How many people in the state had the virus killed so far?", True),
+    ("How many people were evacuated?", True),  # two words of its own
+    ("What is the capital of France?", False),  # a name of its own
+    ("Why are North Korean soldiers defecting?", False),
+    ("How many warning shots were fired?", False),  # three words of its own, nothing pointed at
+    ("How many died in the 2011 quake?", False),  # a number picks out the event
+])
+def test_a_question_that_points_back_and_names_nothing_is_searched_with_the_topic(question, back):
+    assert refers_back(question) is back
 
 
 @pytest.mark.parametrize("question, parts", [

@@ -291,6 +291,49 @@ def test_a_failing_question_is_listed_and_retried(settings, questions_file, tmp_
     assert again.answered == 1 and again.metrics["n"] == 5 and again.metrics["errors"] == 0
 
 
+def test_a_follow_up_is_asked_with_the_chat_before_it(settings, tmp_path):
+    path = tmp_path / "chat.jsonl"
+    path.write_text("\n".join([
+        '{"id": "c1", "question": "Which airport did heavy fog close?", "answer": "Harbor City", "as_of": "2024-03-06"}',
+        '{"id": "c2", "question": "When did flights resume?", "answer": "noon", "as_of": "2024-03-06", "follows": "c1"}',
+        '{"id": "c3", "question": "And who said so?", "answer": "officials", "as_of": "2024-03-06", "follows": "c2"}',
+        '{"id": "x1", "question": "Why?", "answer": "fog", "follows": "x2"}',
+        '{"id": "x2", "question": "What closed the airport?", "answer": "fog"}',
+    ]) + "\n")
+    questions, problems = load_questions(path)
+    # A chat is asked in order: a turn that follows a later one is a problem, not a question.
+    assert [q.id for q in questions] == ["c1", "c2", "c3", "x2"] and questions[1].follows == "c1"
+    assert problems == ["line 4: follows 'x2', which is not an earlier question"]
+
+    assistant = Assistant(settings)
+    asked: list[tuple[str, list]] = []
+    real_ask = assistant.ask
+    assistant.ask = lambda question, history=(), **kw: asked.append((question, list(history))) or real_ask(
+        question, history=history, **kw)
+    out = tmp_path / "out"
+    report = run_eval(assistant, questions, out, open_questions=True)
+    assert report.metrics["errors"] == 0
+    records = {r["id"]: r for r in _answers(out)}
+    first, second, third = asked[0], asked[1], asked[2]
+    assert first == ("Which airport did heavy fog close?", [])
+    assert second[1] == [{"role": "user", "content": "Which airport did heavy fog close?"},
+                         {"role": "assistant", "content": records["c1"]["result"]["answer"]}]
+    assert [t["content"] for t in third[1]] == ["Which airport did heavy fog close?", records["c1"]["result"]["answer"],
+                                                "When did flights resume?", records["c2"]["result"]["answer"]]
+    assert records["c2"]["follows"] == "c1"
+
+    # Resumed: the earlier turns' recorded answers are the history; a turn whose earlier one was
+    # never answered (cut off by --limit) is an error, not a question asked alone.
+    (out / ANSWERS_FILE).write_text("".join(json.dumps(records[i]) + "\n" for i in ("c1", "c2")))
+    asked.clear()
+    again = run_eval(assistant, questions, out, open_questions=True)
+    assert [q for q, _ in asked] == ["And who said so?", "What closed the airport?"]
+    assert asked[0][1][1]["content"] == records["c1"]["result"]["answer"]
+    cut = run_eval(assistant, questions[1:2], tmp_path / "cut", open_questions=True)
+    assert cut.errors == ["c2: LookupError: follows 'c1', which has no answer in this run"]
+    assert again.metrics["errors"] == 0
+
+
 def test_answer_ceiling_script_finds_where_the_answer_is(settings, embedder):
     """scripts/answer_ceiling.py: the gold answer is in the archive, the chunks and the evidence
     as of a day after its article, and nowhere as of a day before it."""

@@ -484,6 +484,15 @@ def test_a_reply_cut_off_inside_the_sentence_it_copies_is_not_shown_as_the_answe
                               doc_start=0)
     assert grounding.compose('The closing of the park was a "diff', found) == f"{sentence} [2]"
     assert grounding.compose("Not a strategic fit", found) == f"Not a strategic fit [2]\n\n{sentence} [2]"
+    # A copy that starts past the sentence's first word ("But") and stops on "the", short of its end.
+    but = replace(found, sentence="But analysts say the run of crossings this year is worth attention, because a "
+                                  "soldier who walks across the border is taking a far greater risk.")
+    cut = "Analysts say the run of crossings this year is worth attention, because a soldier who walks across the"
+    assert grounding.compose(cut, but) == f"{but.sentence} [2]"
+    assert grounding.compose("The run of crossings is worth attention", but).startswith("The run of crossings")
+    # A phrase lifted whole from inside the sentence is the answer, shown above it.
+    shot = replace(found, sentence="The soldier was shot in the shoulder and the elbow on Monday.")
+    assert grounding.compose("in the shoulder and the elbow", shot).startswith("In the shoulder and the elbow [2]")
 
 
 def test_a_what_did_they_say_question_is_answered_by_the_sentence_attributed_to_them(embedder):
@@ -1667,3 +1676,13 @@ def test_a_long_yes_no_question_is_answered_by_the_sentence_that_holds_most_of_i
     which = "Which lawmaker, Ashley Hinson or Zach Nunn, has ruled out a run for Iowa governor?"
     assert not grounding.yes_no(which)  # a question word and one more before the comma: it asks who
     assert answer(which, "U.S. Rep. Ashley Hinson has ruled out a run for Iowa governor.") is None
+
+
+def test_an_age_after_a_name_counts_nothing_but_years_of_life():
+    # AP style gives a person's age after the name: "Kelly, 55," is no sentence length.
+    p = _passage("Prosecutors had asked the judge to sentence Kelly, 55, to more than 25 years behind bars.",
+                 title="R. Kelly sentenced")
+    q = "How many years in prison did R. Kelly get for his racketeering conviction?"
+    assert grounding.support("55", q, [p]) is None
+    assert grounding.support("25 years", q, [p]) is not None
+    assert grounding.support("55", "How old is R. Kelly, who was sentenced to prison?", [p]) is not None

@@ -629,6 +629,16 @@ def test_a_follow_up_that_names_nobody_is_searched_with_the_topic_however_it_ret
     assert answer.passages[0].doc_id == "news.jsonl#jsa"  # strongest first in this fixture
 
 
+def test_a_follow_up_that_points_back_is_searched_with_the_topic_however_it_retrieves(assistant):
+    history = [{"role": "user", "content": "What happened at the Joint Security Area?"},
+               {"role": "assistant", "content": "A soldier defected [1]."}]
+    # "the soldier" is the one asked about: its own words would find any soldier.
+    answer = assistant.ask("Why did the soldier run across the line?", history=history)
+    assert answer.query == "Why did the soldier run across the line? Joint Security Area"
+    answer = assistant.ask("Why did North Korean soldiers cross the border?", history=history)
+    assert answer.query == "Why did North Korean soldiers cross the border?"  # it names its own subject
+
+
 def test_off_topic_question_after_an_on_topic_turn_still_refuses(assistant):
     history = [{"role": "user", "content": "How many warning shots were fired?"},
                {"role": "assistant", "content": "About 20 [1]."}]
