@@ -149,12 +149,22 @@ def asks_for_record(question: str) -> tuple[str, set[str]] | None:
     return None
 
 
+# What comes out, is released or is run is the thing a chat is about (a film, a cartoon, an
+# album, a race) more often than the article: with only a pronoun for it, no record is asked.
+_RELEASED = re.compile(r"\b(?:come|came)\s+out|\breleased|\bwritten|\bfiled|\brun\W*$", re.I)
+
+
 def asks_for_earlier_record(question: str) -> tuple[str, bool] | None:
     """(kind, plural) when a chat question asks for the record of the article(s) an earlier
-    answer showed ("Who wrote it?", "When were those published?"), else None."""
+    answer showed ("Who wrote it?", "When were those published?"), else None. "When did it come
+    out?" after "What was the first cartoon Bugs Bunny appeared in?" asks about the cartoon: a
+    date asked of a bare pronoun is the article's only when it is published, posted or printed."""
     for kind, form in _EARLIER:
         m = form.match(question.strip())
         if m:
+            bare = " " not in m.group("what").strip()
+            if kind == "date" and bare and _RELEASED.search(question):
+                return None
             return kind, bool(re.match(r"(?:they|them|these|those)\b", m.group("what"), re.I))
     return None
 

@@ -121,6 +121,9 @@ def test_the_record_sentence():
     ("When were those published?", ("date", True)), ("Who wrote those articles?", ("author", True)),
     ("Who wrote the hospital report?", None),  # names its article: ``asks_for_record``
     ("When was the soldier questioned?", None), ("Who shot him?", None),
+    # What comes out or is released is the chat's subject (a cartoon, a film), not the article.
+    ("When did it come out?", None), ("When was it released?", None),
+    ("When did that story come out?", ("date", False)),  # names the article
 ])
 def test_record_questions_about_an_earlier_answers_article(question, asked):
     assert catalog.asks_for_earlier_record(question) == asked
