@@ -120,7 +120,7 @@ def unnamed(question: str) -> bool:
 
 
 # "the show", "the victims", "the president": a thing named before, by a common noun.
-_DEFINITE = re.compile(r"\bthe\s+(?:[a-z]+\s+)?[a-z]{3,}\b")
+_DEFINITE = re.compile(r"\b[Tt]he\s+(?:[a-z]+\s+)?[a-z]{3,}\b")
 
 
 def refers_back(question: str) -> bool:

@@ -88,6 +88,7 @@ def test_a_short_question_that_names_nothing_is_searched_with_the_topic(question
 
 @pytest.mark.parametrize("question, back", [
     ("Where was the show held?", True),  # "the show": the one asked about before
+    ("The show was held where?", True),
     ("Why does the president think he turned against it?", True),
     ("How many people in the state had the virus killed so far?", True),
     ("How many people were evacuated?", True),  # two words of its own
