@@ -198,17 +198,7 @@ def render_answer(assistant, answer: Answer, i: int) -> None:
         st.caption("⚠ marks a sentence its cited passage does not clearly support — check the source.")
         for s in missing:
             st.caption(f"⚠ Not supported: {ui.escape_markdown(s)}")
-    notes = []
-    if answer.query and answer.query.strip() != answer.question.strip():
-        notes.append(f"searched for “{ui.escape_markdown(answer.query)}”")
-    if answer.as_of:
-        notes.append(f"as of {answer.as_of}")
-    if answer.timeframe:
-        tf = answer.timeframe
-        days = tf["start"] if tf["start"] == tf["end"] else f"{tf['start']} – {tf['end']}"
-        notes.append(f"read “{ui.escape_markdown(tf['phrase'])}” as {days}")
-    if answer.timings and answer.timings.total_s:
-        notes.append(f"{answer.timings.total_s:.1f}s")
+    notes = ui.answer_notes(answer)
     if notes:
         st.caption(" · ".join(notes))
 

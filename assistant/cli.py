@@ -117,6 +117,8 @@ def ask(
     include_undated: bool = typer.Option(False, "--include-undated", help="Keep undated articles (and pdfs dated only by their file-creation date) under --as-of too; by default --as-of keeps only articles provably published by then."),
     top_k: Optional[int] = typer.Option(None, "--top-k", min=1, help="Passages given to the model."),
     model: Optional[str] = typer.Option(None, "--model", help="small | large | path to a GGUF file."),
+    fallback_model: Optional[str] = typer.Option(None, "--fallback-model",
+                                                 help="Asked when the model's reply does not stand: large (default, when installed) | path | none."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of streaming."),
 ):
     """Answer a question from the archive, with citations."""
@@ -124,7 +126,7 @@ def ask(
 
     filters = Filters(since=_date(since, "--since"), until=_date(until, "--until"), as_of=_date(as_of, "--as-of"), sources=list(source),
                       include_undated=True if include_undated else None)
-    settings = _settings(index=index_dir, model=model, top_k=top_k)
+    settings = _settings(index=index_dir, model=model, top_k=top_k, fallback_model=fallback_model)
     assistant, ModelError = _load_assistant(settings)
     answer, streamed = None, []
     try:
@@ -200,6 +202,8 @@ def eval_(
     limit: Optional[int] = typer.Option(None, "--limit", min=1),
     top_k: Optional[int] = typer.Option(None, "--top-k", min=1),
     model: Optional[str] = typer.Option(None, "--model", help="small | large | path to a GGUF file."),
+    fallback_model: Optional[str] = typer.Option(None, "--fallback-model",
+                                                 help="Asked when the model's reply does not stand: large (default, when installed) | path | none."),
     retrieval_only: bool = typer.Option(False, "--retrieval-only", help="Skip generation; retrieval metrics only."),
     open_questions: bool = typer.Option(False, "--open", help="Ignore the choices: ask each question as a chat user would."),
     unanswerable: bool = typer.Option(False, "--unanswerable",
@@ -210,7 +214,7 @@ def eval_(
 
     if not questions.exists():
         _fail(f"question set not found: {questions}")
-    settings = _settings(index=index_dir, model=model, top_k=top_k)
+    settings = _settings(index=index_dir, model=model, top_k=top_k, fallback_model=fallback_model)
     qs, problems = load_questions(questions)
     for p in problems:
         err.print(f"[yellow]skipped[/] {escape(str(p))}", highlight=False)

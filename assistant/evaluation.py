@@ -317,6 +317,7 @@ def score_result(q: Question, result: Mapping[str, Any], latency_s: float, gener
     if not s["multiple_choice"]:
         s["sent_back"] = bool(result.get("shortened"))
         s["focused"] = bool(result.get("focused"))
+        s["fallback"] = bool(result.get("fallback"))
     s.update(citation_counts(result))
     if not refused:
         s["model_cited"] = int(result.get("model_markers") or 0) > 0

@@ -63,6 +63,10 @@ class BundledModel:
     install_hint: str
     f16_faster: bool = False
 
+    def installed(self) -> bool:
+        """Whether every part's package is installed (their files are checked on assembly)."""
+        return all(importlib.util.find_spec(package) is not None for package, _ in self.parts)
+
     def part_paths(self) -> list[Path]:
         """Paths of the installed parts, in order; ModelError if any package is missing."""
         paths = []

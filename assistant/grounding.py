@@ -150,6 +150,10 @@ _DURATION = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
 # "How close do the troops stand?" asks a distance as "how far" does.
 _MEASURE_ASKED = {"far": _DISTANCE, "close": _DISTANCE, "near": _DISTANCE, "long": f"(?:{_DURATION}|{_DISTANCE})"}
 _MEASURE_QUESTION = re.compile(r"^\W*(?:and\s+)?how\s+(far|close|near|long)\b", re.I)
+_HOW_MANY = re.compile(r"\bhow\s+many\b", re.I)
+# A count in words that ``words`` does not turn into a number ("dozens", "none", "once").
+_COUNT_WORDS = re.compile(r"\b(?:dozens?|scores|hundreds|thousands|millions|billions|several|few|many|none|no|"
+                          r"nobody|zero|all|both|half|once|twice|thrice|single|double|triple|most|some|every)\b", re.I)
 MEASURE_MIN_COVERAGE = 0.5  # share of the question's content words the measuring sentence holds
 
 
@@ -357,6 +361,16 @@ def _count_stated(direct: str, question: str, sentence: str,
             score[tokens[i]] = max(score.get(tokens[i], -1.0), similar(phrase, " ".join(ws)))
     top = max(score.values(), default=-1.0)
     return all(n in counted or (score.get(n, -1.0) >= max(COUNT_SIMILAR, top)) for n in numbers)
+
+
+def _unit_stated(numbers: set[str], unit: str, sentence: str) -> bool:
+    """Whether each of a "how long / how far" reply's numbers stands in ``sentence`` with a unit
+    of what was asked (``unit``, a pattern) at most three words after it: "about 20 minutes" is
+    not stated by "... fired about 20 warning shots"."""
+    tokens = words(sentence)
+    is_unit = re.compile(rf"(?:{unit})$", re.I)
+    return all(any(t == n and any(is_unit.match(x) for x in tokens[i + 1:i + 4]) for i, t in enumerate(tokens))
+               for n in numbers)
 
 
 def _measures_stated(direct: str, sentence: str) -> bool:
@@ -1012,10 +1026,15 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
         # whichever sentence shares a word with its name ("border" of "Border Desk Daily").
         return _reported_by(target, question, passages, cited, relevance)
     how_much = bool(_HOW_MUCH.search(question))
-    if numbers and (asked := _MEASURE_QUESTION.match(question)) and not re.search(
-            _MEASURE_ASKED[asked.group(1).lower()], direct, re.I):
-        # "20 warning shots" is no answer to how long the guards stayed: a number answers "how
-        # long / how far" with its unit.
+    unit = None
+    if numbers and (asked := _MEASURE_QUESTION.match(question)):
+        unit = _MEASURE_ASKED[asked.group(1).lower()]
+        if not re.search(unit, direct, re.I):
+            # "20 warning shots" is no answer to how long the guards stayed: a number answers "how
+            # long / how far" with its unit.
+            return None
+    if not numbers and _HOW_MANY.search(question) and not _COUNT_WORDS.search(direct):
+        # "The soldier was shot in the shoulder and the elbow" says where, not how many times.
         return None
     if (how_much or _WHO.match(question) or _WHAT_TIME.search(question)) and _DATE_ONLY.match(direct):
         # A date answers when, not what time, how far, how many, how old or who ("13 November
@@ -1062,6 +1081,7 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
                     or (negated and not negation_stated(direct, p.text[a:b]))
                     or (affirmed and (negates(target, p.text[a:b]) or said_of_another(target, p.text[a:b])))
                     or (plain_yes and (_DENIAL.search(p.text[a:b]) or done_by_another(question, p.text[a:b])))
+                    or (unit and not _unit_stated(numbers, unit, p.text[a:b]))
                     or acted_on(direct, question, p.text[a:b])
                     or number_of_another(direct, question, p.text[a:b])):
                 continue

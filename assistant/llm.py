@@ -1,5 +1,6 @@
 """The language-model layer: one small streaming protocol (``LLM``), the llama.cpp backend, and
-``load_llm``, which picks the backend ``Settings.llm_backend`` names.
+``load_llm``, which picks the backend ``Settings.llm_backend`` names (``load_fallback``: the second
+model ``Settings.fallback_model`` names, asked where the first one's reply does not stand).
 
 ``LlamaCppLLM`` runs a GGUF model through llama-cpp-python with the chat template stored in the
 GGUF itself, so prompts are formatted exactly as the model was trained. Any other backend is named
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Protocol
 
-from assistant.gguf import ModelError, resolve_model
+from assistant.gguf import BUNDLED, ModelError, resolve_model
 from assistant.prompts import LETTERS, REFUSAL
 
 
@@ -395,6 +396,27 @@ def load_llm(settings: Any) -> LLM:
     return backend_class(n_ctx=settings.n_ctx)
 
 
+def fallback_name(settings: Any) -> str | None:
+    """The model ``settings.fallback_model`` names, or None: off ("none", "off", empty), the same
+    model as ``settings.model``, a backend other than llama.cpp, or a bundled model whose packages
+    are not installed (it is an optional extra). Loads nothing."""
+    name = (settings.fallback_model or "").strip()
+    if settings.llm_backend != "llama" or name.lower() in ("", "none", "off") or name == settings.model:
+        return None
+    bundled = BUNDLED.get(name)
+    return None if bundled is not None and not bundled.installed() else name
+
+
+def load_fallback(settings: Any) -> LLM | None:
+    """The model ``fallback_name`` names, loaded, or None; a path that is not a GGUF raises
+    ``ModelError`` as ``load_llm`` does."""
+    name = fallback_name(settings)
+    if name is None:
+        return None
+    path = resolve_model(name, settings.cache_dir, f16=settings.llm_f16)
+    return LlamaCppLLM(path, settings.n_ctx, settings.threads, flash_attn=settings.flash_attn)
+
+
 __all__ = [
     "REFUSAL",
     "ContextOverflowError",
@@ -402,5 +424,7 @@ __all__ = [
     "LLM",
     "LlamaCppLLM",
     "ModelError",
+    "fallback_name",
+    "load_fallback",
     "load_llm",
 ]

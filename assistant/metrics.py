@@ -221,6 +221,8 @@ def aggregate(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "sent_back_rate": _mean(r.get("sent_back") for r in records if "sent_back" in r),
         # Open answers given from the single best evidence passage (a descriptive question).
         "focused_rate": _mean(r.get("focused") for r in records if "focused" in r),
+        # Open questions whose first model's reply did not stand, asked again of the fallback model.
+        "fallback_rate": _mean(r.get("fallback") for r in records if "fallback" in r),
     }
     metrics.update(refusal_scores(records))
     metrics.update(

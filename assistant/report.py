@@ -34,6 +34,7 @@ METRIC_ROWS = [
     ("citation_support", "citation support", "pct"),
     ("sent_back_rate", "replies sent back for the fact (a copied sentence)", "pct"),
     ("focused_rate", "answers from the best passage alone", "pct"),
+    ("fallback_rate", "questions asked again of the fallback model", "pct"),
     ("refusal_rate", "refusal rate", "pct"),
     ("false_refusal_rate", "refusals of answerable questions", "pct"),
     ("refusal_precision", "refusal precision", "pct"),
@@ -60,6 +61,8 @@ def fmt(value: Any, kind: str) -> str:
 
 def run_settings(assistant, index, top_k, retrieval_only, llm_name, questions_file, mode: str = "answer") -> dict[str, Any]:
     """What a reader needs to reproduce or compare a run."""
+    from .llm import fallback_name
+
     s = assistant.settings
     status = index.status()
     return {
@@ -70,6 +73,7 @@ def run_settings(assistant, index, top_k, retrieval_only, llm_name, questions_fi
         "llm": None if retrieval_only else llm_name,
         "llm_backend": None if retrieval_only else s.llm_backend,
         "model_setting": None if retrieval_only else str(s.model),
+        "fallback_model": None if retrieval_only else fallback_name(s),
         "index": str(Path(status.path or s.index).resolve()),
         "top_k": top_k or s.top_k,
         "candidates": s.candidates,

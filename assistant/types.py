@@ -220,6 +220,9 @@ class Answer:
     # A news question ("what happened last week?") answered with the leads of the newest articles
     # that fit (``digest``), without the model.
     digest: bool = False
+    # The model that answered after the main model's reply was refused (``Settings.fallback_model``:
+    # "large" or a file name); empty when the main model answered.
+    fallback: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -192,6 +192,28 @@ def answer_html(text: str, unsupported: Iterable[str] = ()) -> tuple[str, list[s
     return f'<div class="archivist-answer">{"".join(out)}</div>', missing
 
 
+def answer_notes(answer: Answer) -> list[str]:
+    """The caption under an answer, in markdown pieces: what was searched for when the question
+    was rewritten, the "as of" day, how a time phrase was read, which model answered when the first
+    found no answer, and the time taken."""
+    notes: list[str] = []
+    if answer.query and answer.query.strip() != answer.question.strip():
+        notes.append(f"searched for “{escape_markdown(answer.query)}”")
+    if answer.as_of:
+        notes.append(f"as of {answer.as_of}")
+    if answer.timeframe:
+        tf = answer.timeframe
+        days = tf["start"] if tf["start"] == tf["end"] else f"{tf['start']} – {tf['end']}"
+        notes.append(f"read “{escape_markdown(tf['phrase'])}” as {days}")
+    if answer.fallback:
+        # A refusal that took twice as long says why.
+        notes.append(f"the {escape_markdown(answer.fallback)} model " + (
+            "found no answer either" if answer.refused else "answered: the first model found none"))
+    if answer.timings and answer.timings.total_s:
+        notes.append(f"{answer.timings.total_s:.1f}s")
+    return notes
+
+
 def unique_citations(answer: Answer) -> list[Citation]:
     """One citation per marker number, in number order (an ``[n]`` repeated in several sentences
     points at the same passage)."""
@@ -288,6 +310,18 @@ def llm_label(settings) -> str:
     return Path(str(settings.model)).name
 
 
+def fallback_label(settings) -> str | None:
+    """The model asked when the main one's reply does not stand, as the sidebar names it, or None
+    (``llm.fallback_name``). Never loads a model."""
+    from assistant.gguf import BUNDLED
+    from assistant.llm import fallback_name
+
+    name = fallback_name(settings)
+    if name is None:
+        return None
+    return f"{BUNDLED[name].filename} ({name})" if name in BUNDLED else Path(name).name
+
+
 def status_lines(status, settings) -> list[str]:
     """Markdown lines for the sidebar from an ``IndexStatus``."""
     dates = ""
@@ -300,6 +334,8 @@ def status_lines(status, settings) -> list[str]:
         f"**Embedding model:** {escape_markdown(status.embedding_model)}",
         f"**LLM:** {escape_markdown(llm_label(settings))}",
     ]
+    if (fallback := fallback_label(settings)) is not None:
+        lines.append(f"**When it finds no answer:** {escape_markdown(fallback)}")
     if dates:
         lines.insert(2, f"**Dates:** {escape_markdown(dates)}")
     return lines

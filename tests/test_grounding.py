@@ -293,8 +293,8 @@ def test_the_quote_states_the_reply_by_itself_while_the_gate_weighs_the_closest_
      "South Korean soldiers fired about 20 warning shots on Thursday, 21\nDecember 2017, at the guards."),
 ])
 def test_a_short_line_above_the_sentence_is_not_quoted(text, quoted):
-    found = grounding.support("unarmed" if "unarmed" in text else "about 20", "How many shots? Was he armed?",
-                              [_passage(text, title="Border")])
+    reply, question = ("unarmed", "Was he armed?") if "unarmed" in text else ("about 20", "How many shots?")
+    found = grounding.support(reply, question, [_passage(text, title="Border")])
     assert found is not None and found.sentence == quoted
 
 
@@ -1686,3 +1686,21 @@ def test_an_age_after_a_name_counts_nothing_but_years_of_life():
     assert grounding.support("55", q, [p]) is None
     assert grounding.support("25 years", q, [p]) is not None
     assert grounding.support("55", "How old is R. Kelly, who was sentenced to prison?", [p]) is not None
+
+
+def test_a_how_many_reply_without_a_count_is_not_stated():
+    p = _passage("According to the Korea JoongAng Daily, the soldier had been shot in the shoulder and the elbow. "
+                 "He was shot five times.", title="Defector")
+    assert grounding.support("The soldier was shot in the shoulder and the elbow", "How many times was the soldier shot?",
+                             [p]) is None
+    assert grounding.support("five times", "How many times was the soldier shot?", [p]) is not None
+    assert grounding.support("Dozens", "How many people watched?",
+                             [_passage("Dozens of people watched the crossing.", title="Crowd")]) is not None
+
+
+def test_a_how_long_number_needs_its_unit_in_the_sentence():
+    shots = _passage("South Korean soldiers fired about 20 warning shots at North Korean guards who approached the line.",
+                     title="Warning shots")
+    assert grounding.support("about 20 minutes", "How long did the guards stay near the line?", [shots]) is None
+    stayed = _passage("The guards stayed near the line for about 20 minutes before they withdrew.", title="Guards")
+    assert grounding.support("about 20 minutes", "How long did the guards stay near the line?", [stayed]) is not None

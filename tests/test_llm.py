@@ -205,3 +205,20 @@ def test_extra_weight_buffers_are_off_only_while_a_model_is_built_without_them()
     assert lib.llama_model_default_params().use_extra_bufts
     with _model_params(extra_buffers=True):
         assert lib.llama_model_default_params().use_extra_bufts
+
+
+def test_the_fallback_model_is_named_only_when_it_can_be_asked(tmp_path, monkeypatch):
+    from assistant import gguf
+    from assistant.llm import fallback_name, load_fallback
+
+    monkeypatch.setattr(gguf.BundledModel, "installed", lambda self: self.name == "large")
+    assert fallback_name(Settings(llm_backend="llama")) == "large"
+    assert fallback_name(Settings(llm_backend="llama", fallback_model="none")) is None
+    assert fallback_name(Settings(llm_backend="llama", model="large")) is None  # the same model
+    assert fallback_name(Settings(llm_backend="fake_llm:FakeLLM")) is None
+    assert fallback_name(Settings(llm_backend="llama", fallback_model=str(tmp_path / "m.gguf"))) == str(tmp_path / "m.gguf")
+    monkeypatch.setattr(gguf.BundledModel, "installed", lambda self: False)
+    assert fallback_name(Settings(llm_backend="llama")) is None  # an optional extra, not installed
+    assert load_fallback(Settings(llm_backend="llama")) is None
+    with pytest.raises(ModelError):
+        load_fallback(Settings(llm_backend="llama", fallback_model=str(tmp_path / "missing.gguf")))

@@ -219,17 +219,68 @@ def test_an_answer_no_passage_states_is_refused(assistant):
     assert answer.refused and answer.answer == REFUSAL and answer.direct == "Seven tanks"
 
 
+def test_a_reply_that_does_not_stand_is_asked_again_of_the_fallback_model(assistant):
+    assistant._llm = Scripted(["Seven tanks [1]"])
+    assistant._fallback = second = Scripted(["about 20 [1]"])
+    items = list(assistant.stream("How many warning shots were fired?"))
+    answer = items[-1]
+    assert not answer.refused and answer.answer.startswith("About 20 [1]") and answer.fallback == "large"
+    # The first model's refusal is never shown; the wait counts both models' prompts.
+    assert REFUSAL not in "".join(i for i in items if isinstance(i, str))
+    assert len(second.prompts) == 1 and answer.timings.prompt_tokens == 2 * 123
+
+
+def test_the_fallback_models_refusal_is_shown_once(assistant):
+    assistant._llm = Scripted(["Seven tanks [1]"])
+    assistant._fallback = Scripted(["Nine tanks [1]"])
+    items = list(assistant.stream("How many warning shots were fired?"))
+    assert [i for i in items if isinstance(i, str)] == [REFUSAL]
+    assert items[-1].refused and items[-1].fallback == "large" and items[-1].direct == "Nine tanks"
+
+
+def test_a_yes_no_question_is_not_asked_again(assistant):
+    assistant._llm = Scripted(["Seven tanks [1]"])
+    assistant._fallback = second = Scripted(["Yes [1]"])
+    answer = assistant.ask("Were twenty warning shots fired at the tanks?")
+    assert answer.refused and not answer.fallback and second.prompts == []
+
+
+def test_a_refusal_whose_evidence_is_far_from_the_question_is_not_asked_again(assistant, monkeypatch):
+    from assistant import pipeline
+
+    assistant._llm = Scripted(["Seven tanks [1]"])
+    assistant._fallback = second = Scripted(["about 20 [1]"])
+    answer = assistant.ask("How many warning shots were fired?")
+    assert not answer.refused and answer.relevance < 1.0
+    monkeypatch.setattr(pipeline, "FALLBACK_MIN_RELEVANCE", answer.relevance + 0.01)
+    second.prompts.clear()
+    assert assistant.ask("How many warning shots were fired?").refused and second.prompts == []
+
+
+def test_a_refusal_made_before_the_model_is_asked_is_final(assistant):
+    assistant._fallback = second = Scripted(["Paris [1]"])
+    answer = assistant.ask("What is the capital of France?")
+    assert answer.refused and not answer.fallback and second.prompts == []
+
+
+def test_an_answer_that_stands_never_asks_the_fallback_model(assistant):
+    assistant._llm = Scripted(["about 20 [1]"])
+    assistant._fallback = second = Scripted(["Seven tanks [1]"])
+    answer = assistant.ask("How many warning shots were fired?")
+    assert not answer.refused and not answer.fallback and second.prompts == []
+
+
 def test_an_answer_stated_only_far_from_the_question_is_refused(assistant, monkeypatch):
     # "Anna Berg" is stated, but by a bakery sentence that has nothing to do with the question.
     assistant._llm = Scripted(["Anna Berg"])
-    answer = assistant.ask("How many warning shots were fired?")
+    answer = assistant.ask("What was fired at the guards?")
     assert answer.refused and answer.direct == "Anna Berg"
     # The distance gate alone: the bakery report is also "about something else" (names.foreign),
     # and its sentence holds none of the question's words (grounding.says_nothing_of).
     monkeypatch.setattr("assistant.names.foreign", lambda question, text: False)
     monkeypatch.setattr("assistant.grounding.says_nothing_of", lambda question, sentence: False)
     loose = Assistant(assistant.settings.with_(min_support=0.0), llm=Scripted(["Anna Berg"]), embedder=assistant.embedder)
-    shown = loose.ask("How many warning shots were fired?")
+    shown = loose.ask("What was fired at the guards?")
     assert not shown.refused and "Anna Berg" in shown.answer and shown.support_score < assistant.settings.min_support
     # In a chat, an elliptical follow-up is not held to the distance check.
     assistant._llm = Scripted(["Anna Berg"])

@@ -160,6 +160,31 @@ def test_llm_label_never_loads_model(tmp_path):
     assert ui.llm_label(Settings(model=str(tmp_path / "m.gguf"))) == "m.gguf"
 
 
+def test_the_sidebar_names_the_fallback_model_only_when_installed(monkeypatch):
+    from assistant import gguf
+    from assistant.store import IndexStatus
+
+    status = IndexStatus(articles=3, chunks=5, built_at="", embedding_model="mini", dimension=384, sources=[],
+                         first_date=None, last_date=None, path="index")
+    monkeypatch.setattr(gguf.BundledModel, "installed", lambda self: True)
+    assert any(line.startswith("**When it finds no answer:**") and "large" in line
+               for line in ui.status_lines(status, Settings()))
+    assert ui.fallback_label(Settings(fallback_model="none")) is None
+    monkeypatch.setattr(gguf.BundledModel, "installed", lambda self: False)
+    assert not any("no answer" in line for line in ui.status_lines(status, Settings()))
+
+
+def test_answer_notes_say_which_model_answered_after_the_first_found_nothing():
+    from assistant.types import Timings
+
+    answer = Answer(question="How many?", answer="About 20 [1]", query="How many?", fallback="large",
+                    timings=Timings(total_s=21.04))
+    assert ui.answer_notes(answer) == ["the large model answered: the first model found none", "21.0s"]
+    answer.refused = True
+    assert ui.answer_notes(answer)[0] == "the large model found no answer either"
+    assert ui.answer_notes(Answer(question="q", answer="a", query="q")) == []
+
+
 def test_one_line():
     assert ui.one_line(ValueError("first\nsecond")) == "first"
     assert ui.one_line(KeyError()) == "KeyError"
