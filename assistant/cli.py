@@ -143,6 +143,11 @@ def ask(
         print(json.dumps(answer_json(answer), ensure_ascii=False, indent=1))
         return
     print()
+    if answer.fallback:
+        # A refusal's wait, or an answer, that took two models: say which one answered.
+        out.print(f"[dim]the {escape(answer.fallback)} model " + (
+            "found no answer either[/]" if answer.refused else "answered: the first model found none[/]"),
+                  highlight=False)
     if answer.answer != "".join(streamed).strip():
         # Invalid markers were dropped by the citation check: show the text that was kept.
         out.print(f"\n[dim]checked:[/] {escape(answer.answer)}", highlight=False)
@@ -171,6 +176,7 @@ def answer_json(answer) -> dict:
         "refused": answer.refused,
         "query": answer.query,
         "as_of": answer.as_of,
+        "fallback": answer.fallback,
         "invalid_markers": answer.invalid_markers,
         "unsupported_sentences": answer.unsupported_sentences,
         "citations": [

@@ -185,6 +185,13 @@ def test_answer_notes_say_which_model_answered_after_the_first_found_nothing():
     assert ui.answer_notes(Answer(question="q", answer="a", query="q")) == []
 
 
+def test_ask_json_says_which_model_answered():
+    from assistant.cli import answer_json
+
+    assert answer_json(Answer(question="q", answer="a", fallback="large"))["fallback"] == "large"
+    assert answer_json(Answer(question="q", answer="a"))["fallback"] == ""
+
+
 def test_one_line():
     assert ui.one_line(ValueError("first\nsecond")) == "first"
     assert ui.one_line(KeyError()) == "KeyError"
