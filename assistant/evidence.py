@@ -233,13 +233,27 @@ def asks_where_hurt(question: str) -> bool:
     return bool(_WOUNDED.search(question))
 
 
+# A reason asked for in other words than "why": "What prompted ...?", "What reason did she give
+# ...?", "For what purpose ...?", "What was the aim of ...?", "How come ...?".
+_REASON_QUESTION = re.compile(
+    r"^\W*(?:and\s+)?(?:why|how\s+come)\b|\bfor\s+what\s+(?:purpose|reasons?)\b|\bwhat\s+(?:reasons?|motives?)\b"
+    r"|\bwhat\s+(?:prompted|caused|led|drove|motivated|sparked|triggered|spurred)\b"
+    r"|^\W*what\b.*?\b(?:was|were|is|are)\s+the\s+(?:\w+\s+)?(?:reasons?|purpose|aim|goal|motive|motivation|cause)\b",
+    re.I)
+
+
+def asks_reason(question: str) -> bool:
+    """Whether the question asks why, in any of the usual wordings. Limits: English."""
+    return bool(_REASON_QUESTION.search(question))
+
+
 def answer_type(question: str) -> re.Pattern | None:
     q = question.lower()
     if OUTLET_QUESTION.search(q):
         return ATTRIBUTION
     if asks_where_hurt(q):
         return _BODY
-    if re.search(r"\bwhy\b|\bwhat (?:caused|led|prompted|drove)\b|\breasons?\b", q):
+    if re.search(r"\bwhy\b|\breasons?\b", q) or asks_reason(q):
         return _CAUSAL
     if re.search(r"\bhow (?:many|much|old|long|far|big|large)\b|\bwhat (?:percentage|share|number|amount)\b", q):
         return _NUMBER

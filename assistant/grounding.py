@@ -57,8 +57,8 @@ from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from .dates import WEAK_SOURCES
-from .evidence import (ATTRIBUTION, OUTLET_QUESTION, REFERS_BACK, SUMMARY_LABEL, about_the_page, answer_type, causal,
-                       not_a_statement)
+from .evidence import (ATTRIBUTION, OUTLET_QUESTION, REFERS_BACK, SUMMARY_LABEL, about_the_page, answer_type, asks_reason,
+                       causal, not_a_statement)
 from .markers import parse_markers, strip_markers
 from .names import question_names, unmentioned
 from .prompts import after_control, has_control
@@ -373,10 +373,11 @@ def _unit_stated(numbers: set[str], unit: str, sentence: str) -> bool:
                for n in numbers)
 
 
-def _measures_stated(direct: str, sentence: str) -> bool:
-    """Whether every measured number of the reply stands in the sentence as a number, not as an
-    ordinal ("How old was the defector?" answered "4 years" from "the fourth soldier")."""
-    measured = {w for m in _MEASURED.finditer(direct) for w in words(m.group(1))}
+def _measures_stated(direct: str, sentence: str, given: set[str] = frozenset()) -> bool:
+    """Whether every measured number of the reply (but those in ``given``) stands in the sentence
+    as a number, not as an ordinal ("How old was the defector?" answered "4 years" from "the
+    fourth soldier")."""
+    measured = {w for m in _MEASURED.finditer(direct) for w in words(m.group(1))} - given
     return not measured or measured <= _numbers(_ORDINAL.sub(" ", sentence))
 
 
@@ -913,7 +914,7 @@ LONG_REPLY_NEW_TERMS = 4
 def descriptive(question: str) -> bool:
     """Whether the question asks for a description (why, how did, what happened, what did they
     do, what is <a name>) rather than a name, place, date or number."""
-    return bool(_DESCRIPTIVE.search(question) or _DEFINITION.match(question))
+    return bool(_DESCRIPTIVE.search(question) or _DEFINITION.match(question) or asks_reason(question))
 
 
 # Share of the question's content words a long reply restates to count as the answer in a
@@ -975,7 +976,7 @@ def continuation_prefix(echo: str, question: str) -> str:
     echoes: the colon drew "America Party" and "Druze"; " is" and "," drew the wrong entity or
     another sentence for one of the two."""
     echo = echo.rstrip(" .;:,-–—")
-    if re.match(r"\W*why\b", question, re.I):
+    if asks_reason(question):
         return f"{echo} because"
     if _DEFINITION.match(question):
         # "What is the Joint Security Area?" answered "The Joint Security Area": a definition
@@ -1015,6 +1016,10 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
     target = content_terms(direct)
     numbers = _numbers(direct)
     q_terms = content_terms(question)
+    # A description restates the question's own figures ("The state visit to France has been
+    # postponed in March 2023" for why it was): the sentence that gives the reason need not
+    # write them as the question did.
+    given = _numbers(question) if descriptive(question) else set()
     # A name made of stopwords and letters ("AT&T", "The Who") has no content terms: it must
     # then stand in the sentence as written.
     phrase = " ".join(words(direct)) if not target and not numbers else ""
@@ -1074,7 +1079,8 @@ def support(direct: str, question: str, passages: Sequence[Passage], cited: Sequ
             # "SEOUL, 13 November 2017".
             stated_numbers = _amounts(p.text[a:b], question) if how_much else _numbers(p.text[a:b])
             # "This page reflects the news from the trial on Wednesday, June 25" dates the page.
-            if (numbers - stated_numbers or not _measures_stated(direct, p.text[a:b]) or about_the_page(p.text, a, b)
+            if (numbers - given - stated_numbers or not _measures_stated(direct, p.text[a:b], given)
+                    or about_the_page(p.text, a, b)
                     or (how_much and not _toll_stated(direct, question, p.text[a:b],
                                                       p.text[spans[i - 1][0]:spans[i - 1][1]] if i else ""))
                     or (how_much and not _count_stated(direct, question, p.text[a:b], similar))
@@ -2773,7 +2779,7 @@ def reason_unknown(direct: str, question: str, found: Support, passages: Sequenc
 
     Limits: English; the sentence must say "why" after the words of not knowing
     (``_UNKNOWN_WHY``), and belong to the article the reply was stated by."""
-    if not re.match(r"\W*(?:and\s+)?why\b", question, re.I) or causal(direct) or causal(found.sentence):
+    if not asks_reason(question) or causal(direct) or causal(found.sentence):
         return None
     if not 0 < found.n <= len(passages):
         return None

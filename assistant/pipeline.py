@@ -142,7 +142,6 @@ OPTION_SUPPORT_WEIGHT = 0.5
 # realtimeqa-dev-small (60) 34 without it, 37-39 (39 at 0.2).
 OPTION_LIKELIHOOD_WEIGHT = 0.2
 MISSING_LIKELIHOOD = -30.0  # an option with no words left to score (only control tokens)
-_WHY = re.compile(r"\W*(?:and\s+)?why\b", re.I)
 
 
 def _of_someone_else(question: str, history: list[dict], found: grounding.Support, passage: Passage,
@@ -1064,7 +1063,7 @@ class Assistant:
             # "Where was he hit?" answered "at Panmunjom" from the sentence that says "shot in the
             # shoulder and the elbow": the town is where he was, not where the bullets struck.
             reply = replace(reply, direct=place)
-        if (_WHY.match(answer.question) and 0 < found.n <= len(answer.passages)
+        if (evidence.asks_reason(answer.question) and 0 < found.n <= len(answer.passages)
                 and (grounding.is_headline(reply.direct, answer.passages[found.n - 1].title)
                      or grounding.restates_why(reply.direct, answer.query or answer.question))):
             # "Why did Trump order the National Guard into Washington?" answered with the headline
@@ -1074,7 +1073,7 @@ class Assistant:
             # "Why?" is weighed against its search query: "The Federal Reserve decided on
             # interest rates in July" restates the chat's topic, not a reason.
             reply = replace(reply, direct=found.sentence)
-        if (_WHY.match(answer.question) and extra is not None
+        if (evidence.asks_reason(answer.question) and extra is not None
                 and grounding.says_nothing_of(answer.question, found.sentence)
                 and not grounding.says_nothing_of(answer.question, extra.sentence)):
             # "Why has the northern route become harder?" answered "The southern side has been

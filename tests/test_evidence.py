@@ -50,6 +50,26 @@ def test_answer_type_of_common_questions():
     assert evidence.answer_type("Which newspaper reported where he was shot?") is evidence.ATTRIBUTION
 
 
+@pytest.mark.parametrize("question, reason", [
+    ("Why did the guards approach the line?", True),
+    ("And why?", True),
+    ("How come the soldiers fired?", True),
+    ("What prompted the warning shots?", True),
+    ("What led the soldier to defect?", True),
+    ("What reason did the officials give for the closure?", True),
+    ("For what purpose did the city buy laser pointers?", True),
+    ("What was the aim of the vote?", True),
+    ("What did the minister say was the main reason for the delay?", True),
+    ("Who led the team?", False),
+    ("What is the name of the show?", False),
+    ("How many shots were fired?", False),
+])
+def test_a_reason_is_asked_in_many_words(question, reason):
+    # Asked "What prompted ...?" instead of "Why ...?", a question was read as asking for a name.
+    assert evidence.asks_reason(question) is reason
+    assert (evidence.answer_type(question) is evidence._CAUSAL) is reason
+
+
 @pytest.mark.parametrize("question, hurt", [
     ("Where was the defector shot?", True),
     ("And where was he wounded?", True),

@@ -70,6 +70,9 @@ def test_an_echo_is_resumed_where_the_answer_must_follow():
         == "Syrian minority group:"
     assert grounding.continuation_prefix("The agency suspended 140 employees", "Why did the agency suspend 140 employees?") \
         == "The agency suspended 140 employees because"
+    assert grounding.continuation_prefix("The agency suspended 140 employees",
+                                         "What led the agency to suspend 140 employees?") \
+        == "The agency suspended 140 employees because"
     # A name asked to be explained goes on with the question's verb.
     assert grounding.continuation_prefix("The Joint Security Area", "What is the Joint Security Area?") \
         == "The Joint Security Area is"
@@ -122,9 +125,29 @@ def test_a_reply_that_announces_its_answer_is_resumed_to_it():
     ("What did Trump say about protesters at the Army birthday parade?", True),
     ("What did SpaceX tell the Pentagon about Starlink?", True),
     ("What did Elon Musk call the tax bill?", False),  # a name for it
+    # A reason in other words than "why" is described too: read as a name, it was refused.
+    ("What prompted the U.S. effort to bring German scientists to America?", True),
+    ("For what purpose did the controllers take time off?", True),
 ])
 def test_a_name_asked_to_be_explained_is_a_descriptive_question(question, explained):
     assert grounding.descriptive(question) is explained
+
+
+def test_a_description_may_restate_the_figures_of_the_question():
+    # "Why was the state visit postponed in March 2023?" answered with the question restated and
+    # its reason: the sentence that gives the reason does not write "March 2023" again.
+    p = _passage("King Charles III's state visit to France has been postponed amid unrest over pension reforms.",
+                 title="State visit postponed")
+    found = grounding.support("The state visit to France was postponed in March 2023 amid unrest over pension reforms",
+                              "Why was King Charles's state visit to France postponed in March 2023?", [p])
+    assert found is not None and "pension reforms" in found.sentence
+    # A figure the question did not give must still be stated.
+    assert grounding.support("The state visit was postponed for 3 weeks amid unrest over pension reforms",
+                             "Why was King Charles's state visit to France postponed in March 2023?", [p]) is None
+    # A factoid's figures are its answer: all of them must be stated.
+    q = _passage("Ten people were evacuated amid the unrest.")
+    assert grounding.support("10 people in 2019", "How many people were evacuated in 2019?", [q]) is None
+    assert grounding.support("10 people", "How many people were evacuated in 2019?", [q]) is not None
 
 
 def test_the_support_is_the_sentence_closest_to_the_question_when_the_fullest_one_is_about_something_else():

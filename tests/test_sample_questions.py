@@ -145,9 +145,12 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
 # the sentence that answer quoted ("... who were questioning him"): 108 of 110. Its twenty-sixth
 # session's scored stance (``pipeline.Assistant._stance``; on 106 yes/no questions of the dev
 # sets 26 more right, 1 more wrong) answers "did North Korea fire at the defector?" "No" from the
-# fog crossing's warning shots (two defectors; the gold is the November one): 107 of 110. The bar
-# is set one below that figure so a regression in retrieval, evidence, prompt or grounding fails here.
-MIN_RIGHT = 106
+# fog crossing's warning shots (two defectors; the gold is the November one): 107 of 110. Its
+# twenty-ninth session's 2 fresh questions ask for a reason without "why" ("what led ...?", "for
+# what purpose ...?"); read as asking for a name, the first was refused and the second answered
+# "South Korean guards came close to the line"; both pass: 109 of 112. The bar is set one below
+# that figure so a regression in retrieval, evidence, prompt or grounding fails here.
+MIN_RIGHT = 108
 
 
 @pytest.mark.slow
