@@ -708,6 +708,10 @@ class Assistant:
                     reply = grounding.parse_reply(more)
                     if said:
                         reply.direct = f"{said}, {reply.direct}"
+                    elif prefix.endswith(" because") and re.match(r"\s*of\b", reply.direct, re.I):
+                        # "... because" went on "of threats from gangs": shown alone, the answer
+                        # read "Of threats from gangs".
+                        reply.direct = f"Because {reply.direct.strip()}"
                 if stopped and (not grounding.content_terms(reply.direct) or grounding.unfinished(reply.direct, question)):
                     # "The soldier was found" went on with nothing but a marker: it still says what
                     # was done, not how, and a sentence on soldiers in general "stated" it.

@@ -302,6 +302,13 @@ def test_a_restated_question_whose_continuation_names_nothing_is_refused(assista
     assert llm.prefixes[-1] == "Warning shots were fired because" and answer.refused
 
 
+def test_a_reason_continued_with_of_reads_because_of(assistant):
+    assistant._llm = llm = Scripted(["Warning shots were fired"], ["of the guards who approached the border line [1]"])
+    answer = assistant.ask("Why were warning shots fired?")
+    assert llm.prefixes[-1] == "Warning shots were fired because"
+    assert not answer.refused and answer.direct == "Because of the guards who approached the border line"
+
+
 def test_a_reply_that_stops_at_the_participle_asked_how_goes_on_or_is_answered_from_the_sentence(assistant):
     question = "How was the wounded defector found?"
     assistant.settings = assistant.settings.with_(focused_first=False)
