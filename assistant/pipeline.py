@@ -78,7 +78,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import candidates, catalog, conversation, digest, evidence, grounding, markers, names, prompts, timeframe
+from . import candidates, casing, catalog, conversation, digest, evidence, grounding, markers, names, prompts, timeframe
 from .citations import check_answer
 from .dates import date_bounds
 from .embedder import load_embedder
@@ -287,6 +287,16 @@ class Assistant:
         relevance = max((x.dense for x in ev.sentences if x.embedded), default=0.0)
         return ev, frame, relevance
 
+    def _cased(self, question: str, filters: Filters) -> str:
+        """A question typed all in lower case with the capitals the passages it finds write its
+        words with (``casing.truecase``). The search is uncased, so the same passages come back
+        for the cased question; a search costs ~0.1-0.3 s here."""
+        snap = self.snapshot()
+        reference = filters.as_of or snap.index.status().last_date
+        found = snap.retriever.search(retrieval_query(question), filters, self.settings.candidates,
+                                      window=timeframe.resolve(question, reference), reference=reference)
+        return casing.truecase(question, (p.text for p in found.passages))
+
     def stream(self, question: str, history: list[dict] = (), filters: Filters = Filters(),
                top_k: int | None = None, choices: list[str] | None = None) -> Iterator[str | Answer]:
         """Yield answer text as it is produced, then one final ``Answer``."""
@@ -294,6 +304,8 @@ class Assistant:
         if len(question) > s.max_question_chars:
             raise QuestionTooLong(f"The question is {len(question):,} characters long; the limit is "
                                   f"{s.max_question_chars:,}. Ask it in fewer words.")
+        if not choices and casing.all_lower(question):
+            question = self._cased(question, filters)
         parts = [question] if choices else conversation.split_compound(question)
         if len(parts) > 1:
             yield from self._compound(question, parts, history, filters, top_k)

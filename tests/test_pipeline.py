@@ -302,6 +302,17 @@ def test_a_restated_question_whose_continuation_names_nothing_is_refused(assista
     assert llm.prefixes[-1] == "Warning shots were fired because" and answer.refused
 
 
+def test_a_question_typed_in_lower_case_is_asked_with_the_archives_capitals(assistant):
+    assistant._llm = llm = Scripted(["about 20 [1]"])
+    answer = assistant.ask("how many warning shots were fired at north korean guards")
+    assert "How many warning shots were fired at North Korean guards" in llm.prompts[0]
+    assert not answer.refused and answer.direct == "about 20"
+    # A question with any capital is asked as typed.
+    assistant._llm = llm = Scripted(["about 20 [1]"])
+    assistant.ask("How many warning shots did south korean troops fire?")
+    assert "How many warning shots did south korean troops fire?" in llm.prompts[0]
+
+
 def test_a_reason_continued_with_of_reads_because_of(assistant):
     assistant._llm = llm = Scripted(["Warning shots were fired"], ["of the guards who approached the border line [1]"])
     answer = assistant.ask("Why were warning shots fired?")
