@@ -320,6 +320,19 @@ _VOTE_TERMS = frozenset({term("vote"), term("voted"), term("votes")})
 _TALLY = re.compile(r"(?<![\d,.])(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})(?![\d,%]|\.\d|\s*(?:percent|%|p\.m|a\.m))")
 
 
+# A list of things after a number (not a year): items of one to three words, none a function
+# word or a count of its own ("phone calls, emails and social media messages", not "596 cases,
+# one hospitalization and one death"), the last one as long as it goes.
+_LIST_WORD = (r"(?!(?:the|a|an|and|or|of|to|in|on|at|by|for|from|with|as|is|was|were|are|be|been|all|some|"
+              r"before|after|while|which|who|that|this|its|their|his|her|each|such|including|more|than|about|"
+              r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|"
+              r"millions?|billions?)\b)[^\W\d_][\w'’-]*")
+_ITEM = rf"(?:{_LIST_WORD}\s+){{0,2}}?{_LIST_WORD}"
+_LAST_ITEM = rf"(?:{_LIST_WORD}\s+){{0,2}}{_LIST_WORD}"
+_COUNTED_LIST = re.compile(rf"(?<![\w.,-])(?!(?:1[89]|20)\d\d\b)(\d[\d,]*(?:\.\d+)?)\s+"
+                           rf"({_ITEM}(?:,\s+{_ITEM})+,?\s+(?:and|or)\s+{_LAST_ITEM})", re.I)
+
+
 def _count_stated(direct: str, question: str, sentence: str,
                   similar: Callable[[str, str], float] | None = None) -> bool:
     """Whether every number of the reply to "how many <things>?" counts those things in
@@ -342,6 +355,10 @@ def _count_stated(direct: str, question: str, sentence: str,
     tokens = words(_DATE_IN_TEXT.sub(" ", sentence))
     after = {i: tokens[i + 1: i + 1 + COUNT_REACH] for i, w in enumerate(tokens) if w[0].isdigit()}
     counted = {tokens[i] for i, ws in after.items() if nouns & {term(x) for x in ws}}
+    # "164,000 phone calls, emails and social media messages": a number counts each thing of
+    # the list after it, however far its last item stands.
+    counted |= {words(m.group(1))[0] for m in _COUNTED_LIST.finditer(_DATE_IN_TEXT.sub(" ", sentence))
+                if nouns & {term(x) for x in words(m.group(2))}}
     if nouns & _VOTE_TERMS:
         # "Barrett was confirmed 55 to 43": a tally counts the votes on each side.
         counted |= {w for m in _TALLY.finditer(sentence) for g in m.groups() for w in words(g)[:1]}
@@ -822,8 +839,11 @@ def object_instead(direct: str, question: str, sentence: str) -> str | None:
 _YES_NO_QUESTION = re.compile(r"^\W*(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b", re.I)
 # The same after an opening phrase of its own: "As of June 16, 2025, had Blue Origin announced a
 # date?", "When the footage leaked, had Rockstar announced a date?" (not "Who, in the end, ...",
-# nor "How big, in square feet, is ...?": a question word and at most one more before the comma).
+# nor "How big, in square feet, is ...?": a question word and at most one more before the comma;
+# nor "At what store in Paramount, California, did ...?": a preposition and a question word).
 _YES_NO_ASKED = re.compile(r"^\W*(?:(?!(?:who|whom|whose|what|which|where|when|why|how)(?:\s+[\w'’-]+)?\s*,)"
+                           r"(?!(?:at|in|on|by|for|from|to|of|with|into|under|during|after|before|since)\s+"
+                           r"(?:what|which|whose|whom)\b)"
                            r"[^?]{0,90}?,\s*)?"
                            r"(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b", re.I)
 _NEGATION_TERMS = {term("not"), term("never")}
@@ -2699,6 +2719,18 @@ def other_year(direct: str, question: str) -> bool:
         return False
     said = set(re.findall(r"\b(?:1[89]|20)\d\d\b", strip_markers(direct)))
     return bool(said) and not said & asked
+
+
+# "In what year ...?", "Which year ...?", "In what month and year ...?": the reply must name the year.
+_YEAR_ASKED = re.compile(r"\b(?:what|which)\s+(?:month\s+and\s+)?year(?![-\w])|\bmonth\s+and\s+year\b", re.I)
+
+
+def yearless(direct: str, question: str) -> bool:
+    """Whether the reply to a question that asks for a year names none: "July 20" (the day
+    Trump posted about the team's name) for "In what month and year did Washington's NFL team
+    stop using the Redskins name?" (July 2020). Limits: a year written in digits; "last year" is
+    no year."""
+    return bool(_YEAR_ASKED.search(question)) and not re.search(r"\b(?:1[0-9]|20)\d\d", strip_markers(direct))
 
 
 # A question about how things stand after a change, and a sentence about how they stood before it.

@@ -126,7 +126,7 @@ def unmentioned(question: str, article_text: str) -> list[str]:
             continue
         place = _qualified_place(name, question)
         if (place and _mentioned(place, article_text, terms, tokens)
-                and not any(_mentioned(other.title(), article_text, terms, tokens) for other in _STATES)):
+                and not any(_names_state(other, article_text) for other in _STATES)):
             # "Millbrook, Alabama": a local report names the town, not its state; one that names
             # another state ("Oregon's Mosquito Fire" in a report from California) is elsewhere.
             continue
@@ -154,6 +154,9 @@ _DEMONYMS = {
 # The United States by its other names: "America", "United States", "U.S.", "USA".
 _US = frozenset({"america", "united states", "u.s", "usa"})
 _US_SHORT = re.compile(r"\bU\.S\.|\b(?:US|USA|America|United States)\b")
+# The United Kingdom likewise: "Britain", "Great Britain", "United Kingdom", "UK", "U.K.", "British".
+_UK = frozenset({"britain", "great britain", "united kingdom", "uk", "u.k"})
+_UK_SHORT = re.compile(r"\bU\.K\.|\b(?:UK|Britain|British|United Kingdom)\b")
 
 
 def _mentioned(name: str, article_text: str, terms: set[str], tokens: set[str]) -> bool:
@@ -163,6 +166,8 @@ def _mentioned(name: str, article_text: str, terms: set[str], tokens: set[str]) 
         return True
     if name.lower() in _US and _US_SHORT.search(article_text):
         return True  # "America's 250th" in a report on the "US 250th anniversary"
+    if (country or name.lower()) in _UK and _UK_SHORT.search(article_text):
+        return True  # "Britain's ex-deputy prime minister" is "the former UK deputy prime minister"
     own = content_terms(name) | content_terms(_HYPHEN.sub(" ", name))
     if (own - _KIND_WORDS or own) & terms:
         return True
@@ -265,6 +270,14 @@ def _qualified_place(state: str, question: str) -> str:
     m = (re.search(place + r",\s+" + re.escape(state) + r"\b", question)
          or re.search(r"\b" + re.escape(state) + r"['’]s\s+" + place, question))
     return m.group(1) if m else ""
+
+
+def _names_state(state: str, article_text: str) -> bool:
+    """Whether the article writes the US ``state`` (a key of ``_STATES``) in full or short. A
+    word of a two-word name is not enough: "Mexico" and "north" do not name New Mexico or North
+    Carolina (a report from Paramount, California that mentions Mexico read as one from New Mexico)."""
+    written = re.search(r"\b" + re.escape(state) + r"\b", article_text, re.I)
+    return bool(written) or _state_abbreviated(state, article_text)
 
 
 def _state_abbreviated(name: str, article_text: str) -> bool:

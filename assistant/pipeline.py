@@ -972,6 +972,9 @@ class Assistant:
         if grounding.other_year(direct, question):
             # "When did the Depp v. Heard trial begin in 2022?" answered "2015".
             return True
+        if grounding.yearless(direct, question):
+            # "In what month and year ...?" answered "July 20", a day of another year's story.
+            return True
         if grounding.before_change(question, found.sentence):
             # "lowered the minimum age ... to what?" answered "37", the limit before the change.
             return True

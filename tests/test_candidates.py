@@ -42,6 +42,9 @@ def test_counts_keep_their_unit_and_dates_their_day():
         == ["$12.5 billion"]
     assert candidates("When did it start?", ["In the spring of 2007, agents began on Jan. 5, 2008 and on Monday."]) \
         == ["2007", "Jan. 5, 2008", "Monday"]
+    # A month and its year are not a month and a day ("March 20" of "March 2024").
+    assert candidates("When was the game?", ["The game in March 2024 and the vote on July 20, 2025 ..."]) \
+        == ["March 2024", "July 20, 2025"]
 
 
 def test_spans_come_best_sentence_first_without_repeats_and_at_most_the_limit():

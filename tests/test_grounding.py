@@ -578,6 +578,9 @@ def test_a_reply_restating_a_yes_no_question_in_a_word_or_two_of_its_own_says_ye
     # A question word with one more before the comma still asks for a fact, not a yes ("Yes" was
     # the scored stance's answer to this one).
     assert not grounding.yes_no("How big, in square feet, is the HyperX Esports Arena in Las Vegas?")
+    # Nor does a preposition and a question word ("Yes" was the answer to this one).
+    assert not grounding.yes_no("At what store in Paramount, California, did police and protesters clash?")
+    assert grounding.yes_no("At the store in Paramount, California, did police and protesters clash?")
     assert grounding.offers_choice("Was the November defector shot in the shoulder or in the leg?")
     assert not grounding.offers_choice("Was the November defector shot in the shoulder, or not?")
     assert not grounding.offers_choice("Was the November defector shot in the shoulder?")
@@ -879,6 +882,13 @@ def test_a_count_is_stated_only_by_a_number_of_the_things_counted():
     assert grounding.support("10 hot dogs", "How many hot dogs are eaten in the US each summer?", [dishes]) is None
     flag = _passage("The monument said that the 13-star, 13-stripe flag first flew in battle there.")
     assert grounding.support("13 stars", "How many stars were on the first US flag?", [flag]) is not None
+    # A number counts each thing of the list after it, the last one too.
+    q = "How many messages to Congress did the Article III group arrange?"
+    listed = _passage("The Article III Project arranged 164,000 phone calls, emails and social media messages to "
+                      "members of Congress.")
+    assert grounding.support("164,000", q, [listed]) is not None
+    apart = _passage("The Article III Project arranged 164,000 phone calls, and 20 messages to Congress.")
+    assert grounding.support("164,000", q, [apart]) is None
 
 
 def _cosine(embedder):
@@ -1632,6 +1642,16 @@ def test_a_date_in_other_years_does_not_answer_when_in_a_year():
     assert not grounding.other_year("April 11", q)  # no year: the sentence decides
     assert not grounding.other_year("2015", "When was the 2022 Nobel laureate born?")  # an edition, not the time
     assert not grounding.other_year("2015", "Who won the trial in 2022?")
+
+
+def test_a_question_for_a_year_wants_a_year_in_its_reply():
+    q = "In what month and year did Washington's NFL team stop using the Redskins name?"
+    assert grounding.yearless("July 20", q)
+    assert grounding.yearless("Last year [2]", "Which year did the mine close?")
+    assert not grounding.yearless("July 2020 [3]", q)
+    assert not grounding.yearless("In 1987", "In what year did the mine close?")
+    assert not grounding.yearless("July 20", "When did the team drop the name?")  # no year asked
+    assert not grounding.yearless("Two", "What year-end bonus did staff get?")
 
 
 def test_a_number_of_them_counts_the_toll_of_the_sentence_before():

@@ -39,6 +39,11 @@ def test_a_name_is_mentioned_by_any_of_its_words():
     # A spelled-out name is also mentioned by its initials.
     assert unmentioned("What did the European Union decide?", "The EU decided to wait.") == []
     assert unmentioned("What did the European Union decide?", "The bloc decided to wait.") == ["European Union"]
+    # Britain by its other names, as the United States by its.
+    q = "Which ex-deputy prime minister of Britain did Meta promote?"
+    assert unmentioned(q, "Clegg, the former UK deputy prime minister, leads Meta's policy.") == []
+    assert unmentioned("Which British firm won?", "The U.K. firm won.") == []
+    assert unmentioned(q, "Clegg, the former deputy prime minister, leads Meta's policy.") == ["Britain"]
 
 
 def test_a_name_with_a_word_of_its_own_is_not_mentioned_by_its_kind_alone():
@@ -60,6 +65,10 @@ def test_a_state_that_only_places_a_named_place_need_not_be_written():
     # A report that names another state is about a place of that name there.
     assert unmentioned("When did Oregon's Mosquito Fire start?", "The Mosquito Fire, Calif., grew.") == ["Oregon"]
     assert unmentioned("What happened in Alabama?", "Millbrook police said.") == ["Alabama"]
+    # Another state is named in full or short: "Mexico" is not New Mexico, "north" not North Carolina.
+    q = "Outside which Paramount, California store did clashes erupt?"
+    assert unmentioned(q, "Clashes in Paramount, north of the port, over raids on migrants from Mexico.") == []
+    assert unmentioned(q, "Clashes in Paramount, N.M., over raids.") == ["California"]
 
 
 def test_a_hyphenated_pair_of_names_is_mentioned_by_either():
