@@ -159,6 +159,10 @@ _UK = frozenset({"britain", "great britain", "united kingdom", "uk", "u.k"})
 _UK_SHORT = re.compile(r"\bU\.K\.|\b(?:UK|Britain|British|United Kingdom)\b")
 
 
+# A US department by its other names: "the Justice Department", "the Department of Justice", "DOJ".
+_DEPARTMENT = re.compile(r"^(?:the\s+)?(?P<x>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+Department$")
+
+
 def _mentioned(name: str, article_text: str, terms: set[str], tokens: set[str]) -> bool:
     """Whether the article (its ``terms`` and word ``tokens`` precomputed) mentions ``name``."""
     country = _DEMONYMS.get(name.lower())
@@ -174,6 +178,12 @@ def _mentioned(name: str, article_text: str, terms: set[str], tokens: set[str]) 
     initials = "".join(p[0] for p in name.split() if p.lower() not in _LINKS)
     if len(initials) > 1 and initials.upper() in tokens:
         return True  # "European Union" as "EU"
+    if of := _DEPARTMENT.match(name):
+        # "the Education Department" as "the DOE" or "the Department of Education".
+        letters = "".join(w[0] for w in of["x"].split()).upper()
+        if {f"DO{letters}", f"D{letters}"} & tokens or re.search(
+                rf"\bDepartment of {re.escape(of['x'])}\b", article_text, re.I):
+            return True
     return _state_abbreviated(name, article_text)  # "Indiana" as "Sen. Jim Banks, R-Ind."
 
 

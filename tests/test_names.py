@@ -39,6 +39,12 @@ def test_a_name_is_mentioned_by_any_of_its_words():
     # A spelled-out name is also mentioned by its initials.
     assert unmentioned("What did the European Union decide?", "The EU decided to wait.") == []
     assert unmentioned("What did the European Union decide?", "The bloc decided to wait.") == ["European Union"]
+    # A department by its other names.
+    q = "When was the game cited in the Education Department's 2025 MIAA probe?"
+    assert unmentioned(q, "The DOE said it is investigating the MIAA.") == []
+    assert unmentioned(q, "The Department of Education is investigating the MIAA.") == []
+    assert unmentioned(q, "The department is investigating the MIAA.") == ["Education Department"]
+    assert unmentioned("What did the Justice Department say?", "The DOJ said no.") == []
     # Britain by its other names, as the United States by its.
     q = "Which ex-deputy prime minister of Britain did Meta promote?"
     assert unmentioned(q, "Clegg, the former UK deputy prime minister, leads Meta's policy.") == []
