@@ -2254,7 +2254,7 @@ def dated(question: str, ranked: Sequence, passages: Sequence[Passage], min_scor
     answered "21 December 2017", the fog crossing's date, from a sentence on the fog crossing.
 
     A day the sentence names only by its weekday or as "yesterday" is given with its calendar day
-    (``_relative_date``): "Monday (26 September 2022)" of "On Monday, a NASA spacecraft will
+    (``_relative_date``): "Monday (September 26, 2022)" of "On Monday, a NASA spacecraft will
     deliberately slam into an asteroid called Dimorphos" in a report of Friday 23 September.
 
     Limits: only for questions with a name (``names.question_names``); a written day and month
@@ -2320,20 +2320,32 @@ def dated_quote(question: str, ranked: Sequence, passages: Sequence[Passage], qu
 
 
 def _relative_date(sentence: str, p: Passage, adverbial: bool = True) -> str | None:
-    """"Monday (26 September 2022)" for a sentence that names its day as "On Monday" in an article
-    published on 2022-09-23 (``timeframe.relative_day``); None when it names no such day or the
+    """"Monday (September 26, 2022)" for a sentence that names its day as "On Monday" in an article
+    published on 2022-09-23 (``timeframe.relative_day``; the date as the passage writes dates,
+    ``calendar_day``); None when it names no such day or the
     article has no proven day of publication (a pdf's file date proves none). ``adverbial``: as
     ``timeframe.relative_day``."""
     found = relative_day(sentence, None if p.date_source in WEAK_SOURCES else p.published, adverbial)
     if found is None:
         return None
     word, day = found
-    return f"{word[0].upper()}{word[1:]} ({day.day} {day:%B} {day.year})"
+    return f"{word[0].upper()}{word[1:]} ({calendar_day(day, p.text)})"
+
+
+def calendar_day(day, text: str) -> str:
+    """``day`` written as ``text`` writes its dates: "13 November 2017" where most of them come
+    day first ("SEOUL, 13 November"), else month first, "January 29, 2025", as US reports write
+    them (and as a reader of one looks for: "Wednesday (29 January 2025)" beside a report's
+    "Jan. 29" reads as another date format than the page's)."""
+    firsts = [m.group(0)[0].isdigit() for m in _DATE_IN_TEXT.finditer(text)]
+    if firsts and sum(firsts) * 2 > len(firsts):
+        return f"{day.day} {day:%B} {day.year}"
+    return f"{day:%B} {day.day}, {day.year}"
 
 
 def day_of_reply(direct: str, question: str, sentence: str, p: Passage) -> str | None:
     """A reply to "When ...?" that gives a day as its article does, relative to publication
-    ("Monday", "On Monday", "yesterday"), with the calendar day added: "Monday (26 September
+    ("Monday", "On Monday", "yesterday"), with the calendar day added: "Monday (September 26,
     2022)", read from the stating ``sentence`` (its tense says which Monday) and its passage's
     publication day. None when the reply writes a date already, names no such day, or the
     sentence does not name the same one.

@@ -1266,10 +1266,13 @@ def test_a_day_named_by_its_weekday_is_given_with_its_calendar_day(embedder):
                          title="The DART mission is about to collide with an asteroid"), published="2022-09-23")
     q = "When is NASA's DART spacecraft supposed to smash into the asteroid Dimorphos?"
     day, found = grounding.dated(q, _scored(q, [p], embedder), [p], min_score=0.0)
-    assert day == "Monday (26 September 2022)" and found.sentence.startswith("On Monday")
+    assert day == "Monday (September 26, 2022)" and found.sentence.startswith("On Monday")
     # The model's own "Monday" gets the same day, read from the sentence that states it.
-    assert grounding.day_of_reply("Monday", q, found.sentence, p) == "Monday (26 September 2022)"
-    assert grounding.day_of_reply("On Monday [1]", q, found.sentence, p) == "On Monday (26 September 2022)"
+    assert grounding.day_of_reply("Monday", q, found.sentence, p) == "Monday (September 26, 2022)"
+    assert grounding.day_of_reply("On Monday [1]", q, found.sentence, p) == "On Monday (September 26, 2022)"
+    # Written as the passage writes its dates: day first where they mostly come day first.
+    british = replace(p, text=p.text + " It launched on 24 November 2021 from California.")
+    assert grounding.day_of_reply("Monday", q, found.sentence, british) == "Monday (26 September 2022)"
     # A reply that writes a date, another weekday than the sentence's, or a question not for a time.
     assert grounding.day_of_reply("Monday, Sept. 26", q, found.sentence, p) is None
     assert grounding.day_of_reply("Tuesday", q, found.sentence, p) is None
