@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Callable, Sequence
 
 from .dates import WEAK_SOURCES
@@ -2332,7 +2333,7 @@ def _relative_date(sentence: str, p: Passage, adverbial: bool = True) -> str | N
     return f"{word[0].upper()}{word[1:]} ({calendar_day(day, p.text)})"
 
 
-def calendar_day(day, text: str) -> str:
+def calendar_day(day: date, text: str) -> str:
     """``day`` written as ``text`` writes its dates: "13 November 2017" where most of them come
     day first ("SEOUL, 13 November"), else month first, "January 29, 2025", as US reports write
     them (and as a reader of one looks for: "Wednesday (29 January 2025)" beside a report's
