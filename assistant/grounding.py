@@ -42,7 +42,12 @@ when the reply only named the subject (``object_instead``). A sentence copied in
 restated>" its name (``named_subject``); a why-reply that only gives the event again is replaced
 by its quote (``restates_why``), and one that gives no reason by its article's sentence saying
 the reason is not known (``reason_unknown``). "What is <the thing> called?" is answered by the
-name a top sentence gives the thing (``named_as``).
+name a top sentence gives the thing (``named_as``). A reply of another kind than the "which
+<kind>" asked for (an institution for a town, a titled person for a group, "the hospital" for
+which one: ``wrong_kind``), with another office's title (``other_office``), a month with no day
+("May 215-214": ``garbled_date``) or from a sentence that says nothing of "the most" asked for
+(``superlative_unstated``) is sent back; a reply restating the question around one new name gives
+that name (``embedded_name``).
 
 Limits: word overlap after stemming, so a correct paraphrase ("fourth" for "4th", "the economy"
 for "economic hardship") can fail the check and be refused; a wrong answer that names a word of
@@ -178,7 +183,7 @@ _HOW_MUCH = re.compile(r"\bhow\s+(?:many|much|far|close|near|long|old|big|large|
 # The day and year of a date written out ("SEOUL, 13 November 2017", "Nov. 13, 2017"): numbers
 # that state no amount.
 _DATE_IN_TEXT = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"(?:,?\s+\d{4})?(?!\w)|\b" + _MONTH
-                           + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4}\b)?|\b" + _MONTH + r"\s+\d{4}\b", re.I)
+                           + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4}\b)?|\b" + _MONTH + r"\s+(?:of\s+)?\d{4}\b", re.I)
 
 
 # A news age after a name ("Prosecutors had asked the judge to sentence Kelly, 55, to more than
@@ -318,6 +323,9 @@ COUNT_SIMILAR = 0.45
 
 
 _VOTE_TERMS = frozenset({term("vote"), term("voted"), term("votes")})
+# Words for a sort of something, each as good as another: kinds, types, forms, varieties.
+_CLASS_WORDS = frozenset(term(w) for w in "kind kinds type types sort sorts form forms variety varieties "
+                         "category categories".split())
 _TALLY = re.compile(r"(?<![\d,.])(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})(?![\d,%]|\.\d|\s*(?:percent|%|p\.m|a\.m))")
 
 
@@ -355,6 +363,9 @@ def _count_stated(direct: str, question: str, sentence: str,
         return True
     tokens = words(_DATE_IN_TEXT.sub(" ", sentence))
     after = {i: tokens[i + 1: i + 1 + COUNT_REACH] for i, w in enumerate(tokens) if w[0].isdigit()}
+    if nouns & _CLASS_WORDS:
+        # "How many kinds of Ehlers-Danlos syndrome?": "13 types of Ehlers-Danlos syndrome".
+        nouns = nouns | _CLASS_WORDS
     counted = {tokens[i] for i, ws in after.items() if nouns & {term(x) for x in ws}}
     # "164,000 phone calls, emails and social media messages": a number counts each thing of
     # the list after it, however far its last item stands.
@@ -1546,6 +1557,42 @@ def untimed(direct: str, question: str) -> bool:
             and not _TIMING.search(strip_markers(direct)))
 
 
+# "May 215-214": a month and a number no day is (the House vote's tally).
+_NO_DAY = re.compile(r"\b" + _MONTH + r"\s+(?!(?:1[0-9]|20)\d\d\b)(?:3[2-9]|[4-9]\d|\d{3,})\b", re.I)
+
+
+def garbled_date(direct: str) -> bool:
+    """Whether a reply writes a month with a number no day of it can be and no year either: "May
+    215-214" for "On what day did the House first pass the bill?" (the vote was 215-214 in May)."""
+    return bool(_NO_DAY.search(strip_markers(direct)))
+
+
+# "Who got the most nominations?": a sentence that says someone got one states no "most".
+_MOST_ASKED = re.compile(r"^\W*(?:who|whom|which|what)\b[^?]*?(?:\bthe\s+|['’]s\s+)most[\s-]+(?!(?:recent(?:ly)?|likely|"
+                         r"of|often|commonly)\b)(?P<thing>[a-z][\w-]*)", re.I)
+_SUPERLATIVE = re.compile(r"\b(?:lead(?:s|ing)?|led|top(?:s|ped)?|highest|largest|biggest|greatest|best|record|"
+                          r"more\s+[\w-]+\s+than\s+any|no\.?\s*1|number\s+one|leader)\b", re.I)
+
+
+def superlative_unstated(question: str, sentence: str) -> bool:
+    """Whether a sentence answers "who / which ... the most <thing>?" without saying most of
+    it: "Pop titan Taylor Swift, the most decorated solo artist in VMAs history, also nabbed a
+    nomination" for "Who got the most nominations for the 2025 MTV VMAs?" (Lady Gaga led).
+    "Most" counts only with the thing within three words after it, alone, or in a ranking ("the
+    second most behind Lady Gaga"); a word of leading ("leads", "top", "record", "highest")
+    anywhere. Limits: English; "most recent / likely" ask for no superlative of a count."""
+    m = _MOST_ASKED.search(question)
+    if m is None or _SUPERLATIVE.search(sentence):
+        return False
+    thing = term(m.group("thing").split("-")[0].lower())
+    for most in re.finditer(r"\bmost\b", sentence, re.I):
+        after = words(sentence[most.end():])[:3]
+        if (not after or not after[0].isalpha() or after[0].lower() in ("behind", "after", "ahead")
+                or thing in {term(w.lower()) for w in after}):
+            return False
+    return True
+
+
 # "Sean Duffy is Trump pick for NASA interim head": a capitalised name, a form of "be", the rest.
 _NAMED_SUBJECT = re.compile(r"^\W*(?P<name>(?:[A-Z][\w'’.&-]*\s+){0,4}[A-Z][\w'’.&-]*)\s+"
                             r"(?:is|was|are|were|has been|have been|will be)\s+(?P<rest>.+)$")
@@ -1595,6 +1642,39 @@ def named_subject(direct: str, question: str) -> str | None:
     if len(shared) < 2 or 2 * len(shared) < len(rest):
         return None
     return name
+
+
+_WHICH_THING = re.compile(r"\b(?:which|what)\s+(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can)\b)[a-z]",
+                          re.I)
+_NAME_IN_REPLY = re.compile(r"(?<![\w'’.-])[A-Z][\w'’.&-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.&-]*)*")
+
+
+def embedded_name(direct: str, question: str) -> str | None:
+    """The one name new to the question in a sentence-long reply that otherwise restates it
+    ("The periwinkle custom Alexander McQueen dress Kate Middleton re-wore to the 2021 Earthshot
+    Prize" for "Which designer made the periwinkle dress Kate Middleton re-wore to the 2021
+    Earthshot Prize?" gives "Alexander McQueen"); else None.
+
+    Why: the restated words are no sentence's, so no sentence states the reply as written.
+    Limits: "which / what <thing>" questions only ("who replaced the cables?" is answered by the
+    doer, not the new name: ``doer_in_reply``); a name is a run of capitalised words (an opening
+    "The" is none); two new names, a name that speaks ("Maria Okafor said"), or a rest of the
+    reply not mostly the question's words (at least two, and half), give None."""
+    if (not _WHICH_THING.search(question) or descriptive(question) or yes_no(question)
+            or len(direct.split()) < LONG_REPLY_WORDS):
+        return None
+    asked = content_terms(question)
+    text = strip_markers(direct).strip()
+    new = [m for m in _NAME_IN_REPLY.finditer(text)
+           if content_terms(m.group(0)) and not content_terms(m.group(0)) & asked
+           and m.group(0).lower() not in ("the", "a", "an")]
+    if len(new) != 1 or re.match(rf"\W*{_SAYS}\b", text[new[0].end():]):
+        return None
+    rest = content_terms(text[:new[0].start()] + " " + text[new[0].end():])
+    shared = rest & asked
+    if len(shared) < 2 or 2 * len(shared) < len(rest):
+        return None
+    return new[0].group(0)
 
 
 def _doer(sentence: str, verb: str) -> str | None:
@@ -2744,6 +2824,88 @@ def yearless(direct: str, question: str) -> bool:
     stop using the Redskins name?" (July 2020). Limits: a year written in digits; "last year" is
     no year."""
     return bool(_YEAR_ASKED.search(question)) and not re.search(r"\b(?:1[0-9]|20)\d\d", strip_markers(direct))
+
+
+# "Which <kind> ...?": the kind is the noun the question word governs, the last of its phrase
+# ("which Swedish town did", "in which Wisconsin town is"), not a modifier ("which Ohio state senator").
+_PLACE_KINDS = ("town|city|village|country|nation|state|county|province|region|island|neighbou?rhood|"
+                "capital|suburb|district")
+_BODY_KINDS = ("group|organi[sz]ation|company|firm|agency|watchdog|network|newspaper|union|charity|nonprofit|"
+               "non-profit|bank|airline|retailer|automaker|carmaker|team|club|party|outlet|broadcaster|publisher|"
+               "studio|brand|chain|startup|insurer|regulator")
+_SITE_KINDS = "hospital|school|university|college|prison|jail|airport|stadium|arena|court|base|port"
+_KIND_ASKED = re.compile(r"\b(?i:which|what)\s+(?:(?:[A-Z][\w'’.-]*|[a-z]+(?:-[a-z]+)*)\s+){0,3}?"
+                         rf"(?P<kind>{_PLACE_KINDS}|{_BODY_KINDS}|{_SITE_KINDS})(?:'s)?"
+                         r"(?=\s*(?:[,?]|$)|\s+(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|"
+                         r"should|in|of|on|at|to|for|by|with|from|that|who|which|where|whose|[a-z]+ed|won|got|"
+                         r"hit|led|held|became|saw|ran|sent|brought|bought|went|came|left|lost|beat|paid|told|"
+                         r"sold|made|took|gave|said|says|wins|hosts|leads|holds|makes|gets|plans|wants)\b)")
+# What no place is called: an institution or a titled person ("Colorado State University" for a town).
+_NOT_A_PLACE = re.compile(r"\b(?:University|College|Academy|Hospital|Company|Corp(?:oration)?|Inc|Ltd|LLC|"
+                          r"Department|Ministry|Agency|Party|Association|Foundation|Institute|Committee|"
+                          r"Club|Church|Airlines?|Bank|Ossuary|Cathedral|Chapel|Basilica|Mosque|Temple|Museum|"
+                          r"Castle|Palace|Hotel|Stadium|Arena|Airport|Memorial|Monument)\b|"
+                          r"^\W*(?:the\s+)?(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.\s")
+# A person by title and name: no group, firm or team ("Attorney General William Barr" for a watchdog group).
+_TITLED_PERSON = re.compile(r"^\W*(?:(?:former|then|U\.?S\.?|US)\s+)*(?:President|Vice\s+President|Attorney\s+General|"
+                            r"Secretary|Senator|Sen\.|Representative|Rep\.|Governor|Gov\.|Mayor|Judge|Justice|Mr\.|"
+                            r"Mrs\.|Ms\.|Dr\.|Prime\s+Minister|Minister|Chancellor|King|Queen|Prince|Princess|Pope|"
+                            r"CEO|Chief\s+Executive)\s+(?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’-]+\W*$")
+
+
+# "Which <office holder> ...?" and the title a reply gives its person: a congressman is no attorney general.
+_OFFICES = {"congressman": "rep", "congresswoman": "rep", "representative": "rep", "senator": "sen",
+            "governor": "gov", "mayor": "mayor"}
+_OFFICE_ASKED = re.compile(r"\b(?i:which|what)\s+(?:(?:[A-Z][\w'’.-]*|[a-z]+(?:-[a-z]+)*)\s+){0,3}?"
+                           r"(?P<office>congressman|congresswoman|representative|senator|governor|mayor)\b(?!\s+of\b)")
+_TITLES = (("rep", r"Rep\.|Representative|Congress(?:wo)?man"), ("sen", r"Sen\.|Senator"), ("gov", r"Gov\.|Governor"),
+           ("mayor", r"Mayor"), ("other", r"President|Vice\s+President|Attorney\s+General|Secretary|Judge|Justice|"
+                                      r"Prime\s+Minister|Minister|Lt\.\s+Gov\.|Lieutenant\s+Governor"))
+
+
+def other_office(direct: str, question: str) -> bool:
+    """Whether a reply to "Which <office holder> ...?" gives its person another office's title:
+    "Republican Attorney General Brenna Bird" for "Which Iowa congressman said ...?". Limits: the
+    title must open the reply (after a party or "U.S."); "former" or "then" leaves it alone (people
+    change offices); a congressman, senator, governor or mayor only."""
+    m = _OFFICE_ASKED.search(question)
+    if m is None:
+        return False
+    opening = re.match(r"\W*(?:(?:Republican|Democratic|Democrat|GOP|U\.?S\.?|US|state|State)\s+)*"
+                       r"(?P<title>Lt\.\s+Gov\.|Lieutenant\s+Governor|[A-Z][\w.]*(?:\s+(?:General|President|Minister))?)\s+[A-Z]",
+                       strip_markers(direct))
+    if opening is None:
+        return False
+    title = opening.group("title")
+    given = next((office for office, pattern in _TITLES if re.fullmatch(pattern, title)), None)
+    return given is not None and given != _OFFICES[m.group("office").lower()]
+
+
+def wrong_kind(direct: str, question: str) -> bool:
+    """Whether a short reply names something of another kind than the "which <kind>" the
+    question asks for, or nothing of it: "Colorado State University" for "In which Swedish town
+    did ... play?", "Attorney General William Barr" for "Which watchdog group won the ruling?",
+    "The soldier was taken to the hospital on Tuesday" for "Which hospital was he taken to?".
+    Limits: only institutions and titled people are recognised (a bare person's name for a
+    company passes); the kinds are a fixed list of place, body and site nouns; a reply that opens
+    with a name is taken to name one; a reply of ``LONG_REPLY_WORDS`` words or more is left alone
+    for the first two checks (it may name the place and the body in it)."""
+    m = _KIND_ASKED.search(question)
+    direct = strip_markers(direct).strip()
+    if m is None or not direct:
+        return False
+    kind = m.group("kind").lower()
+    if (re.search(rf"\b(?i:the|a|an|this|that|its|his|her|their)\s+(?:[a-z-]+\s+){{0,2}}{kind}s?\b"
+                  r"(?!\s+(?:(?:of|called|named|known\s+as)\s+)?[A-Z])", direct)
+            and not re.search(rf"\b[A-Z][\w'’.-]*\s+(?i:{kind})\b", direct)
+            and not re.match(r"\W*(?!(?:The|A|An|This|That|It|He|She|They)\b)[A-Z]", direct)):
+        # "the hospital", "a small town": the kind again, not which one.
+        return True
+    if len(direct.split()) >= LONG_REPLY_WORDS:
+        return False
+    if re.fullmatch(_PLACE_KINDS, kind):
+        return bool(_NOT_A_PLACE.search(direct)) or bool(_TITLED_PERSON.match(direct))
+    return bool(_TITLED_PERSON.match(direct))
 
 
 # A question about how things stand after a change, and a sentence about how they stood before it.

@@ -173,7 +173,7 @@ def _mentioned(name: str, article_text: str, terms: set[str], tokens: set[str]) 
     if (country or name.lower()) in _UK and _UK_SHORT.search(article_text):
         return True  # "Britain's ex-deputy prime minister" is "the former UK deputy prime minister"
     own = content_terms(name) | content_terms(_HYPHEN.sub(" ", name))
-    if (own - _KIND_WORDS or own) & terms:
+    if (own - _KIND_WORDS or own) & terms and _last_word_written(name, terms):
         return True
     initials = "".join(p[0] for p in name.split() if p.lower() not in _LINKS)
     if len(initials) > 1 and initials.upper() in tokens:
@@ -185,6 +185,21 @@ def _mentioned(name: str, article_text: str, terms: set[str], tokens: set[str]) 
                 rf"\bDepartment of {re.escape(of['x'])}\b", article_text, re.I):
             return True
     return _state_abbreviated(name, article_text)  # "Indiana" as "Sen. Jim Banks, R-Ind."
+
+
+_ATTACHED = re.compile(r"[-‐–](?:area|based|born|led|backed|run|owned)$", re.I)
+
+
+def _last_word_written(name: str, terms: set[str]) -> bool:
+    """Whether the article writes the last word of a name of several words, the one that tells it
+    apart: "Mike Blakely" is not mentioned by a roundup whose only Mike is Mike Hanson, "New York"
+    not by the word "new". A kind word ("County", "University") or a word with letters beyond
+    ASCII (an article may write its accents apart) is left to the other words."""
+    last = _ATTACHED.sub("", name).split()[-1]
+    if len(name.split()) < 2 or not last.isascii():
+        return True
+    own = content_terms(_HYPHEN.sub(" ", last))
+    return not own or bool(own & _KIND_WORDS) or bool(own & terms)
 
 
 # A number the question writes in digits ("more than 900 earthquakes", "a 3,500-year-old city",

@@ -700,6 +700,10 @@ class Assistant:
                 reply.direct = head
             if not refused and (name := grounding.named_subject(reply.direct, question)) is not None:
                 reply.direct = name
+            elif not refused and (name := grounding.embedded_name(reply.direct, question)) is not None:
+                # "The periwinkle custom Alexander McQueen dress Kate Middleton re-wore to ...":
+                # the question restated around its answer.
+                reply.direct = name
             if not refused and (day := grounding.date_in_reply(reply.direct, question)) is not None:
                 reply.direct = day
             if not refused and (count := grounding.count_in_reply(reply.direct, question)) is not None:
@@ -947,7 +951,12 @@ class Assistant:
             # July 27" under "When do new episodes of 'Rick and Morty' come out?"); names
             # given as examples are the article's to name ("tariffs on countries like Iraq").
             dating = ev.passages[found.n - 1]
-            named = grounding.with_referent(found.sentence, dating.text, found.start, definite=True)
+            # The sentence before is looked for in the article: the passage may start at this one
+            # ("It's called Apophis. The asteroid has a tiny chance of hitting Earth ... in April of 2029.").
+            doc = snap.index.documents.get(dating.doc_id)
+            named = (grounding.with_referent(found.sentence, doc.text, found.doc_start, definite=True)
+                     if doc is not None and doc.text[found.doc_start:].startswith(found.sentence[:20])
+                     else grounding.with_referent(found.sentence, dating.text, found.start, definite=True))
             if (names.unmentioned(names.without_examples(question), f"{dating.title} {named}")
                     or any(grounding.is_headline(direct, p.title) for p in ev.passages)):
                 # A copied headline ("The Mosquito Fire in California is now state's biggest
@@ -974,6 +983,19 @@ class Assistant:
             return True
         if grounding.yearless(direct, question):
             # "In what month and year ...?" answered "July 20", a day of another year's story.
+            return True
+        if grounding.garbled_date(direct):
+            # "May 215-214" for the day the House passed the bill (the vote was 215-214 in May).
+            return True
+        if grounding.superlative_unstated(question, found.sentence):
+            # "Who got the most nominations?" answered from "... also nabbed a nomination".
+            return True
+        if grounding.other_office(direct, question):
+            # "Which Iowa congressman ...?" answered "Attorney General Brenna Bird".
+            return True
+        if grounding.wrong_kind(direct, question):
+            # "In which Swedish town did ... play?" answered "Colorado State University", the
+            # team she plays for now: no town, whatever sentence states it.
             return True
         if grounding.before_change(question, found.sentence):
             # "lowered the minimum age ... to what?" answered "37", the limit before the change.

@@ -4,7 +4,8 @@ sentences, grounding an answer and checking citations one sentence at a time.
 Blank lines and list bullets always break. A period does not end a sentence inside numbers
 ("3.5"), after titles ("Mr.", "Dr.") or initials ("J. Smith"), nor before a lowercase word; after
 "U.S."-like acronyms and "Inc."/"a.m." it ends one only before a common sentence opener. Markers
-right after the terminator ("fog. [1] Next") belong to the sentence before.
+right after the terminator ("fog. [1] Next") belong to the sentence before. A colon before a
+capital ends a sentence, except after a timeline's date ("February 2022: The team ...").
 
 Limits: English abbreviations only; a headline line without final punctuation runs into the next
 sentence.
@@ -49,7 +50,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     Blank lines and list bullets always break. A period does not end a sentence inside numbers
     ("3.5"), after titles ("Mr.", "Dr.") or initials ("J. Smith"), nor before a lowercase word;
     after "U.S."-like acronyms and "Inc."/"a.m." it ends one only before a common sentence
-    opener. Markers right after the terminator ("fog. [1] Next") belong to the sentence before.
+    opener. Markers right after the terminator ("fog. [1] Next") belong to the sentence before. A colon before a
+capital ends a sentence, except after a timeline's date ("February 2022: The team ...").
     Limit: a headline line without final punctuation runs into the next sentence."""
     spans: list[tuple[int, int]] = []
     block_start = 0
@@ -92,6 +94,10 @@ def _split_block(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return [s for s in (_trim(text, a, b) for a, b in spans) if s[0] < s[1]]
 
 
+_MONTH_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_LABEL_RE = re.compile(r"\s*(?:(?:[a-z]+day,?\s+)?(?:" + _MONTH_RE + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"
+                            r"\d{1,2}\s+" + _MONTH_RE + r"(?:\s+\d{4})?|" + _MONTH_RE + r"\s+\d{4})|(?:1[89]|20)\d\d)\s*",
+                            re.I)
 _BULLET_RE = re.compile(r"(?:[-*•]|\d{1,2}[.)]|#{1,6})[ \t]+")
 
 
@@ -99,6 +105,8 @@ def _may_end_before(text: str, start: int, term: re.Match, q: int, hi: int) -> b
     nxt = text[q]
     if nxt.islower():
         return False
+    if term.group(0) == ":" and _DATE_LABEL_RE.fullmatch(text, start, term.start()):
+        return False  # a timeline's "February 2022: the team revealed ..." is one sentence
     if term.group(0) != ".":
         return True
     wm = _WORD_BEFORE_RE.search(text, start, term.start())

@@ -139,6 +139,19 @@ def test_split_sentences_lists_blank_lines_and_lead_ins():
     ]
 
 
+def test_split_sentences_keep_a_timeline_date_with_its_entry():
+    text = ("Until further notice. February 2022: Washington's NFL team revealed it will be the Commanders. "
+            "Nov. 13, 2017: He ran. 2019: The team won. Officials said: The team is here.")
+    assert _sentences(text) == [
+        "Until further notice.",
+        "February 2022: Washington's NFL team revealed it will be the Commanders.",
+        "Nov. 13, 2017: He ran.",
+        "2019: The team won.",
+        "Officials said:",
+        "The team is here.",
+    ]
+
+
 def test_split_sentences_quotes_and_empty():
     assert _sentences('He said "it is over." Then he left.') == ['He said "it is over."', "Then he left."]
     assert split_sentences("") == []

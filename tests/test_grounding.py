@@ -1657,6 +1657,82 @@ def test_a_question_for_a_year_wants_a_year_in_its_reply():
     assert not grounding.yearless("Two", "What year-end bonus did staff get?")
 
 
+def test_a_reply_of_another_kind_than_the_one_asked_for():
+    town = "In which Swedish town did Colorado State guard Ellen Nystrom play for her mother's club team?"
+    assert grounding.wrong_kind("Colorado State University [2]", town)
+    assert grounding.wrong_kind("Sen. Jim Banks", "Which Wisconsin county did the fire department serve?")
+    assert not grounding.wrong_kind("Luleå [2]", town)
+    assert not grounding.wrong_kind("Kabul, Afghanistan", "Which city may run out of water?")
+    group = "Which watchdog group won the August 2022 appeals ruling forcing release of the Barr memo?"
+    assert grounding.wrong_kind("Attorney General William Barr", group)
+    assert not grounding.wrong_kind("Citizens for Responsibility and Ethics in Washington", group)
+    assert not grounding.wrong_kind("CREW [1]", group)
+    # The kind is the noun the question word governs, not a modifier of it.
+    assert not grounding.wrong_kind("Sen. Andrew Brenner", "Which Ohio state senator introduced the bill?")
+    assert not grounding.wrong_kind("University of Limerick", "Which Irish university was behind the study?")
+    assert not grounding.wrong_kind("Colorado State University", "Where did Ellen Nystrom play in 2022?")
+    # The kind again names none of it; a name before it, or after it, does.
+    hospital = "Which hospital was he taken to?"
+    assert grounding.wrong_kind("The soldier was taken to the hospital on Tuesday after surgery [2]", hospital)
+    assert grounding.wrong_kind("He was flown to a hospital by helicopter", hospital)
+    assert not grounding.wrong_kind("Ajou University Hospital [1]", hospital)
+    assert not grounding.wrong_kind("He was taken to the Ajou University hospital", hospital)
+    assert not grounding.wrong_kind("the hospital of Ajou University", hospital)
+    assert not grounding.wrong_kind("The court ruled for the group Citizens for Responsibility", group)
+    assert not grounding.wrong_kind("El Paso, the border city", "Which border city did Harris visit?")
+
+
+def test_a_site_is_no_town_and_an_office_holder_keeps_his_office():
+    assert grounding.wrong_kind("Sedlec Ossuary [7]", "In which Czech town, an hour from Prague, is the bone church?")
+    assert not grounding.wrong_kind("Council Bluffs", "Which city was the starting point of the 2019 RAGBRAI?")
+    q = "Which Iowa congressman said in July 2025 he was rethinking a 2026 run for governor?"
+    assert grounding.other_office("Republican Attorney General Brenna Bird [1]", q)
+    assert grounding.other_office("Sen. Joni Ernst", q)
+    assert not grounding.other_office("Republican U.S. Rep. Zach Nunn [2]", q)
+    assert not grounding.other_office("Zach Nunn", q)
+    assert not grounding.other_office("former Gov. Terry Branstad", q)  # offices change
+    assert not grounding.other_office("Sen. Jim Banks", "Which Indiana senator told the worker he deserved it?")
+
+
+def test_the_one_new_name_of_a_reply_that_restates_the_question():
+    q = "Which designer made the periwinkle dress Kate Middleton re-wore to the 2021 Earthshot Prize?"
+    reply = "The periwinkle custom Alexander McQueen dress Kate Middleton re-wore to the 2021 Earthshot Prize [2]"
+    assert grounding.embedded_name(reply, q) == "Alexander McQueen"
+    assert grounding.embedded_name("Alexander McQueen [2]", q) is None  # already the name
+    # A reply telling a story of its own, or naming two new things, is left as it is.
+    assert grounding.embedded_name("Kate wore a dress by Alexander McQueen at a BAFTA event in London", q) is None
+    assert grounding.embedded_name("The periwinkle Alexander McQueen dress, bought at Harrods, Kate Middleton re-wore", q) is None
+    # Who did it is the doer's to say, not the new name's: here she only spoke of it.
+    said = "The city engineer, Maria Okafor, said the steel cables were replaced."
+    assert grounding.embedded_name(said, "Who replaced the steel cables on the Harbor Bridge?") is None
+    assert grounding.embedded_name(said, "Which engineer replaced the steel cables on the Harbor Bridge?") is None
+
+
+def test_a_count_of_kinds_is_a_count_of_types():
+    q = "How many kinds of Ehlers-Danlos syndrome are recognized?"
+    text = "There are 13 types of Ehlers-Danlos syndrome (EDS), according to the Ehlers-Danlos Society."
+    assert grounding.support("13", q, [_passage(text)]) is not None
+    assert grounding.support("13", "How many patients had the syndrome?", [_passage(text)]) is None
+
+
+def test_a_month_of_a_year_is_read_off_a_sentence_long_reply():
+    q = "When could the asteroid Apophis possibly strike Earth?"
+    assert grounding.date_in_reply("Apophis will pass near Earth on Friday the 13th in April of 2029.", q) == "April of 2029"
+
+
+def test_a_garbled_date_and_a_superlative_left_unsaid():
+    assert grounding.garbled_date("May 215-214 [7]")
+    assert not grounding.garbled_date("May 22, 2025")
+    assert not grounding.garbled_date("in May 2025")
+    q = "Who got the most nominations for the 2025 MTV VMAs?"
+    assert grounding.superlative_unstated(q, "Pop titan Taylor Swift also nabbed a nomination for artist of the year.")
+    assert grounding.superlative_unstated(q, "Taylor Swift, the most decorated solo artist in VMAs history, got one.")
+    assert not grounding.superlative_unstated(q, "Gaga got the most nominations, 12.")
+    assert not grounding.superlative_unstated(q, "Lady Gaga leads with 12 nominations.")
+    assert not grounding.superlative_unstated(q, "Bruno Mars received 11, the second most behind Lady Gaga.")
+    assert not grounding.superlative_unstated("Which route do most defectors take?", "They travel through China.")
+
+
 def test_a_number_of_them_counts_the_toll_of_the_sentence_before():
     text = ("At least 1,200 bodies of civilians have been discovered in the region since Russian troops withdrew. "
             "At least 290 of them were found in Irpin, according to the city's mayor.")

@@ -148,7 +148,10 @@ def _history(assistant: Assistant, q: dict, answers: dict) -> list[dict]:
 # fog crossing's warning shots (two defectors; the gold is the November one): 107 of 110. Its
 # twenty-ninth session's 2 fresh questions ask for a reason without "why" ("what led ...?", "for
 # what purpose ...?"); read as asking for a name, the first was refused and the second answered
-# "South Korean guards came close to the line"; both pass: 109 of 112. The bar is set one below
+# "South Korean guards came close to the line"; both pass: 109 of 112. Its thirty-first session
+# added an eighth off-archive question, "which hospital was he taken to?" after "how did the
+# soldier cross the DMZ?" and "was he armed?" (no report names a hospital; answered "The soldier
+# was taken to the hospital" before ``grounding.wrong_kind``), refused. The bar is set one below
 # that figure so a regression in retrieval, evidence, prompt or grounding fails here.
 MIN_RIGHT = 108
 
